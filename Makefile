@@ -1,0 +1,54 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test check format serve migrate clean venv dev-venv
+
+$(BIN)/activate:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+venv: $(VENV)/.installed
+dev-venv: $(VENV)/.installed-dev
+
+## demo: install, migrate a SQLite database under var/, seed demo data if empty, serve on :8000
+demo: venv
+	$(BIN)/commons migrate
+	$(BIN)/commons demo
+	$(BIN)/commons serve --host $(HOST) --port $(PORT)
+
+## test: install with dev extras and run the whole suite
+test: dev-venv
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## check: lint, format check and types
+check: dev-venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: dev-venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+serve: venv
+	$(BIN)/commons serve --host $(HOST) --port $(PORT)
+
+migrate: venv
+	$(BIN)/commons migrate
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

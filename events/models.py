@@ -1,0 +1,53 @@
+"""The durable event log's tables (DESIGN §3).
+
+`events` holds each network's gap-free sequence of member-visible changes; `notifications`
+holds each person's own sequence. `log_epoch` has one row, written when the database is
+created: a client whose epoch differs holds cursors from another database and must resync.
+The owners of the sequences (networks, people) are referenced by table name only: this
+package knows nothing of what they are.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from advanced_alchemy.base import IdentityBase
+from advanced_alchemy.types import DateTimeUTC, JsonB
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+class Event(IdentityBase):
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("network_id", "seq"), Index("ix_events_created_at", "created_at"))
+
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonB)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class Notification(IdentityBase):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("person_id", "seq"),
+        Index("ix_notifications_unread", "person_id", "read_at"),
+    )
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonB)
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), default=None)
+    read_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class LogEpoch(IdentityBase):
+    __tablename__ = "log_epoch"
+
+    epoch: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))

@@ -1,0 +1,102 @@
+"""Loading a network together with what the asker may do in it.
+
+Every service starts here: `open_network` finds the network and the asker's membership and
+answers 404 (never 403) when the asker may not read it, so a hidden or members-only network
+is not confirmed to exist. `require` then checks one more action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network import clock
+from network.errors import Forbidden, NotFound
+from network.models import Membership, Network, Person
+from network.permissions import ANONYMOUS, Action, Viewer, allowed, effective_state
+
+_REFUSALS: dict[Action, str] = {
+    Action.CONTRIBUTE: "Only active members and leads of this network may post, reply, offer or react.",
+    Action.FLAG: "Only members and leads of this network may flag content.",
+    Action.MODERATE: "Only a lead of this network may do that.",
+    Action.EXPORT: "Only a lead of this network may export its data.",
+}
+
+
+@dataclass(slots=True)
+class Access:
+    network: Network
+    person: Person | None
+    membership: Membership | None
+    viewer: Viewer
+    now: datetime
+
+    def can(self, action: Action) -> bool:
+        return allowed(action, self.network.visibility, self.viewer, self.now)
+
+    def require(self, action: Action) -> None:
+        if not self.can(action):
+            if action is Action.CONTRIBUTE and self.membership is not None:
+                state = effective_state(self.membership.state, self.membership.until, self.now)
+                if state is not None and state.value == "muted":
+                    until = self.membership.until
+                    when = f" until {until:%d %B %Y %H:%M} UTC" if until else ""
+                    raise Forbidden(f"You are muted in this network{when} and cannot post.")
+            raise Forbidden(_REFUSALS.get(action, "Not allowed."))
+
+    @property
+    def is_lead(self) -> bool:
+        return self.can(Action.MODERATE)
+
+
+def viewer_for(person: Person | None, membership: Membership | None) -> Viewer:
+    if person is None:
+        return ANONYMOUS
+    if membership is None:
+        return Viewer(signed_in=True, is_admin=person.is_admin)
+    return Viewer(
+        signed_in=True,
+        is_admin=person.is_admin,
+        role=membership.role,
+        state=membership.state,
+        until=membership.until,
+    )
+
+
+async def membership_of(session: AsyncSession, network_id: int, person_id: int) -> Membership | None:
+    result = await session.execute(
+        select(Membership).where(Membership.network_id == network_id, Membership.person_id == person_id)
+    )
+    return result.scalar_one_or_none()
+
+
+async def access_to(session: AsyncSession, network: Network, person: Person | None) -> Access:
+    membership = await membership_of(session, network.id, person.id) if person else None
+    return Access(network, person, membership, viewer_for(person, membership), clock.now())
+
+
+async def open_network(session: AsyncSession, slug: str, person: Person | None, *, lock: bool = False) -> Access:
+    """The network named by `slug` if the asker may read it, else NotFound."""
+    query = select(Network).where(Network.slug == slug)
+    network = (await session.execute(query)).scalar_one_or_none()
+    if network is None:
+        raise NotFound(f"No network '{slug}'.")
+    access = await access_to(session, network, person)
+    if not access.can(Action.READ):
+        if person is None:
+            raise NotFound(f"No network '{slug}' is visible without signing in.")
+        raise NotFound(f"No network '{slug}'.")
+    return access
+
+
+async def open_network_by_id(session: AsyncSession, network_id: int, person: Person | None) -> Access:
+    network = await session.get(Network, network_id)
+    if network is None:
+        raise NotFound("Not found.")
+    access = await access_to(session, network, person)
+    if not access.can(Action.READ):
+        raise NotFound("Not found.")
+    return access

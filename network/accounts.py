@@ -1,0 +1,175 @@
+"""Accounts: registration, password checks, personal API tokens.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults follow RFC 9106's recommended
+profile). API tokens are random and high-entropy, so a fast SHA-256 digest is enough to
+store them: only the digest is kept and the token is shown once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network import clock
+from network.enums import OrgKind
+from network.errors import Conflict, Invalid, NotFound
+from network.inputs import OrganisationInput, RegisterInput
+from network.models import ApiToken, Organisation, Person
+
+_hasher = PasswordHasher()
+# verified against when the email is unknown, so a miss costs as long as a wrong password
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+TOKEN_PREFIX = "ic_"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def find_or_create_organisation(session: AsyncSession, data: OrganisationInput) -> Organisation:
+    name = " ".join(data.name.split())
+    if len(name) < 2:
+        raise Invalid("Give your organisation's name.", fields={"organisation.name": "Required."})
+    found = await session.execute(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
+    org = found.scalar_one_or_none()
+    if org is not None:
+        if org.kind != data.kind:
+            raise Conflict(
+                f"'{org.name}' is already registered as a {org.kind.value.replace('_', ' ')}.",
+                fields={"organisation.kind": f"Must be {org.kind.value} for this organisation."},
+            )
+        return org
+    org = Organisation(name=name, kind=data.kind)
+    session.add(org)
+    await session.flush()
+    return org
+
+
+async def register(session: AsyncSession, data: RegisterInput, *, is_admin: bool = False) -> Person:
+    email = normalise_email(data.email)
+    display_name = " ".join(data.display_name.split())
+    if not display_name:
+        raise Invalid("Give your name.", fields={"display_name": "Required."})
+    if await person_by_email(session, email) is not None:
+        raise Conflict("An account with this email address already exists.", fields={"email": "Already registered."})
+    org = await find_or_create_organisation(session, data.organisation)
+    person = Person(
+        email=email,
+        display_name=display_name,
+        password_hash=hash_password(data.password),
+        organisation=org,
+        organisation_id=org.id,
+        is_admin=is_admin,
+    )
+    session.add(person)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:  # a concurrent registration with the same email
+        raise Conflict("An account with this email address already exists.") from exc
+    return person
+
+
+async def person_by_email(session: AsyncSession, email: str) -> Person | None:
+    result = await session.execute(select(Person).where(Person.email == normalise_email(email)))
+    return result.scalar_one_or_none()
+
+
+async def authenticate(session: AsyncSession, email: str, password: str) -> Person | None:
+    """The active person with this email and password, else None (same cost either way)."""
+    person = await person_by_email(session, email)
+    if person is None:
+        check_password(_DUMMY_HASH, password)
+        return None
+    if not check_password(person.password_hash, password) or not person.is_active:
+        return None
+    if _hasher.check_needs_rehash(person.password_hash):
+        person.password_hash = hash_password(password)
+    return person
+
+
+async def set_active(session: AsyncSession, person: Person, active: bool) -> None:
+    """Disable or re-enable an account. A disabled account's sessions and tokens stop working."""
+    person.is_active = active
+    await session.flush()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_token(session: AsyncSession, person: Person, name: str) -> tuple[ApiToken, str]:
+    """A new token; the clear text is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(person_id=person.id, name=name.strip() or "token", digest=_digest(raw), prefix=raw[:10])
+    session.add(token)
+    await session.flush()
+    return token, raw
+
+
+async def person_for_token(session: AsyncSession, raw: str) -> Person | None:
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
+        return None
+    result = await session.execute(
+        select(ApiToken, Person)
+        .join(Person, Person.id == ApiToken.person_id)
+        .where(ApiToken.digest == _digest(raw), ApiToken.revoked_at.is_(None), Person.is_active.is_(True))
+    )
+    row = result.one_or_none()
+    if row is None:
+        return None
+    token, person = row
+    now = clock.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        token.last_used_at = now
+    return person
+
+
+async def list_tokens(session: AsyncSession, person: Person) -> list[ApiToken]:
+    result = await session.execute(
+        select(ApiToken).where(ApiToken.person_id == person.id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)
+    )
+    return list(result.scalars())
+
+
+async def revoke_token(session: AsyncSession, person: Person, token_id: int) -> None:
+    token = await session.get(ApiToken, token_id)
+    if token is None or token.person_id != person.id or token.revoked_at is not None:
+        raise NotFound("No such token.")
+    token.revoked_at = clock.now()
+    await session.flush()
+
+
+async def get_organisation(session: AsyncSession, organisation_id: int) -> Organisation:
+    org = await session.get(Organisation, organisation_id)
+    if org is None:
+        raise NotFound("No such organisation.")
+    return org
+
+
+async def list_organisations(session: AsyncSession, query: str = "", limit: int = 50) -> list[Organisation]:
+    stmt = select(Organisation).order_by(Organisation.name).limit(limit)
+    if query.strip():
+        stmt = stmt.where(func.lower(Organisation.name).contains(query.strip().lower(), autoescape=True))
+    return list((await session.execute(stmt)).scalars())
+
+
+def observer_only(person: Person) -> bool:
+    return OrgKind(person.organisation.kind).observer_only

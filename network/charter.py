@@ -1,0 +1,113 @@
+"""A network's charter: versioned markdown whose top-level numbered list holds its clauses."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network import activity, clock
+from network.access import Access
+from network.errors import Invalid, NotFound
+from network.models import CharterVersion, Person
+from network.permissions import Action
+
+_CLAUSE = re.compile(r"^(\d{1,3})[.)]\s+(.+)$")
+
+DEFAULT_CHARTER = """This network is run by its members, for its members: school trusts and other groups \
+that run schools, sharing what works and helping each other improve.
+
+1. Share practice honestly, including what did not work and how strong the evidence is.
+2. Never post personal data about pupils, families or staff; describe cohorts, not individuals.
+3. Respond to requests for help in good faith; offers are free unless agreed otherwise.
+4. Disagree with ideas, not people; be courteous and constructive.
+5. Leads moderate in the open: every action is logged with its reason and can be appealed.
+6. Regulators and government may observe but do not post, flag or moderate.
+"""
+
+
+def parse_clauses(body: str) -> list[str]:
+    """The numbered clauses, in order (continuation lines are joined to their clause)."""
+    clauses: list[str] = []
+    in_clause = False
+    for line in body.splitlines():
+        match = _CLAUSE.match(line)
+        if match:
+            clauses.append(match.group(2).strip())
+            in_clause = True
+        elif in_clause and line.startswith((" ", "\t")) and line.strip():
+            clauses[-1] += " " + line.strip()
+        else:
+            in_clause = False
+    return clauses
+
+
+def check_charter(body: str) -> list[str]:
+    clauses = parse_clauses(body)
+    if not clauses:
+        raise Invalid(
+            "A charter needs numbered clauses (lines starting '1. ', '2. ' …).",
+            fields={"body": "Add at least one numbered clause."},
+        )
+    return clauses
+
+
+async def current_charter(session: AsyncSession, network_id: int) -> CharterVersion | None:
+    result = await session.execute(
+        select(CharterVersion)
+        .where(CharterVersion.network_id == network_id)
+        .order_by(CharterVersion.version.desc())
+        .limit(1)
+    )
+    return result.scalar_one_or_none()
+
+
+async def charter_history(session: AsyncSession, network_id: int) -> list[CharterVersion]:
+    result = await session.execute(
+        select(CharterVersion).where(CharterVersion.network_id == network_id).order_by(CharterVersion.version.desc())
+    )
+    return list(result.scalars())
+
+
+async def add_version(
+    session: AsyncSession, network_id: int, body: str, author: Person | None, note: str = ""
+) -> CharterVersion:
+    check_charter(body)
+    current = await current_charter(session, network_id)
+    version = CharterVersion(
+        network_id=network_id,
+        version=(current.version + 1) if current else 1,
+        body=body,
+        note=note.strip(),
+        author_id=author.id if author else None,
+        created_at=clock.now(),
+    )
+    session.add(version)
+    await session.flush()
+    return version
+
+
+async def amend(session: AsyncSession, access: Access, body: str, note: str) -> CharterVersion:
+    """A lead publishes a new charter version; members see it live and in the history."""
+    access.require(Action.MODERATE)
+    assert access.person is not None
+    version = await add_version(session, access.network.id, body, access.person, note)
+    await activity.record(
+        session,
+        access.network,
+        "charter.changed",
+        {"version": version.version, "note": version.note, "clauses": parse_clauses(body)},
+        access.person,
+    )
+    return version
+
+
+async def get_version(session: AsyncSession, network_id: int, number: int) -> CharterVersion:
+    result = await session.execute(
+        select(CharterVersion).where(CharterVersion.network_id == network_id, CharterVersion.version == number)
+    )
+    version = result.scalar_one_or_none()
+    if version is None:
+        raise NotFound(f"No charter version {number}.")
+    return version

@@ -1,0 +1,158 @@
+"""The domain's closed vocabularies (DESIGN §4, §5).
+
+Stored as their string values, so the database reads the same as the API.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OrgKind(StrEnum):
+    MULTI_ACADEMY_TRUST = "multi_academy_trust"
+    SINGLE_ACADEMY_TRUST = "single_academy_trust"
+    DIOCESE = "diocese"
+    LOCAL_AUTHORITY = "local_authority"
+    FEDERATION = "federation"
+    OTHER_GROUP = "other_group"
+    REGULATOR = "regulator"
+    GOVERNMENT = "government"
+
+    @property
+    def observer_only(self) -> bool:
+        """Regulators and government may at most observe a sector-run network."""
+        return self in (OrgKind.REGULATOR, OrgKind.GOVERNMENT)
+
+
+class NetworkKind(StrEnum):
+    REGIONAL = "regional"
+    THEMATIC = "thematic"
+    NATIONAL = "national"
+
+
+class Region(StrEnum):
+    """England's nine regions."""
+
+    NORTH_EAST = "north_east"
+    NORTH_WEST = "north_west"
+    YORKSHIRE_AND_THE_HUMBER = "yorkshire_and_the_humber"
+    EAST_MIDLANDS = "east_midlands"
+    WEST_MIDLANDS = "west_midlands"
+    EAST_OF_ENGLAND = "east_of_england"
+    LONDON = "london"
+    SOUTH_EAST = "south_east"
+    SOUTH_WEST = "south_west"
+
+    @property
+    def label(self) -> str:
+        return REGION_LABELS[self]
+
+
+REGION_LABELS = {
+    Region.NORTH_EAST: "North East",
+    Region.NORTH_WEST: "North West",
+    Region.YORKSHIRE_AND_THE_HUMBER: "Yorkshire and the Humber",
+    Region.EAST_MIDLANDS: "East Midlands",
+    Region.WEST_MIDLANDS: "West Midlands",
+    Region.EAST_OF_ENGLAND: "East of England",
+    Region.LONDON: "London",
+    Region.SOUTH_EAST: "South East",
+    Region.SOUTH_WEST: "South West",
+}
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"
+    MEMBERS = "members"
+    HIDDEN = "hidden"
+
+
+class JoinPolicy(StrEnum):
+    OPEN = "open"
+    REQUEST = "request"
+    INVITE = "invite"
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    LEAD = "lead"
+    OBSERVER = "observer"
+
+
+class MemberState(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    MUTED = "muted"
+    SUSPENDED = "suspended"
+    BANNED = "banned"
+
+
+class FollowLevel(StrEnum):
+    ALL = "all"
+    REQUESTS_ONLY = "requests_only"
+    MENTIONS = "mentions"
+    MUTED = "muted"
+
+
+class PostKind(StrEnum):
+    PRACTICE = "practice"
+    REQUEST = "request"
+
+
+class Phase(StrEnum):
+    EARLY_YEARS = "early_years"
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    ALL_THROUGH = "all_through"
+    SPECIAL = "special"
+    ALTERNATIVE_PROVISION = "alternative_provision"
+    POST_16 = "post_16"
+
+
+class EvidenceStrength(StrEnum):
+    ANECDOTAL = "anecdotal"
+    INTERNAL_DATA = "internal_data"
+    COMPARISON = "comparison"
+    EXTERNAL_EVALUATION = "external_evaluation"
+
+
+class SupportType(StrEnum):
+    ADVICE = "advice"
+    VISIT = "visit"
+    RESOURCES = "resources"
+    PEER_REVIEW = "peer_review"
+    PARTNERSHIP = "partnership"
+
+
+class Urgency(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"
+    IN_DISCUSSION = "in_discussion"
+    MATCHED = "matched"
+    CLOSED = "closed"
+
+
+class ContentState(StrEnum):
+    """Whether a post or reply is shown; moderation (and pre-moderation) move it."""
+
+    VISIBLE = "visible"
+    HELD = "held"
+    HIDDEN = "hidden"
+    REMOVED = "removed"
+
+
+class ReactionKind(StrEnum):
+    USEFUL = "useful"
+    TRIED_IT = "tried_it"
+
+
+class OfferStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"

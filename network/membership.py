@@ -1,0 +1,269 @@
+"""Joining, leaving and leads' changes to members (roles, approval, states).
+
+Sector-run rules live here, not in the UI: a network always keeps an active lead; people of
+regulator or government organisations can only ever observe, and only they may observe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network import accounts, activity, clock
+from network.access import Access, membership_of
+from network.enums import FollowLevel, JoinPolicy, MemberState, Role, Visibility
+from network.errors import Conflict, Forbidden, Invalid, NotFound
+from network.inputs import MemberChange
+from network.models import Invitation, Membership, Network, Person
+from network.permissions import Action
+from network.views import member_view, to_payload
+
+INVITATION_LIFETIME = timedelta(days=14)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def invite(session: AsyncSession, access: Access, email: str) -> tuple[Invitation, str]:
+    """A lead invites an email address; the returned token is shown once (it is the link)."""
+    access.require(Action.MODERATE)
+    raw = secrets.token_urlsafe(24)
+    invitation = Invitation(
+        network_id=access.network.id,
+        email=accounts.normalise_email(email),
+        digest=_digest(raw),
+        invited_by_id=access.person.id if access.person else None,
+        expires_at=clock.now() + INVITATION_LIFETIME,
+    )
+    session.add(invitation)
+    await session.flush()
+    return invitation, raw
+
+
+async def _take_invitation(session: AsyncSession, network: Network, person: Person, token: str) -> bool:
+    result = await session.execute(
+        select(Invitation).where(Invitation.network_id == network.id, Invitation.digest == _digest(token))
+    )
+    invitation = result.scalar_one_or_none()
+    now = clock.now()
+    if invitation is None or invitation.used_at is not None or invitation.expires_at <= now:
+        return False
+    if invitation.email != person.email:
+        return False
+    invitation.used_at = now
+    return True
+
+
+async def join(session: AsyncSession, network: Network, person: Person, invitation: str | None = None) -> Membership:
+    """Join under the network's policy: open → active, request → pending, invite → needs a valid invitation."""
+    existing = await membership_of(session, network.id, person.id)
+    invited = bool(invitation) and await _take_invitation(session, network, person, invitation or "")
+    if existing is None and network.visibility is Visibility.HIDDEN and not invited:
+        raise NotFound(f"No network '{network.slug}'.")
+    if existing is not None:
+        if existing.state in (MemberState.BANNED, MemberState.SUSPENDED):
+            raise Forbidden(f"You are {existing.state.value} from this network and cannot rejoin.")
+        if existing.state is MemberState.PENDING:
+            raise Conflict("Your request to join is already waiting for a lead.")
+        raise Conflict("You are already a member of this network.")
+    if network.join_policy is JoinPolicy.INVITE and not invited:
+        raise Forbidden("This network is by invitation only; ask one of its leads for an invitation.")
+    observer = accounts.observer_only(person)
+    if observer:
+        # regulators and government observe only, and only with a lead's agreement
+        state = MemberState.ACTIVE if invited else MemberState.PENDING
+    elif network.join_policy is JoinPolicy.OPEN or invited:
+        state = MemberState.ACTIVE
+    else:
+        state = MemberState.PENDING
+    membership = Membership(
+        network_id=network.id,
+        person=person,
+        role=Role.OBSERVER if observer else Role.MEMBER,
+        state=state,
+        follow_level=FollowLevel.ALL,
+    )
+    session.add(membership)
+    await session.flush()
+    if state is MemberState.ACTIVE:
+        await activity.record(
+            session, network, "member.joined", {"member": to_payload(member_view(membership))}, person
+        )
+    else:
+        for lead_id in await lead_ids(session, network.id):
+            await activity.notify(
+                session,
+                lead_id,
+                "join.requested",
+                {"network": network.slug, "person": {"id": person.id, "display_name": person.display_name}},
+                network=network,
+                actor=person,
+            )
+    return membership
+
+
+async def leave(session: AsyncSession, access: Access) -> None:
+    """Leave a network (or withdraw a join request). The last lead cannot leave."""
+    membership, person = access.membership, access.person
+    if membership is None or person is None:
+        raise NotFound("You are not a member of this network.")
+    if membership.state in (MemberState.BANNED, MemberState.SUSPENDED):
+        raise Forbidden("A sanction cannot be ended by leaving; ask a lead or appeal.")
+    await _lock_network(session, access.network)
+    if membership.role is Role.LEAD and await _active_lead_count(session, access.network.id) <= 1:
+        raise Conflict("You are this network's last lead: appoint another lead before you leave.")
+    was_active = membership.state is not MemberState.PENDING
+    await session.delete(membership)
+    await session.flush()
+    if was_active:
+        await activity.record(session, access.network, "member.left", {"person_id": person.id}, person)
+
+
+async def lead_ids(session: AsyncSession, network_id: int) -> list[int]:
+    result = await session.execute(
+        select(Membership.person_id).where(
+            Membership.network_id == network_id,
+            Membership.role == Role.LEAD,
+            Membership.state == MemberState.ACTIVE,
+        )
+    )
+    return list(result.scalars())
+
+
+async def _active_lead_count(session: AsyncSession, network_id: int) -> int:
+    return len(await lead_ids(session, network_id))
+
+
+async def _lock_network(session: AsyncSession, network: Network) -> None:
+    """Serialise role changes in one network, so two leads cannot both remove the other."""
+    await session.execute(select(Network.id).where(Network.id == network.id).with_for_update())
+
+
+async def list_members(session: AsyncSession, access: Access) -> list[Membership]:
+    """Active members, leads and observers (observers are always listed); leads also see pending and sanctioned."""
+    stmt = select(Membership).where(Membership.network_id == access.network.id)
+    if not access.is_lead:
+        stmt = stmt.where(Membership.state.in_((MemberState.ACTIVE, MemberState.MUTED)))
+    stmt = stmt.order_by(Membership.role, Membership.id)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def change_member(session: AsyncSession, access: Access, person_id: int, change: MemberChange) -> Membership:
+    """A lead sets a member's role or state: approve a join, appoint or remove a lead, mute, suspend, ban."""
+    access.require(Action.MODERATE)
+    actor = access.person
+    assert actor is not None
+    network = access.network
+    await _lock_network(session, network)
+    target = await membership_of(session, network.id, person_id)
+    if target is None:
+        raise NotFound("That person is not a member of this network.")
+    if change.role is None and change.state is None:
+        raise Invalid("Say what to change: a role or a state.", fields={"role": "Give role or state."})
+    new_role = change.role or target.role
+    new_state = change.state or target.state
+    observer_only = accounts.observer_only(target.person)
+    if observer_only and new_role is not Role.OBSERVER:
+        raise Invalid(
+            "People from regulator or government organisations can only ever be observers.",
+            fields={"role": "Must stay observer."},
+        )
+    if not observer_only and new_role is Role.OBSERVER:
+        raise Invalid(
+            "Only people from regulator or government organisations observe; members of the sector take part.",
+            fields={"role": "Observers come only from regulator or government organisations."},
+        )
+    if new_state in (MemberState.MUTED, MemberState.SUSPENDED):
+        if change.until is not None and change.until <= clock.now():
+            raise Invalid("The end of a mute or suspension must be in the future.", fields={"until": "In the past."})
+    elif change.until is not None:
+        raise Invalid("Only a mute or suspension has an end time.", fields={"until": "Leave empty."})
+    if new_state is MemberState.PENDING and target.state is not MemberState.PENDING:
+        raise Invalid("A member cannot be moved back to pending.", fields={"state": "Not allowed."})
+    losing_lead = (
+        target.role is Role.LEAD
+        and target.state is MemberState.ACTIVE
+        and (new_role is not Role.LEAD or new_state is not MemberState.ACTIVE)
+    )
+    if losing_lead and await _active_lead_count(session, network.id) <= 1:
+        raise Conflict("A network always keeps at least one lead: appoint another lead first.")
+    approved = target.state is MemberState.PENDING and new_state is MemberState.ACTIVE
+    before = (target.role, target.state)
+    target.role, target.state = new_role, new_state
+    target.until = change.until if new_state in (MemberState.MUTED, MemberState.SUSPENDED) else None
+    await session.flush()
+    payload = to_payload(member_view(target)) | {"reason": change.reason}
+    if approved:
+        await activity.record(session, network, "member.joined", {"member": payload}, actor)
+        await activity.notify(
+            session,
+            target.person_id,
+            "membership.approved",
+            {"network": network.slug},
+            network=network,
+            actor=actor,
+        )
+    elif before != (new_role, new_state):
+        await activity.record(session, network, "member.updated", {"member": payload}, actor)
+        await activity.notify(
+            session,
+            target.person_id,
+            "membership.changed",
+            {
+                "network": network.slug,
+                "role": new_role.value,
+                "state": new_state.value,
+                "reason": change.reason,
+            },
+            network=network,
+            actor=actor,
+        )
+    return target
+
+
+async def remove_member(session: AsyncSession, access: Access, person_id: int, reason: str = "") -> None:
+    """A lead removes a member or declines a join request."""
+    access.require(Action.MODERATE)
+    network = access.network
+    await _lock_network(session, network)
+    target = await membership_of(session, network.id, person_id)
+    if target is None:
+        raise NotFound("That person is not a member of this network.")
+    if target.role is Role.LEAD and await _active_lead_count(session, network.id) <= 1:
+        raise Conflict("A network always keeps at least one lead: appoint another lead first.")
+    was_pending = target.state is MemberState.PENDING
+    await session.execute(delete(Membership).where(Membership.id == target.id))
+    session.expunge(target)
+    kind = "membership.declined" if was_pending else "membership.removed"
+    if not was_pending:
+        await activity.record(
+            session, network, "member.left", {"person_id": person_id, "reason": reason}, access.person
+        )
+    await activity.notify(
+        session,
+        person_id,
+        kind,
+        {"network": network.slug, "reason": reason},
+        network=network,
+        actor=access.person,
+    )
+
+
+async def set_follow_level(session: AsyncSession, access: Access, level: FollowLevel) -> Membership:
+    if access.membership is None:
+        raise NotFound("You are not a member of this network.")
+    access.membership.follow_level = level
+    await session.flush()
+    return access.membership
+
+
+async def pending_count(session: AsyncSession, network_id: int) -> int:
+    result = await session.execute(
+        select(func.count()).where(Membership.network_id == network_id, Membership.state == MemberState.PENDING)
+    )
+    return int(result.scalar_one())

@@ -1,0 +1,235 @@
+"""The domain's tables (DESIGN §5).
+
+Plain SQLAlchemy 2 declarative models on advanced-alchemy's identity base types, which share
+one metadata (with a naming convention) that Alembic migrates. Enums are stored as their
+string values in VARCHAR columns, so adding a value never needs a type migration.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from advanced_alchemy.base import IdentityAuditBase, IdentityBase
+from advanced_alchemy.types import DateTimeUTC, JsonB
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from network.enums import (
+    ContentState,
+    EvidenceStrength,
+    FollowLevel,
+    JoinPolicy,
+    MemberState,
+    NetworkKind,
+    OfferStatus,
+    OrgKind,
+    PostKind,
+    ReactionKind,
+    Region,
+    RequestStatus,
+    Role,
+    SupportType,
+    Urgency,
+    Visibility,
+)
+
+
+def str_enum(enum: type[StrEnum]) -> SAEnum:
+    return SAEnum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Organisation(IdentityAuditBase):
+    __tablename__ = "organisations"
+    __table_args__ = (Index("uq_organisations_name_lower", text("lower(name)"), unique=True),)
+
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[OrgKind] = mapped_column(str_enum(OrgKind))
+
+
+class Person(IdentityAuditBase):
+    """An account: one person, in one organisation."""
+
+    __tablename__ = "people"
+
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    # per-person notification sequence, allocated like a network's event_seq
+    notification_seq: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
+
+
+class ApiToken(IdentityAuditBase):
+    """A personal API token; only its SHA-256 digest is stored."""
+
+    __tablename__ = "api_tokens"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
+class Network(IdentityAuditBase):
+    __tablename__ = "networks"
+
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[NetworkKind] = mapped_column(str_enum(NetworkKind))
+    region: Mapped[Region | None] = mapped_column(str_enum(Region), default=None)
+    description: Mapped[str] = mapped_column(Text, default="")
+    visibility: Mapped[Visibility] = mapped_column(str_enum(Visibility))
+    join_policy: Mapped[JoinPolicy] = mapped_column(str_enum(JoinPolicy))
+    # last allocated event sequence number (DESIGN §3); bumped in the writer's transaction
+    event_seq: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+
+
+class CharterVersion(IdentityBase):
+    """One version of a network's charter: markdown whose top-level numbered list is its clauses."""
+
+    __tablename__ = "charter_versions"
+    __table_args__ = (UniqueConstraint("network_id", "version"),)
+
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class Membership(IdentityAuditBase):
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("network_id", "person_id"),
+        Index("ix_memberships_person", "person_id"),
+    )
+
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    state: Mapped[MemberState] = mapped_column(str_enum(MemberState))
+    until: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    follow_level: Mapped[FollowLevel] = mapped_column(str_enum(FollowLevel), default=FollowLevel.ALL)
+
+    person: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
+
+
+class Invitation(IdentityAuditBase):
+    """A single-use, expiring invitation to join a network; only the token's digest is stored."""
+
+    __tablename__ = "invitations"
+
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
+class Post(IdentityAuditBase):
+    """A practice or a request. Practice fields and request fields are both nullable columns."""
+
+    __tablename__ = "posts"
+    __table_args__ = (Index("ix_posts_network_feed", "network_id", "state", "id"),)
+
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
+    kind: Mapped[PostKind] = mapped_column(str_enum(PostKind))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[ContentState] = mapped_column(str_enum(ContentState), default=ContentState.VISIBLE)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    edited_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # practice
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    phases: Mapped[list[str]] = mapped_column(JsonB, default=list)
+    setting: Mapped[str] = mapped_column(String(500), default="")
+    what_we_did: Mapped[str] = mapped_column(Text, default="")
+    what_we_stopped: Mapped[str] = mapped_column(Text, default="")
+    impact: Mapped[str] = mapped_column(Text, default="")
+    evidence_strength: Mapped[EvidenceStrength | None] = mapped_column(str_enum(EvidenceStrength), default=None)
+    themes: Mapped[list[str]] = mapped_column(JsonB, default=list)
+    resources: Mapped[list[dict[str, str]]] = mapped_column(JsonB, default=list)
+    # request
+    support_type: Mapped[SupportType | None] = mapped_column(str_enum(SupportType), default=None)
+    urgency: Mapped[Urgency | None] = mapped_column(str_enum(Urgency), default=None)
+    status: Mapped[RequestStatus | None] = mapped_column(str_enum(RequestStatus), default=None)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+    author: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
+
+
+class PostRevision(IdentityBase):
+    """The content of a post as it was before an edit (the current content lives on the post)."""
+
+    __tablename__ = "post_revisions"
+    __table_args__ = (UniqueConstraint("post_id", "revision"),)
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    revision: Mapped[int] = mapped_column(Integer)
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    content: Mapped[dict[str, Any]] = mapped_column(JsonB)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class Reply(IdentityAuditBase):
+    __tablename__ = "replies"
+    __table_args__ = (Index("ix_replies_post", "post_id", "id"),)
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[ContentState] = mapped_column(str_enum(ContentState), default=ContentState.VISIBLE)
+    edited_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+    author: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
+
+
+class Reaction(IdentityBase):
+    __tablename__ = "reactions"
+    __table_args__ = (UniqueConstraint("post_id", "person_id", "kind"),)
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ReactionKind] = mapped_column(str_enum(ReactionKind))
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class Offer(IdentityAuditBase):
+    """An organisation's offer of help on a request."""
+
+    __tablename__ = "offers"
+    __table_args__ = (Index("ix_offers_post", "post_id", "id"),)
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"))
+    message: Mapped[str] = mapped_column(Text)
+    status: Mapped[OfferStatus] = mapped_column(str_enum(OfferStatus), default=OfferStatus.OPEN)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), default=None)
+
+    author: Mapped[Person] = relationship(lazy="joined", innerjoin=True, foreign_keys=[author_id])

@@ -1,0 +1,101 @@
+"""Who may do what in a network: DESIGN §4 as one pure function.
+
+No I/O here. Callers load the facts (is the viewer signed in, an admin, their membership
+role, state and its end time) into a `Viewer` and ask `allowed(action, visibility, viewer, now)`.
+Services call it before every read or write; tests walk the whole table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from network.enums import MemberState, Role, Visibility
+
+
+class Action(StrEnum):
+    READ = "read"  # list and read posts; for hidden networks, also know it exists
+    CONTRIBUTE = "contribute"  # post, reply, offer, react
+    FLAG = "flag"
+    MODERATE = "moderate"  # moderate, approve joins, set roles, edit the charter
+    EXPORT = "export"
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """What the rules need to know about the person asking."""
+
+    signed_in: bool
+    is_admin: bool = False
+    role: Role | None = None  # None: not a member of this network
+    state: MemberState | None = None
+    until: datetime | None = None  # end of a mute or suspension
+
+    @classmethod
+    def anonymous(cls) -> Viewer:
+        return cls(signed_in=False)
+
+
+ANONYMOUS = Viewer.anonymous()
+
+
+def effective_state(state: MemberState | None, until: datetime | None, now: datetime) -> MemberState | None:
+    """A mute or suspension whose time has passed counts as active again."""
+    if state in (MemberState.MUTED, MemberState.SUSPENDED) and until is not None and until <= now:
+        return MemberState.ACTIVE
+    return state
+
+
+def _column(viewer: Viewer, now: datetime) -> str:
+    """The table column a viewer falls in: anon, outsider, pending, member, muted, excluded, observer, lead."""
+    if not viewer.signed_in:
+        return "anon"
+    state = effective_state(viewer.state, viewer.until, now)
+    if viewer.role is None or state is None:
+        return "outsider"
+    if state is MemberState.PENDING:
+        return "pending"
+    if state in (MemberState.SUSPENDED, MemberState.BANNED):
+        return "excluded"
+    if viewer.role is Role.OBSERVER:
+        return "observer"
+    if state is MemberState.MUTED:
+        return "muted"
+    if viewer.role is Role.LEAD:
+        return "lead"
+    return "member"
+
+
+_READ_MEMBERS_ONLY = frozenset({"member", "muted", "observer", "lead"})
+
+_TABLE: dict[Action, frozenset[str]] = {
+    Action.CONTRIBUTE: frozenset({"member", "lead"}),
+    Action.FLAG: frozenset({"member", "muted", "lead"}),
+    Action.MODERATE: frozenset({"lead"}),
+    Action.EXPORT: frozenset({"lead"}),
+}
+
+
+def allowed(action: Action, visibility: Visibility, viewer: Viewer, now: datetime) -> bool:
+    column = _column(viewer, now)
+    if action is Action.READ:
+        if viewer.is_admin:
+            return True  # the platform's operators can see what they run; their acts are logged
+        if visibility is Visibility.PUBLIC:
+            return column != "anon"
+        return column in _READ_MEMBERS_ONLY
+    if action is Action.MODERATE and viewer.is_admin:
+        return True  # admin acts inside a network always appear, named, in its log
+    return column in _TABLE[action]
+
+
+def can_list_network(visibility: Visibility, viewer: Viewer, now: datetime) -> bool:
+    """Whether a network appears in a directory listing.
+
+    Anonymous visitors see public and members-only networks in the directory (a landing page
+    may show them; bodies need sign-in). Hidden networks are shown only to those who may read them.
+    """
+    if visibility is Visibility.HIDDEN:
+        return allowed(Action.READ, visibility, viewer, now)
+    return True

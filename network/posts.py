@@ -1,0 +1,329 @@
+"""Practices and requests: create, edit (each edit keeps a revision), read, list, close a request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network import activity, clock, cursors
+from network.access import Access, open_network_by_id
+from network.enums import ContentState, OfferStatus, PostKind, ReactionKind, RequestStatus
+from network.errors import Forbidden, Invalid, NotFound
+from network.inputs import PostEdit, PostInput
+from network.models import Offer, Person, Post, PostRevision, Reaction, Reply
+from network.permissions import Action
+from network.views import Page, PostView, ReactionCounts, RevisionView, post_view, to_payload
+
+PRACTICE_FIELDS = (
+    "summary",
+    "phases",
+    "setting",
+    "what_we_did",
+    "what_we_stopped",
+    "impact",
+    "evidence_strength",
+    "themes",
+    "resources",
+)
+REQUEST_FIELDS = ("support_type", "urgency")
+CONTENT_FIELDS = ("title", "body", *PRACTICE_FIELDS, *REQUEST_FIELDS)
+
+
+class Filters(msgspec.Struct, frozen=True):
+    kind: PostKind | None = None
+    theme: str | None = None
+    phase: str | None = None
+    evidence_strength: str | None = None
+    status: RequestStatus | None = None
+
+
+def _clean_themes(themes: list[str]) -> list[str]:
+    return list(dict.fromkeys(" ".join(t.lower().split()) for t in themes if t.strip()))
+
+
+def _check_kind_fields(kind: PostKind, values: dict[str, Any]) -> None:
+    """Practice fields belong to practices, request fields to requests."""
+    wrong = REQUEST_FIELDS if kind is PostKind.PRACTICE else PRACTICE_FIELDS
+    given = [name for name in wrong if values.get(name) not in (None, "", [], ())]
+    if given:
+        raise Invalid(
+            f"A {kind.value} does not have: {', '.join(given)}.",
+            fields={name: f"Not a field of a {kind.value}." for name in given},
+        )
+
+
+def _check_text(values: dict[str, Any]) -> None:
+    for name in ("title", "body"):
+        if name in values and not str(values[name]).strip():
+            raise Invalid(f"The {name} cannot be blank.", fields={name: "Required."})
+
+
+async def create_post(session: AsyncSession, access: Access, data: PostInput) -> Post:
+    access.require(Action.CONTRIBUTE)
+    author = access.person
+    assert author is not None
+    values = msgspec.structs.asdict(data)
+    _check_text(values)
+    _check_kind_fields(data.kind, values)
+    post = Post(
+        network_id=access.network.id,
+        author=author,
+        organisation_id=author.organisation_id,
+        kind=data.kind,
+        title=data.title.strip(),
+        body=data.body,
+        summary=data.summary.strip(),
+        phases=[p.value for p in dict.fromkeys(data.phases)],
+        setting=data.setting.strip(),
+        what_we_did=data.what_we_did,
+        what_we_stopped=data.what_we_stopped,
+        impact=data.impact,
+        evidence_strength=data.evidence_strength,
+        themes=_clean_themes(data.themes),
+        resources=[{"title": r.title.strip(), "url": r.url} for r in data.resources],
+        support_type=data.support_type,
+        urgency=data.urgency,
+        status=RequestStatus.OPEN if data.kind is PostKind.REQUEST else None,
+    )
+    session.add(post)
+    await session.flush()
+    await activity.record(
+        session,
+        access.network,
+        "post.created",
+        {"post": to_payload(post_view(post, access.network.slug))},
+        author,
+    )
+    return post
+
+
+def _snapshot(post: Post) -> dict[str, Any]:
+    data = {name: getattr(post, name) for name in CONTENT_FIELDS}
+    return msgspec.to_builtins(data)  # type: ignore[no-any-return]
+
+
+async def edit_post(session: AsyncSession, access: Access, post: Post, edit: PostEdit) -> Post:
+    """The author edits their post (leads may too, with a reason); the previous content is kept."""
+    actor = access.person
+    assert actor is not None
+    is_author = post.author_id == actor.id
+    if is_author:
+        access.require(Action.CONTRIBUTE)
+    elif access.can(Action.MODERATE):
+        if not edit.reason.strip():
+            raise Invalid(
+                "Say why you are editing someone else's post.",
+                fields={"reason": "Required for a lead's edit."},
+            )
+    else:
+        raise Forbidden("Only the author or a lead of this network may edit this post.")
+    if post.state is ContentState.REMOVED:
+        raise Forbidden("A removed post cannot be edited.")
+    changes = {k: v for k, v in msgspec.structs.asdict(edit).items() if v is not msgspec.UNSET and k != "reason"}
+    _check_text(changes)
+    _check_kind_fields(post.kind, changes)
+    if "themes" in changes:
+        changes["themes"] = _clean_themes(changes["themes"])
+    if "phases" in changes:
+        changes["phases"] = [p.value for p in dict.fromkeys(changes["phases"])]
+    if "resources" in changes:
+        changes["resources"] = [{"title": r.title.strip(), "url": r.url} for r in changes["resources"]]
+    if "title" in changes:
+        changes["title"] = changes["title"].strip()
+    changed = {k: v for k, v in changes.items() if getattr(post, k) != v}
+    if not changed:
+        return post
+    session.add(
+        PostRevision(
+            post_id=post.id,
+            revision=post.revision,
+            editor_id=actor.id,
+            reason=edit.reason.strip(),
+            content=_snapshot(post),
+            created_at=clock.now(),
+        )
+    )
+    for name, value in changed.items():
+        setattr(post, name, value)
+    post.revision += 1
+    post.edited_at = clock.now()
+    await session.flush()
+    view = await describe_post(session, post, access.network.slug)
+    await activity.record(session, access.network, "post.updated", {"post": to_payload(view)}, actor)
+    if not is_author:
+        await activity.notify(
+            session,
+            post.author_id,
+            "post.edited_by_lead",
+            {"post_id": post.id, "title": post.title, "reason": edit.reason},
+            network=access.network,
+            actor=actor,
+        )
+    return post
+
+
+def can_see_post(access: Access, post: Post) -> bool:
+    if post.state is ContentState.VISIBLE:
+        return True
+    if access.can(Action.MODERATE):
+        return True
+    return post.state is not ContentState.REMOVED and access.person is not None and post.author_id == access.person.id
+
+
+async def open_post(session: AsyncSession, post_id: int, person: Person | None) -> tuple[Access, Post]:
+    """The post and the asker's access to its network; NotFound if either is not theirs to read."""
+    post = await session.get(Post, post_id)
+    if post is None:
+        raise NotFound(f"No post {post_id}.")
+    try:
+        access = await open_network_by_id(session, post.network_id, person)
+    except NotFound:
+        raise NotFound(f"No post {post_id}.") from None
+    if not can_see_post(access, post):
+        raise NotFound(f"No post {post_id}.")
+    return access, post
+
+
+async def counts_for(
+    session: AsyncSession, post_ids: list[int]
+) -> tuple[dict[int, int], dict[int, int], dict[int, ReactionCounts]]:
+    """Visible replies, open-or-accepted offers and reactions per post, in three grouped queries."""
+    if not post_ids:
+        return {}, {}, {}
+    replies = await session.execute(
+        select(Reply.post_id, func.count())
+        .where(Reply.post_id.in_(post_ids), Reply.state == ContentState.VISIBLE)
+        .group_by(Reply.post_id)
+    )
+    offers = await session.execute(
+        select(Offer.post_id, func.count())
+        .where(Offer.post_id.in_(post_ids), Offer.status.in_((OfferStatus.OPEN, OfferStatus.ACCEPTED)))
+        .group_by(Offer.post_id)
+    )
+    reactions = await session.execute(
+        select(Reaction.post_id, Reaction.kind, func.count())
+        .where(Reaction.post_id.in_(post_ids))
+        .group_by(Reaction.post_id, Reaction.kind)
+    )
+    reaction_counts: dict[int, ReactionCounts] = {}
+    for post_id, kind, count in reactions.tuples():
+        counts = reaction_counts.setdefault(post_id, ReactionCounts())
+        if kind is ReactionKind.USEFUL:
+            counts.useful = count
+        else:
+            counts.tried_it = count
+    reply_counts = {post_id: count for post_id, count in replies.tuples()}
+    offer_counts = {post_id: count for post_id, count in offers.tuples()}
+    return reply_counts, offer_counts, reaction_counts
+
+
+async def describe_post(session: AsyncSession, post: Post, network_slug: str) -> PostView:
+    replies, offers, reactions = await counts_for(session, [post.id])
+    return post_view(
+        post,
+        network_slug,
+        reply_count=replies.get(post.id, 0),
+        offer_count=offers.get(post.id, 0),
+        reactions=reactions.get(post.id),
+    )
+
+
+def _json_list_has(column: Any, value: str) -> Any:
+    """Membership in a JSON list of strings, portable across SQLite and PostgreSQL (text match on '"value"')."""
+    return cast(column, String).contains(f'"{value}"', autoescape=True)
+
+
+def _feed_query(access: Access, filters: Filters) -> Select[tuple[Post]]:
+    stmt = select(Post).where(Post.network_id == access.network.id)
+    if access.can(Action.MODERATE):
+        stmt = stmt.where(Post.state != ContentState.REMOVED)
+    elif access.person is not None:
+        stmt = stmt.where(
+            or_(
+                Post.state == ContentState.VISIBLE,
+                (Post.author_id == access.person.id) & (Post.state != ContentState.REMOVED),
+            )
+        )
+    else:
+        stmt = stmt.where(Post.state == ContentState.VISIBLE)
+    if filters.kind is not None:
+        stmt = stmt.where(Post.kind == filters.kind)
+    if filters.status is not None:
+        stmt = stmt.where(Post.status == filters.status)
+    if filters.evidence_strength:
+        stmt = stmt.where(Post.evidence_strength == filters.evidence_strength)
+    if filters.theme:
+        stmt = stmt.where(_json_list_has(Post.themes, filters.theme.lower()))
+    if filters.phase:
+        stmt = stmt.where(_json_list_has(Post.phases, filters.phase))
+    return stmt
+
+
+async def list_posts(
+    session: AsyncSession, access: Access, *, cursor: str | None, limit: int, filters: Filters | None = None
+) -> Page:
+    """Newest first, keyset-paginated on id."""
+    stmt = _feed_query(access, filters or Filters())
+    after = cursors.decode(cursor)
+    if after is not None:
+        stmt = stmt.where(Post.id < after)
+    posts = list((await session.execute(stmt.order_by(Post.id.desc()).limit(limit + 1))).scalars())
+    page = posts[:limit]
+    replies, offers, reactions = await counts_for(session, [p.id for p in page])
+    items = [
+        post_view(
+            p,
+            access.network.slug,
+            reply_count=replies.get(p.id, 0),
+            offer_count=offers.get(p.id, 0),
+            reactions=reactions.get(p.id),
+        )
+        for p in page
+    ]
+    return Page(items=items, next_cursor=cursors.next_cursor([p.id for p in posts], limit))
+
+
+async def revisions(session: AsyncSession, post: Post) -> list[RevisionView]:
+    result = await session.execute(
+        select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.revision.desc())
+    )
+    return [
+        RevisionView(
+            revision=r.revision,
+            editor_id=r.editor_id,
+            reason=r.reason,
+            created_at=r.created_at,
+            content=r.content,
+        )
+        for r in result.scalars()
+    ]
+
+
+async def close_request(session: AsyncSession, access: Access, post: Post, outcome: str) -> Post:
+    """The requester's organisation (or a lead) closes a request, saying how it ended."""
+    actor = access.person
+    assert actor is not None
+    if post.kind is not PostKind.REQUEST:
+        raise Invalid("Only a request can be closed.", fields={"kind": "Not a request."})
+    if post.status is RequestStatus.CLOSED:
+        raise Invalid("This request is already closed.", fields={"status": "Closed."})
+    if actor.organisation_id != post.organisation_id and not access.can(Action.MODERATE):
+        raise Forbidden("Only the requesting organisation or a lead may close this request.")
+    if not outcome.strip():
+        raise Invalid("Say how the request ended.", fields={"outcome": "Required."})
+    post.status = RequestStatus.CLOSED
+    post.outcome = outcome.strip()
+    post.closed_at = clock.now()
+    await session.flush()
+    view = await describe_post(session, post, access.network.slug)
+    await activity.record(session, access.network, "post.updated", {"post": to_payload(view)}, actor)
+    return post
+
+
+async def move_to_discussion(session: AsyncSession, post: Post) -> None:
+    """A first reply or offer moves an open request into discussion."""
+    if post.kind is PostKind.REQUEST and post.status is RequestStatus.OPEN:
+        post.status = RequestStatus.IN_DISCUSSION

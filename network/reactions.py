@@ -1,0 +1,65 @@
+"""Reactions: "useful" and "tried it", one of each per person per post."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network import activity, clock, posts
+from network.access import Access
+from network.enums import ContentState, ReactionKind
+from network.errors import Forbidden
+from network.models import Post, Reaction
+from network.permissions import Action
+from network.views import ReactionCounts, to_payload
+
+
+async def _publish(session: AsyncSession, access: Access, post: Post) -> ReactionCounts:
+    _, _, reactions = await posts.counts_for(session, [post.id])
+    counts = reactions.get(post.id, ReactionCounts())
+    await activity.record(
+        session,
+        access.network,
+        "reaction.changed",
+        {"post_id": post.id, "reactions": to_payload(counts)},
+        access.person,
+    )
+    return counts
+
+
+async def react(session: AsyncSession, access: Access, post: Post, kind: ReactionKind) -> ReactionCounts:
+    """Add a reaction (idempotent: reacting twice leaves one)."""
+    access.require(Action.CONTRIBUTE)
+    person = access.person
+    assert person is not None
+    if post.state is not ContentState.VISIBLE:
+        raise Forbidden("This post is not open for reactions.")
+    exists = await session.execute(
+        select(Reaction.id).where(Reaction.post_id == post.id, Reaction.person_id == person.id, Reaction.kind == kind)
+    )
+    if exists.first() is None:
+        try:
+            async with session.begin_nested():
+                session.add(Reaction(post_id=post.id, person_id=person.id, kind=kind, created_at=clock.now()))
+        except IntegrityError:
+            pass  # the same reaction arrived twice at once; one row stands
+
+    return await _publish(session, access, post)
+
+
+async def unreact(session: AsyncSession, access: Access, post: Post, kind: ReactionKind) -> ReactionCounts:
+    access.require(Action.CONTRIBUTE)
+    person = access.person
+    assert person is not None
+    await session.execute(
+        delete(Reaction).where(Reaction.post_id == post.id, Reaction.person_id == person.id, Reaction.kind == kind)
+    )
+    return await _publish(session, access, post)
+
+
+async def mine(session: AsyncSession, post_id: int, person_id: int) -> list[ReactionKind]:
+    result = await session.execute(
+        select(Reaction.kind).where(Reaction.post_id == post_id, Reaction.person_id == person_id)
+    )
+    return list(result.scalars())

@@ -1,0 +1,60 @@
+"""Replies to practices and requests."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network import activity, cursors, posts
+from network.access import Access
+from network.enums import ContentState
+from network.errors import Forbidden, Invalid
+from network.inputs import ReplyInput
+from network.models import Post, Reply
+from network.permissions import Action
+from network.views import Page, reply_view, to_payload
+
+
+async def add_reply(session: AsyncSession, access: Access, post: Post, data: ReplyInput) -> Reply:
+    access.require(Action.CONTRIBUTE)
+    author = access.person
+    assert author is not None
+    if not data.body.strip():
+        raise Invalid("A reply cannot be blank.", fields={"body": "Required."})
+    if post.locked and not access.can(Action.MODERATE):
+        raise Forbidden("This thread is locked by a lead; no new replies.")
+    if post.state is not ContentState.VISIBLE:
+        raise Forbidden("This post is not open for replies.")
+    reply = Reply(post_id=post.id, author=author, body=data.body)
+    session.add(reply)
+    await posts.move_to_discussion(session, post)
+    await session.flush()
+    await activity.record(session, access.network, "reply.created", {"reply": to_payload(reply_view(reply))}, author)
+    if post.status is not None:
+        view = await posts.describe_post(session, post, access.network.slug)
+        await activity.record(session, access.network, "post.updated", {"post": to_payload(view)}, author)
+    await activity.notify(
+        session,
+        post.author_id,
+        "reply.created",
+        {"post_id": post.id, "title": post.title, "reply_id": reply.id, "by": author.display_name},
+        network=access.network,
+        actor=author,
+    )
+    return reply
+
+
+async def list_replies(session: AsyncSession, access: Access, post: Post, *, cursor: str | None, limit: int) -> Page:
+    """Oldest first (a conversation reads top to bottom); keyset on id."""
+    stmt = select(Reply).where(Reply.post_id == post.id)
+    if not access.can(Action.MODERATE):
+        mine = Reply.author_id == access.person.id if access.person else False
+        stmt = stmt.where(or_(Reply.state == ContentState.VISIBLE, mine & (Reply.state == ContentState.HIDDEN)))
+    after = cursors.decode(cursor)
+    if after is not None:
+        stmt = stmt.where(Reply.id > after)
+    rows = list((await session.execute(stmt.order_by(Reply.id).limit(limit + 1))).scalars())
+    return Page(
+        items=[reply_view(r) for r in rows[:limit]],
+        next_cursor=cursors.next_cursor([r.id for r in rows], limit),
+    )

@@ -1,0 +1,286 @@
+"""What readers see: one shape per resource, shared by the JSON API and the event payloads.
+
+An event carries the same view a fresh fetch returns, so a live client that applies events
+holds exactly what a reload would show.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from network import markdown
+from network.enums import (
+    ContentState,
+    EvidenceStrength,
+    FollowLevel,
+    JoinPolicy,
+    MemberState,
+    NetworkKind,
+    OfferStatus,
+    OrgKind,
+    PostKind,
+    Region,
+    RequestStatus,
+    Role,
+    SupportType,
+    Urgency,
+    Visibility,
+)
+from network.models import Membership, Network, Offer, Organisation, Person, Post, Reply
+
+
+class OrganisationView(msgspec.Struct):
+    id: int
+    name: str
+    kind: OrgKind
+
+
+class PersonRef(msgspec.Struct):
+    id: int
+    display_name: str
+    organisation: OrganisationView
+
+
+class MeView(msgspec.Struct):
+    id: int
+    email: str
+    display_name: str
+    organisation: OrganisationView
+    is_admin: bool
+
+
+class MembershipView(msgspec.Struct):
+    role: Role
+    state: MemberState
+    until: datetime | None
+    follow_level: FollowLevel
+
+
+class NetworkView(msgspec.Struct):
+    id: int
+    slug: str
+    name: str
+    kind: NetworkKind
+    region: Region | None
+    description: str
+    visibility: Visibility
+    join_policy: JoinPolicy
+    member_count: int
+    membership: MembershipView | None = None
+
+
+class MemberView(msgspec.Struct):
+    person: PersonRef
+    role: Role
+    state: MemberState
+    until: datetime | None
+    joined_at: datetime
+
+
+class ReactionCounts(msgspec.Struct):
+    useful: int = 0
+    tried_it: int = 0
+
+
+class PostView(msgspec.Struct):
+    id: int
+    network: str
+    kind: PostKind
+    title: str
+    body: str
+    body_html: str
+    author: PersonRef
+    state: ContentState
+    pinned: bool
+    locked: bool
+    revision: int
+    created_at: datetime
+    edited_at: datetime | None
+    summary: str
+    phases: list[str]
+    setting: str
+    what_we_did: str
+    what_we_stopped: str
+    impact: str
+    evidence_strength: EvidenceStrength | None
+    themes: list[str]
+    resources: list[dict[str, str]]
+    support_type: SupportType | None
+    urgency: Urgency | None
+    status: RequestStatus | None
+    outcome: str
+    closed_at: datetime | None
+    reply_count: int = 0
+    offer_count: int = 0
+    reactions: ReactionCounts = msgspec.field(default_factory=ReactionCounts)
+
+
+class ReplyView(msgspec.Struct):
+    id: int
+    post_id: int
+    body: str
+    body_html: str
+    author: PersonRef
+    state: ContentState
+    created_at: datetime
+    edited_at: datetime | None
+
+
+class OfferView(msgspec.Struct):
+    id: int
+    post_id: int
+    message: str
+    message_html: str
+    author: PersonRef
+    organisation: OrganisationView
+    status: OfferStatus
+    created_at: datetime
+    decided_at: datetime | None
+
+
+class RevisionView(msgspec.Struct):
+    revision: int
+    editor_id: int | None
+    reason: str
+    created_at: datetime
+    content: dict[str, Any]
+
+
+class CharterView(msgspec.Struct):
+    version: int
+    body: str
+    body_html: str
+    clauses: list[str]
+    note: str
+    created_at: datetime
+
+
+class Page(msgspec.Struct):
+    """One page of a list; pass `next_cursor` back as `cursor` for the next page."""
+
+    items: list[Any]
+    next_cursor: str | None
+
+
+def organisation_view(org: Organisation) -> OrganisationView:
+    return OrganisationView(id=org.id, name=org.name, kind=org.kind)
+
+
+def person_ref(person: Person) -> PersonRef:
+    return PersonRef(
+        id=person.id, display_name=person.display_name, organisation=organisation_view(person.organisation)
+    )
+
+
+def me_view(person: Person) -> MeView:
+    return MeView(
+        id=person.id,
+        email=person.email,
+        display_name=person.display_name,
+        organisation=organisation_view(person.organisation),
+        is_admin=person.is_admin,
+    )
+
+
+def membership_view(m: Membership | None) -> MembershipView | None:
+    if m is None:
+        return None
+    return MembershipView(role=m.role, state=m.state, until=m.until, follow_level=m.follow_level)
+
+
+def network_view(network: Network, member_count: int, membership: Membership | None = None) -> NetworkView:
+    return NetworkView(
+        id=network.id,
+        slug=network.slug,
+        name=network.name,
+        kind=network.kind,
+        region=network.region,
+        description=network.description,
+        visibility=network.visibility,
+        join_policy=network.join_policy,
+        member_count=member_count,
+        membership=membership_view(membership),
+    )
+
+
+def member_view(m: Membership) -> MemberView:
+    return MemberView(person=person_ref(m.person), role=m.role, state=m.state, until=m.until, joined_at=m.created_at)
+
+
+def post_view(
+    post: Post,
+    network_slug: str,
+    *,
+    reply_count: int = 0,
+    offer_count: int = 0,
+    reactions: ReactionCounts | None = None,
+) -> PostView:
+    return PostView(
+        id=post.id,
+        network=network_slug,
+        kind=post.kind,
+        title=post.title,
+        body=post.body,
+        body_html=markdown.render(post.body),
+        author=person_ref(post.author),
+        state=post.state,
+        pinned=post.pinned,
+        locked=post.locked,
+        revision=post.revision,
+        created_at=post.created_at,
+        edited_at=post.edited_at,
+        summary=post.summary,
+        phases=list(post.phases),
+        setting=post.setting,
+        what_we_did=post.what_we_did,
+        what_we_stopped=post.what_we_stopped,
+        impact=post.impact,
+        evidence_strength=post.evidence_strength,
+        themes=list(post.themes),
+        resources=[dict(r) for r in post.resources],
+        support_type=post.support_type,
+        urgency=post.urgency,
+        status=post.status,
+        outcome=post.outcome,
+        closed_at=post.closed_at,
+        reply_count=reply_count,
+        offer_count=offer_count,
+        reactions=reactions or ReactionCounts(),
+    )
+
+
+def reply_view(reply: Reply) -> ReplyView:
+    return ReplyView(
+        id=reply.id,
+        post_id=reply.post_id,
+        body=reply.body,
+        body_html=markdown.render(reply.body),
+        author=person_ref(reply.author),
+        state=reply.state,
+        created_at=reply.created_at,
+        edited_at=reply.edited_at,
+    )
+
+
+def offer_view(offer: Offer) -> OfferView:
+    return OfferView(
+        id=offer.id,
+        post_id=offer.post_id,
+        message=offer.message,
+        message_html=markdown.render(offer.message),
+        author=person_ref(offer.author),
+        organisation=organisation_view(offer.author.organisation),
+        status=offer.status,
+        created_at=offer.created_at,
+        decided_at=offer.decided_at,
+    )
+
+
+def to_payload(view: msgspec.Struct) -> dict[str, Any]:
+    """A view as JSON-ready builtins, for an event or notification payload."""
+    data = msgspec.to_builtins(view)
+    assert isinstance(data, dict)
+    return data

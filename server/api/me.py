@@ -1,0 +1,76 @@
+"""The signed-in person, their tokens, and organisations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, delete, get, post
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network import accounts
+from network.models import Person
+from network.views import MeView, OrganisationView, me_view, organisation_view
+
+
+class TokenInput(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
+
+
+class NewToken(msgspec.Struct):
+    id: int
+    name: str
+    token: str  # shown once; only its digest is stored
+
+
+class TokenView(msgspec.Struct):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class MeController(Controller):
+    path = "/me"
+    tags = ["me"]
+
+    @get("/", summary="Who I am")
+    async def me(self, person: Person) -> MeView:
+        return me_view(person)
+
+
+class TokenController(Controller):
+    path = "/tokens"
+    tags = ["tokens"]
+
+    @get("/", summary="My API tokens (never the secret)")
+    async def list_tokens(self, db: AsyncSession, person: Person) -> list[TokenView]:
+        tokens = await accounts.list_tokens(db, person)
+        return [TokenView(t.id, t.name, t.prefix, t.created_at, t.last_used_at) for t in tokens]
+
+    @post("/", status_code=HTTP_201_CREATED, summary="Create an API token; the token is shown once")
+    async def create_token(self, db: AsyncSession, person: Person, data: TokenInput) -> NewToken:
+        token, raw = await accounts.create_token(db, person, data.name)
+        return NewToken(id=token.id, name=token.name, token=raw)
+
+    @delete("/{token_id:int}", status_code=HTTP_204_NO_CONTENT, summary="Revoke an API token")
+    async def revoke_token(self, db: AsyncSession, person: Person, token_id: int) -> None:
+        await accounts.revoke_token(db, person, token_id)
+
+
+class OrganisationController(Controller):
+    path = "/organisations"
+    tags = ["organisations"]
+
+    @get("/", summary="Organisations, by name (for sign-up's picker)")
+    async def list_organisations(
+        self, db: AsyncSession, q: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    ) -> list[OrganisationView]:
+        return [organisation_view(o) for o in await accounts.list_organisations(db, q)]
+
+    @get("/{organisation_id:int}", summary="One organisation")
+    async def get_organisation(self, db: AsyncSession, organisation_id: int) -> OrganisationView:
+        return organisation_view(await accounts.get_organisation(db, organisation_id))

@@ -1,0 +1,173 @@
+"""Networks: directory, details, joining, members, charter, invitations, and each network's posts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, delete, get, patch, post, put
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network import charter, membership, networks, posts
+from network.access import access_to, open_network
+from network.enums import EvidenceStrength, MemberState, Phase, PostKind, RequestStatus
+from network.errors import NotFound
+from network.inputs import CharterInput, Email, FollowInput, MemberChange, NetworkInput, PostInput
+from network.markdown import render
+from network.models import CharterVersion, Person
+from network.views import CharterView, MembershipView, MemberView, NetworkView, Page, PostView, member_view
+from server.api.params import Cursor, Limit
+
+
+class JoinInput(msgspec.Struct, forbid_unknown_fields=True):
+    invitation: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+
+
+class JoinResult(msgspec.Struct):
+    state: MemberState
+    role: str
+
+
+class InvitationInput(msgspec.Struct, forbid_unknown_fields=True):
+    email: Email
+
+
+class InvitationView(msgspec.Struct):
+    id: int
+    email: str
+    token: str  # shown once, to copy into a link
+    expires_at: str
+
+
+class RemoveInput(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+
+
+def charter_view(version: CharterVersion) -> CharterView:
+    return CharterView(
+        version=version.version,
+        body=version.body,
+        body_html=render(version.body),
+        clauses=charter.parse_clauses(version.body),
+        note=version.note,
+        created_at=version.created_at,
+    )
+
+
+class NetworkController(Controller):
+    path = "/networks"
+    tags = ["networks"]
+
+    @get("/", summary="The network directory (what you may see)")
+    async def directory(self, db: AsyncSession, viewer: Person | None) -> list[NetworkView]:
+        return await networks.directory(db, viewer)
+
+    @post("/", status_code=HTTP_201_CREATED, summary="Create a network with its first lead (platform admins)")
+    async def create(self, db: AsyncSession, person: Person, data: NetworkInput) -> NetworkView:
+        network = await networks.create_network(db, person, data)
+        return await networks.describe(db, network, None)
+
+    @get("/{slug:str}", summary="One network")
+    async def detail(self, db: AsyncSession, viewer: Person | None, slug: str) -> NetworkView:
+        access = await open_network(db, slug, viewer)
+        return await networks.describe(db, access.network, access.membership)
+
+    @post(
+        "/{slug:str}/join",
+        status_code=HTTP_200_OK,
+        summary="Join, or ask to join, under the network's policy",
+    )
+    async def join(self, db: AsyncSession, person: Person, slug: str, data: JoinInput | None = None) -> JoinResult:
+        network = await networks.get_by_slug(db, slug)
+        m = await membership.join(db, network, person, data.invitation if data else None)
+        return JoinResult(state=m.state, role=m.role.value)
+
+    @post("/{slug:str}/leave", status_code=HTTP_204_NO_CONTENT, summary="Leave, or withdraw a join request")
+    async def leave(self, db: AsyncSession, person: Person, slug: str) -> None:
+        access = await access_to(db, await networks.get_by_slug(db, slug), person)
+        await membership.leave(db, access)
+
+    @get("/{slug:str}/members", summary="Members, leads and observers")
+    async def members(self, db: AsyncSession, person: Person, slug: str) -> list[MemberView]:
+        access = await open_network(db, slug, person)
+        return [member_view(m) for m in await membership.list_members(db, access)]
+
+    @patch("/{slug:str}/members/{person_id:int}", summary="Set a member's role or state (leads)")
+    async def change_member(
+        self, db: AsyncSession, person: Person, slug: str, person_id: int, data: MemberChange
+    ) -> MemberView:
+        access = await open_network(db, slug, person)
+        return member_view(await membership.change_member(db, access, person_id, data))
+
+    @delete(
+        "/{slug:str}/members/{person_id:int}",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Remove a member (leads)",
+    )
+    async def remove_member(
+        self, db: AsyncSession, person: Person, slug: str, person_id: int, reason: str = ""
+    ) -> None:
+        access = await open_network(db, slug, person)
+        await membership.remove_member(db, access, person_id, reason)
+
+    @put("/{slug:str}/follow", summary="How much of this network notifies me")
+    async def follow(self, db: AsyncSession, person: Person, slug: str, data: FollowInput) -> MembershipView:
+        access = await open_network(db, slug, person)
+        m = await membership.set_follow_level(db, access, data.level)
+        return MembershipView(role=m.role, state=m.state, until=m.until, follow_level=m.follow_level)
+
+    @post("/{slug:str}/invitations", status_code=HTTP_201_CREATED, summary="Invite an email address (leads)")
+    async def invite(self, db: AsyncSession, person: Person, slug: str, data: InvitationInput) -> InvitationView:
+        access = await open_network(db, slug, person)
+        invitation, token = await membership.invite(db, access, data.email)
+        return InvitationView(invitation.id, invitation.email, token, invitation.expires_at.isoformat())
+
+    @get("/{slug:str}/charter", summary="The current charter")
+    async def get_charter(self, db: AsyncSession, person: Person, slug: str) -> CharterView:
+        access = await open_network(db, slug, person)
+        version = await charter.current_charter(db, access.network.id)
+        if version is None:
+            raise NotFound("This network has no charter yet.")
+        return charter_view(version)
+
+    @get("/{slug:str}/charter/versions", summary="Every version of the charter, newest first")
+    async def charter_versions(self, db: AsyncSession, person: Person, slug: str) -> list[CharterView]:
+        access = await open_network(db, slug, person)
+        return [charter_view(v) for v in await charter.charter_history(db, access.network.id)]
+
+    @put("/{slug:str}/charter", summary="Publish a new charter version (leads)")
+    async def amend_charter(self, db: AsyncSession, person: Person, slug: str, data: CharterInput) -> CharterView:
+        access = await open_network(db, slug, person)
+        return charter_view(await charter.amend(db, access, data.body, data.note))
+
+    @get("/{slug:str}/posts", summary="Practices and requests, newest first")
+    async def list_posts(
+        self,
+        db: AsyncSession,
+        person: Person,
+        slug: str,
+        cursor: Cursor = None,
+        limit: Limit = 30,
+        kind: PostKind | None = None,
+        theme: Annotated[str | None, Parameter(max_length=40)] = None,
+        phase: Phase | None = None,
+        evidence_strength: EvidenceStrength | None = None,
+        status: RequestStatus | None = None,
+    ) -> Page:
+        access = await open_network(db, slug, person)
+        filters = posts.Filters(
+            kind=kind,
+            theme=theme,
+            phase=phase.value if phase else None,
+            evidence_strength=evidence_strength.value if evidence_strength else None,
+            status=status,
+        )
+        return await posts.list_posts(db, access, cursor=cursor, limit=limit, filters=filters)
+
+    @post("/{slug:str}/posts", status_code=HTTP_201_CREATED, summary="Share a practice or make a request")
+    async def create_post(self, db: AsyncSession, person: Person, slug: str, data: PostInput) -> PostView:
+        access = await open_network(db, slug, person)
+        post_ = await posts.create_post(db, access, data)
+        return await posts.describe_post(db, post_, access.network.slug)

@@ -1,0 +1,96 @@
+"""The application factory: everything mounted, in one readable list."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyInitPlugin
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.plugins.problem_details import ProblemDetailsPlugin
+
+from events.fanout import InProcessFanout
+from server import auth, db, problems
+from server.api.auth import auth_router
+from server.api.health import health
+from server.api.me import MeController, OrganisationController, TokenController
+from server.api.networks import NetworkController
+from server.api.posts import OfferController, PostController
+from server.csrf import BearerAwareCSRFMiddleware
+from server.sessions import SessionConfig
+from server.settings import Settings
+from server.stores import build_stores
+
+
+def create_app(settings: Settings) -> Litestar:
+    database = db.database_config(settings)
+    fanout = InProcessFanout()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        app.state.session_maker = database.create_session_maker()
+        app.state.bus = fanout
+        await fanout.start()
+        try:
+            yield
+        finally:
+            await fanout.stop()
+            await database.get_engine().dispose()
+
+    api = Router(
+        path="/api/v1",
+        route_handlers=[
+            auth_router(settings),
+            MeController,
+            TokenController,
+            OrganisationController,
+            NetworkController,
+            PostController,
+            OfferController,
+        ],
+    )
+    csrf = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name="csrftoken",
+        header_name="x-csrftoken",
+        cookie_secure=settings.secure_cookies,
+        cookie_samesite="lax",
+        exclude=["/health", "/schema"],
+    )
+    session = SessionConfig(
+        key="commons_session",
+        store="sessions",
+        max_age=settings.session_max_age,
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="lax",
+    )
+    return Litestar(
+        route_handlers=[api, health],
+        dependencies={
+            "settings": Provide(lambda: settings, sync_to_thread=False),
+            "db": Provide(db.provide_db),
+            "viewer": Provide(auth.provide_viewer),
+            "person": Provide(auth.provide_person),
+        },
+        middleware=[session.middleware, BearerAwareCSRFMiddleware.define(csrf)],
+        plugins=[
+            SQLAlchemyInitPlugin(config=database),
+            ProblemDetailsPlugin(problems.problem_details_config()),
+        ],
+        exception_handlers={Exception: problems.internal_error},
+        stores=build_stores(settings, database),
+        lifespan=[lifespan],
+        openapi_config=OpenAPIConfig(
+            title="Improvement Commons API",
+            version="1.0",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+            description="Sector-owned collaborative networks for England's school trusts.",
+        ),
+        debug=settings.debug,
+    )

@@ -1,0 +1,75 @@
+"""Who is asking: a personal API token (`Authorization: Bearer …`) or the session cookie.
+
+A request that carries a bearer token is authenticated by the token alone, and needs no CSRF
+token: browsers never attach an Authorization header to a cross-site request on their own.
+A session whose account has been disabled is cleared on its next use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network import accounts
+from network.models import Person
+from server import sessions
+
+_CACHE = "commons.person"
+SESSION_KEY = "person_id"
+
+
+def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    header = connection.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+async def identify(connection: ASGIConnection[Any, Any, Any, Any], db: AsyncSession) -> Person | None:
+    state = connection.scope.setdefault("state", {})
+    if _CACHE in state:
+        return state[_CACHE]  # type: ignore[no-any-return]
+    person: Person | None
+    token = bearer_token(connection)
+    if token is not None:
+        person = await accounts.person_for_token(db, token)
+        if person is None:
+            raise NotAuthorizedException("This API token is not valid (unknown, revoked, or its account is disabled).")
+    else:
+        person = None
+        person_id = connection.session.get(SESSION_KEY) if connection.scope.get("session") else None
+        if isinstance(person_id, int):
+            person = await db.get(Person, person_id)
+            if person is None or not person.is_active:
+                connection.clear_session()
+                person = None
+    state[_CACHE] = person
+    return person
+
+
+async def provide_viewer(request: Request[Any, Any, Any], db: AsyncSession) -> Person | None:
+    return await identify(request, db)
+
+
+async def provide_person(request: Request[Any, Any, Any], db: AsyncSession) -> Person:
+    person = await identify(request, db)
+    if person is None:
+        raise NotAuthorizedException("Sign in first, or send a personal API token as 'Authorization: Bearer …'.")
+    return person
+
+
+def sign_in(request: Request[Any, Any, Any], person: Person) -> None:
+    """Start a fresh session for this person, under a new session id."""
+    sessions.rotate(request.scope)
+    request.set_session({SESSION_KEY: person.id})
+    request.scope.setdefault("state", {})[_CACHE] = person
+
+
+def sign_out(request: Request[Any, Any, Any]) -> None:
+    request.clear_session()
+    request.scope.setdefault("state", {})[_CACHE] = None

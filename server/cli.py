@@ -1,0 +1,209 @@
+"""`commons`: serve, migrate, seed the demo, and administer accounts and networks."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+import msgspec
+import uvicorn
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network import accounts, networks
+from network.enums import JoinPolicy, NetworkKind, OrgKind, Region, Visibility
+from network.errors import DomainError
+from network.inputs import NetworkInput, RegisterInput
+from server import db, migrate
+from server.settings import Settings
+
+T = TypeVar("T")
+
+
+def _run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def go() -> T:
+        config = db.database_config(settings)
+        maker = config.create_session_maker()
+        try:
+            async with maker() as session:
+                await db.begin_write(session)
+                result = await work(session)
+                await session.commit()
+                return result
+        finally:
+            await config.get_engine().dispose()
+
+    try:
+        return asyncio.run(go())
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+
+
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Improvement Commons: sector-owned collaborative networks for school trusts."""
+    ctx.obj = Settings.from_env()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="Processes (needs PostgreSQL for >1).")
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Serve the platform over HTTP (and the live websocket)."""
+    if workers > 1 and settings.is_sqlite:
+        raise click.ClickException("Several workers need PostgreSQL (set DATABASE_URL); SQLite serves one process.")
+    click.echo(f"Improvement Commons on http://{host}:{port}  (database: {_safe_url(settings.database_url)})")
+    uvicorn.run(
+        "server.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        log_level="info",
+        ws_max_size=64 * 1024,
+    )
+
+
+@main.command("migrate")
+@click.option("--revision", default="head", show_default=True)
+@click.pass_obj
+def migrate_command(settings: Settings, revision: str) -> None:
+    """Bring the database schema up to date."""
+    if settings.is_sqlite:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.database_url, revision)
+    click.echo(f"Database at {revision}: {_safe_url(settings.database_url)}")
+
+
+@main.command()
+@click.pass_obj
+def demo(settings: Settings) -> None:
+    """Load the demo networks, trusts and posts if the database is empty."""
+    from server.demo import seed_if_empty
+
+    created = _run_in_session(settings, seed_if_empty)
+    from server.demo_content import DEMO_PASSWORD, PEOPLE
+
+    if created:
+        click.echo("Demo data loaded.")
+    else:
+        click.echo("The database already has data; demo data not loaded again.")
+    click.echo(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
+    for person in PEOPLE:
+        if person.key in ("admin", "demo") or person.email.startswith(("observer", "lead")):
+            click.echo(f"  {person.email:<32} {person.display_name}")
+
+
+@main.group()
+def user() -> None:
+    """Accounts."""
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--organisation", required=True)
+@click.option("--org-kind", type=click.Choice([k.value for k in OrgKind]), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--admin", is_flag=True, help="A platform admin (creates networks).")
+@click.pass_obj
+def user_create(
+    settings: Settings, email: str, name: str, organisation: str, org_kind: str, password: str, admin: bool
+) -> None:
+    """Create an account."""
+    data = _convert(
+        RegisterInput,
+        {
+            "email": email,
+            "password": password,
+            "display_name": name,
+            "organisation": {"name": organisation, "kind": org_kind},
+        },
+    )
+
+    async def work(session: AsyncSession) -> int:
+        person = await accounts.register(session, data, is_admin=admin)
+        return person.id
+
+    person_id = _run_in_session(settings, work)
+    click.echo(f"Created {'admin ' if admin else ''}account {person_id}: {email}")
+
+
+@main.group()
+def network() -> None:
+    """Networks."""
+
+
+@network.command("create")
+@click.argument("slug")
+@click.option("--name", required=True)
+@click.option("--kind", type=click.Choice([k.value for k in NetworkKind]), required=True)
+@click.option("--region", type=click.Choice([r.value for r in Region]))
+@click.option("--visibility", type=click.Choice([v.value for v in Visibility]), default="public", show_default=True)
+@click.option("--join-policy", type=click.Choice([p.value for p in JoinPolicy]), default="open", show_default=True)
+@click.option("--lead-email", required=True, help="The first lead (an existing account).")
+@click.option("--admin-email", required=True, help="The platform admin doing this (it is logged).")
+@click.option("--description", default="")
+@click.pass_obj
+def network_create(
+    settings: Settings,
+    slug: str,
+    name: str,
+    kind: str,
+    region: str | None,
+    visibility: str,
+    join_policy: str,
+    lead_email: str,
+    admin_email: str,
+    description: str,
+) -> None:
+    """Create a network and appoint its first lead."""
+    data = _convert(
+        NetworkInput,
+        {
+            "slug": slug,
+            "name": name,
+            "kind": kind,
+            "region": region,
+            "visibility": visibility,
+            "join_policy": join_policy,
+            "lead_email": lead_email,
+            "description": description,
+        },
+    )
+
+    async def work(session: AsyncSession) -> int:
+        admin = await accounts.person_by_email(session, admin_email)
+        if admin is None or not admin.is_admin:
+            raise click.ClickException(f"{admin_email} is not a platform admin.")
+        created = await networks.create_network(session, admin, data)
+        return created.id
+
+    network_id = _run_in_session(settings, work)
+    click.echo(f"Created network {network_id}: {slug}")
+
+
+def _convert(kind: type[T], raw: dict[str, object]) -> T:
+    try:
+        return msgspec.convert(raw, kind)
+    except msgspec.ValidationError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _safe_url(url: str) -> str:
+    """The URL without a password."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}@{host}"
+    return url
+
+
+if __name__ == "__main__":
+    sys.exit(main())

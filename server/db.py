@@ -1,0 +1,92 @@
+"""The database engine and the per-request transaction.
+
+Engine and session maker come from advanced-alchemy's config. The request transaction is
+our own dependency, not the plugin's "autocommit" handler: that handler commits while the
+response is already being sent and only logs a failed commit, so a client could be told
+201 for a write that never landed. Here the commit happens before the response leaves; if it
+fails the client gets an error, and wake-ups are published only after it succeeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from advanced_alchemy.config import EngineConfig
+from advanced_alchemy.extensions.litestar import AsyncSessionConfig, SQLAlchemyAsyncConfig
+from litestar import Request
+from litestar.datastructures import State
+from sqlalchemy import event
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from events.log import discard_wakeups, pending_wakeups
+from server.settings import Settings
+
+SQLITE_WRITE = "commons_sqlite_write"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
+    """advanced-alchemy's config builds the engine and session maker for the app, the CLI and tests."""
+    if settings.is_sqlite:
+        engine_config = EngineConfig(echo=settings.sql_echo, connect_args={"timeout": 30, "isolation_level": None})
+    else:
+        engine_config = EngineConfig(echo=settings.sql_echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    config = SQLAlchemyAsyncConfig(
+        connection_string=settings.database_url,
+        engine_config=engine_config,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        create_all=False,
+    )
+    if settings.is_sqlite:
+        _sqlite_pragmas(config.get_engine())
+    return config
+
+
+def _sqlite_pragmas(engine: AsyncEngine) -> None:
+    """Foreign keys on, WAL (readers never block the writer), a busy timeout, and explicit BEGINs.
+
+    pysqlite's own transaction handling is turned off (isolation_level=None) so we can emit
+    BEGIN IMMEDIATE for writing transactions: a deferred transaction that reads and then
+    writes can fail at once with "database is locked" when another writer got there first,
+    whatever the busy timeout; IMMEDIATE takes the write lock up front and waits its turn.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: DBAPIConnection, _: ConnectionPoolEntry) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(SQLITE_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+async def begin_write(session: AsyncSession) -> None:
+    """Start a transaction that will write (on SQLite: take the write lock now)."""
+    await session.connection(execution_options={SQLITE_WRITE: True})
+
+
+async def provide_db(state: State, request: Request[Any, Any, Any]) -> AsyncGenerator[AsyncSession, None]:
+    """One session and transaction per request: committed if the handler returned, rolled back if it raised."""
+    maker: async_sessionmaker[AsyncSession] = state.session_maker
+    async with maker() as session:
+        if request.method not in SAFE_METHODS:
+            await begin_write(session)
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            discard_wakeups(session)
+            raise
+        await session.commit()
+        wakeups = pending_wakeups(session)
+        if wakeups:
+            await state.bus.publish(wakeups)

@@ -1,0 +1,92 @@
+"""All configuration, read from the environment in one place and passed into the app factory.
+
+Nothing reads the environment anywhere else; tests build a `Settings` directly.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+BusBackend = Literal["memory", "postgres", "redis"]
+StoreBackend = Literal["memory", "file", "database", "redis"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    var_dir: Path = Path("var")
+    allowed_origins: tuple[str, ...] = ()
+    bus: BusBackend = "memory"
+    session_store: StoreBackend = "file"
+    redis_url: str | None = None
+    secure_cookies: bool = False
+    debug: bool = False
+    login_attempts_per_minute: int = 10  # per client address
+    login_failures_per_account: int = 10  # per 15 minutes
+    session_max_age: int = 14 * 24 * 3600
+    sql_echo: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        var_dir = Path(env.get("COMMONS_VAR_DIR", "var"))
+        database_url = env.get("DATABASE_URL") or f"sqlite+aiosqlite:///{var_dir / 'commons.db'}"
+        database_url = normalise_database_url(database_url)
+        is_sqlite = database_url.startswith("sqlite")
+        redis_url = env.get("REDIS_URL") or None
+        default_bus: BusBackend = "redis" if redis_url else ("memory" if is_sqlite else "postgres")
+        default_store: StoreBackend = "redis" if redis_url else ("file" if is_sqlite else "database")
+        origins = tuple(o.strip().rstrip("/") for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip())
+        return cls(
+            database_url=database_url,
+            secret_key=env.get("SECRET_KEY") or development_secret(var_dir),
+            var_dir=var_dir,
+            allowed_origins=origins,
+            bus=_choice(env.get("BUS_BACKEND"), ("memory", "postgres", "redis"), default_bus),  # type: ignore[arg-type]
+            session_store=_choice(  # type: ignore[arg-type]
+                env.get("SESSION_STORE"), ("memory", "file", "database", "redis"), default_store
+            ),
+            redis_url=redis_url,
+            secure_cookies=env.get("SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
+            debug=env.get("DEBUG", "").lower() in ("1", "true", "yes"),
+        )
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs operators have (postgres://, postgresql://) and pick the async drivers."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+    return url
+
+
+def development_secret(var_dir: Path) -> str:
+    """A secret generated once and kept under var/, so sessions survive restarts in development."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+def _choice(value: str | None, allowed: tuple[str, ...], default: str) -> str:
+    if not value:
+        return default
+    if value not in allowed:
+        raise ValueError(f"must be one of {', '.join(allowed)}, not {value!r}")
+    return value

@@ -1,0 +1,332 @@
+"""Shared fixtures: real databases (SQLite always, PostgreSQL when TEST_DATABASE_URL is set) and a
+real server on a free loopback port, driven over HTTP.
+
+Every test that asks for `backend` runs once per database. The schema is migrated once per
+database per run; tables are emptied before each test (the log's epoch row is kept, as a real
+database keeps it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from network import accounts
+from network.enums import OrgKind
+from network.inputs import OrganisationInput, RegisterInput
+from server import migrate
+from server.app import create_app
+from server.settings import Settings
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
+PASSWORD = "correct horse battery"
+KEEP_TABLES = {"log_epoch", "alembic_version"}
+
+
+def _backends() -> list[str]:
+    return ["sqlite", "postgres"] if PG_URL or REQUIRE_POSTGRES else ["sqlite"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _check_postgres() -> None:
+    if not PG_URL:
+        pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
+
+    async def ping() -> None:
+        engine = create_async_engine(PG_URL)
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(ping())
+    except Exception as exc:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required but unreachable at TEST_DATABASE_URL: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+
+
+def _reset_postgres_schema(url: str) -> None:
+    async def reset() -> None:
+        engine = create_async_engine(url)
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+
+    asyncio.run(reset())
+
+
+@pytest.fixture(scope="session", params=_backends())
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated, empty database of each kind."""
+    if request.param == "postgres":
+        _check_postgres()
+        _reset_postgres_schema(PG_URL)
+        migrate.upgrade(PG_URL)
+        return PG_URL
+    path = tmp_path_factory.mktemp("db") / "commons.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def backend(database_url: str) -> str:
+    return "sqlite" if database_url.startswith("sqlite") else "postgres"
+
+
+def make_settings(database_url: str, var_dir: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "secret_key": "test-secret-key-with-enough-length-0123456789",
+        "var_dir": var_dir,
+        "session_store": "memory",
+        "login_attempts_per_minute": 10_000,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+class LiveServer:
+    """A real uvicorn server in a thread, on a free loopback port (as httpx's own tests do)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            create_app(settings),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            ws="websockets",
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    live = LiveServer(make_settings(database_url, tmp_path_factory.mktemp("var"))).start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def db(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Direct database access for arranging data and checking what was (not) written."""
+    yield async_sessionmaker(engine, expire_on_commit=False)
+
+
+@pytest.fixture(autouse=True)
+async def _empty_tables(request: pytest.FixtureRequest) -> None:
+    if "database_url" not in request.fixturenames:
+        return
+    url: str = request.getfixturevalue("database_url")
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            names = await conn.run_sync(lambda c: c.dialect.get_table_names(c))
+            tables = [n for n in names if n not in KEEP_TABLES]
+            if url.startswith("postgresql"):
+                await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                await conn.execute(text("PRAGMA foreign_keys=OFF"))
+                for name in tables:
+                    await conn.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - our own table names
+    finally:
+        await engine.dispose()
+
+
+_counter = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{next(_counter)}"
+
+
+class ApiClient:
+    """An httpx client that signs in and sends the CSRF header like a browser's script would."""
+
+    def __init__(self, base_url: str) -> None:
+        self.http = httpx.AsyncClient(base_url=base_url + "/api/v1", timeout=20)
+        self.person: dict[str, Any] | None = None
+
+    async def _csrf(self) -> dict[str, str]:
+        if "csrftoken" not in self.http.cookies:
+            await self.http.get("/networks")
+        return {"x-csrftoken": self.http.cookies["csrftoken"]}
+
+    async def get(self, path: str, **kw: Any) -> httpx.Response:
+        return await self.http.get(path, **kw)
+
+    async def post(self, path: str, json: Any = None, **kw: Any) -> httpx.Response:
+        return await self.http.post(path, json=json, headers=await self._csrf() | kw.pop("headers", {}), **kw)
+
+    async def patch(self, path: str, json: Any = None, **kw: Any) -> httpx.Response:
+        return await self.http.patch(path, json=json, headers=await self._csrf() | kw.pop("headers", {}), **kw)
+
+    async def put(self, path: str, json: Any = None, **kw: Any) -> httpx.Response:
+        return await self.http.put(path, json=json, headers=await self._csrf() | kw.pop("headers", {}), **kw)
+
+    async def delete(self, path: str, **kw: Any) -> httpx.Response:
+        return await self.http.delete(path, headers=await self._csrf() | kw.pop("headers", {}), **kw)
+
+    @property
+    def id(self) -> int:
+        assert self.person is not None
+        return int(self.person["id"])
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+
+@dataclass
+class World:
+    """Makes people, networks and posts through the real API (admins directly in the database)."""
+
+    server: LiveServer
+    db: async_sessionmaker[AsyncSession]
+    clients: list[ApiClient]
+
+    def client(self) -> ApiClient:
+        c = ApiClient(self.server.url)
+        self.clients.append(c)
+        return c
+
+    async def person(
+        self, *, org: str | None = None, kind: OrgKind = OrgKind.MULTI_ACADEMY_TRUST, name: str | None = None
+    ) -> ApiClient:
+        c = self.client()
+        email = unique("person") + "@example.org"
+        response = await c.post(
+            "/auth/register",
+            json={
+                "email": email,
+                "password": PASSWORD,
+                "display_name": name or email.split("@")[0].title(),
+                "organisation": {"name": org or unique("Trust "), "kind": kind.value},
+            },
+        )
+        assert response.status_code == 201, response.text
+        c.person = response.json()
+        c.person["email"] = email
+        return c
+
+    async def admin(self) -> ApiClient:
+        email = unique("admin") + "@example.org"
+        async with self.db() as session:
+            data = RegisterInput(
+                email=email,
+                password=PASSWORD,
+                display_name="Platform Admin",
+                organisation=OrganisationInput(name="Commons Stewards", kind=OrgKind.OTHER_GROUP),
+            )
+            await accounts.register(session, data, is_admin=True)
+            await session.commit()
+        c = self.client()
+        response = await c.post("/auth/login", json={"email": email, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        c.person = response.json()
+        return c
+
+    async def network(
+        self, lead: ApiClient, *, visibility: str = "public", join_policy: str = "open", **extra: Any
+    ) -> str:
+        admin = await self.admin()
+        slug = unique("net-")
+        body = {
+            "slug": slug,
+            "name": f"Network {slug}",
+            "kind": "thematic",
+            "visibility": visibility,
+            "join_policy": join_policy,
+            "lead_email": lead.person["email"] if lead.person else "",
+        } | extra
+        response = await admin.post("/networks", json=body)
+        assert response.status_code == 201, response.text
+        return slug
+
+    async def member(self, slug: str, **kw: Any) -> ApiClient:
+        c = await self.person(**kw)
+        response = await c.post(f"/networks/{slug}/join")
+        assert response.status_code == 200, response.text
+        assert response.json()["state"] == "active", response.text
+        return c
+
+    async def practice(self, author: ApiClient, slug: str, **fields: Any) -> dict[str, Any]:
+        body = {
+            "kind": "practice",
+            "title": "Phonics catch-up with fidelity checks",
+            "body": "We did this.",
+        } | fields
+        response = await author.post(f"/networks/{slug}/posts", json=body)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    async def request(self, author: ApiClient, slug: str, **fields: Any) -> dict[str, Any]:
+        body = {
+            "kind": "request",
+            "title": "Peer review of our KS3 science",
+            "body": "We need help.",
+        } | fields
+        response = await author.post(f"/networks/{slug}/posts", json=body)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    async def count(self, table: str, where: str = "1=1") -> int:
+        async with self.db() as session:
+            result = await session.execute(text(f"SELECT count(*) FROM {table} WHERE {where}"))  # noqa: S608
+            return int(result.scalar_one())
+
+
+@pytest.fixture
+async def world(server: LiveServer, db: async_sessionmaker[AsyncSession]) -> AsyncIterator[World]:
+    w = World(server=server, db=db, clients=[])
+    yield w
+    for c in w.clients:
+        await c.aclose()

@@ -83,7 +83,8 @@ def _remember(session: AsyncSession, wakeup: Wakeup) -> None:
 
 def pending_wakeups(session: AsyncSession) -> list[Wakeup]:
     """Take the wake-ups this session's transaction produced (call after commit)."""
-    return session.info.pop(_WAKEUPS, [])
+    wakeups: list[Wakeup] = session.info.pop(_WAKEUPS, [])
+    return wakeups
 
 
 def discard_wakeups(session: AsyncSession) -> None:

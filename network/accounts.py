@@ -135,7 +135,8 @@ async def person_for_token(session: AsyncSession, raw: str) -> Person | None:
     row = result.one_or_none()
     if row is None:
         return None
-    token, person = row
+    token: ApiToken = row[0]
+    person: Person = row[1]
     now = clock.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         token.last_used_at = now

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import activity, cursors, posts
@@ -48,8 +48,8 @@ async def list_replies(session: AsyncSession, access: Access, post: Post, *, cur
     """Oldest first (a conversation reads top to bottom); keyset on id."""
     stmt = select(Reply).where(Reply.post_id == post.id)
     if not access.can(Action.MODERATE):
-        mine = Reply.author_id == access.person.id if access.person else False
-        stmt = stmt.where(or_(Reply.state == ContentState.VISIBLE, mine & (Reply.state == ContentState.HIDDEN)))
+        mine = Reply.author_id == access.person.id if access.person else false()
+        stmt = stmt.where(or_(Reply.state == ContentState.VISIBLE, and_(mine, Reply.state == ContentState.HIDDEN)))
     after = cursors.decode(cursor)
     if after is not None:
         stmt = stmt.where(Reply.id > after)

@@ -8,10 +8,11 @@ from contextlib import asynccontextmanager
 from advanced_alchemy.extensions.litestar import SQLAlchemyInitPlugin
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.plugins.problem_details import ProblemDetailsPlugin
+from litestar.static_files import create_static_files_router
 
 from events.fanout import InProcessFanout
 from server import auth, db, problems
@@ -24,6 +25,21 @@ from server.csrf import BearerAwareCSRFMiddleware
 from server.sessions import SessionConfig
 from server.settings import Settings
 from server.stores import build_stores
+from web import pages
+
+
+def security_headers() -> list[ResponseHeader]:
+    """A strict CSP on every response: no inline script or style, nothing from other origins."""
+    return [
+        ResponseHeader(
+            name="Content-Security-Policy",
+            value="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        ),
+        ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
+        ResponseHeader(name="Referrer-Policy", value="same-origin"),
+        ResponseHeader(name="X-Frame-Options", value="DENY"),
+    ]
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -69,8 +85,9 @@ def create_app(settings: Settings) -> Litestar:
         httponly=True,
         samesite="lax",
     )
+    static_files = create_static_files_router(path="/static", directories=[pages.STATIC], include_in_schema=False)
     return Litestar(
-        route_handlers=[api, health],
+        route_handlers=[api, health, pages.home, static_files],
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False),
             "db": Provide(db.provide_db),
@@ -84,12 +101,12 @@ def create_app(settings: Settings) -> Litestar:
         ],
         exception_handlers={Exception: problems.internal_error},
         stores=build_stores(settings, database),
+        template_config=pages.template_config(),
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(
             title="Improvement Commons API",
             version="1.0",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
             description="Sector-owned collaborative networks for England's school trusts.",
         ),
         debug=settings.debug,

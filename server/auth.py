@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network import accounts
 from network.models import Person
 from server import sessions
+from server.deps import Db
 
 _CACHE = "commons.person"
 SESSION_KEY = "person_id"
@@ -52,11 +53,11 @@ async def identify(connection: ASGIConnection[Any, Any, Any, Any], db: AsyncSess
     return person
 
 
-async def provide_viewer(request: Request[Any, Any, Any], db: AsyncSession) -> Person | None:
+async def provide_viewer(request: Request[Any, Any, Any], db: Db) -> Person | None:
     return await identify(request, db)
 
 
-async def provide_person(request: Request[Any, Any, Any], db: AsyncSession) -> Person:
+async def provide_person(request: Request[Any, Any, Any], db: Db) -> Person:
     person = await identify(request, db)
     if person is None:
         raise NotAuthorizedException("Sign in first, or send a personal API token as 'Authorization: Bearer …'.")

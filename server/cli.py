@@ -88,16 +88,16 @@ def demo(settings: Settings) -> None:
     from server.demo import seed_if_empty
 
     created = _run_in_session(settings, seed_if_empty)
-    from server.demo_content import DEMO_PASSWORD, PEOPLE
+    from server.demo_content import DEMO_PASSWORD, PEOPLE, SIGN_INS
 
     if created:
         click.echo("Demo data loaded.")
     else:
         click.echo("The database already has data; demo data not loaded again.")
     click.echo(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
-    for person in PEOPLE:
-        if person.key in ("admin", "demo") or person.email.startswith(("observer", "lead")):
-            click.echo(f"  {person.email:<32} {person.display_name}")
+    people = {p.key: p for p in PEOPLE}
+    for key, role in SIGN_INS:
+        click.echo(f"  {people[key].email:<30} {people[key].display_name:<18} {role}")
 
 
 @main.group()

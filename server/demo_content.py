@@ -231,6 +231,17 @@ def _regional(
     )
 
 
+SIGN_INS: tuple[tuple[str, str], ...] = (
+    ("admin", "platform admin"),
+    ("demo", "lead, North West Improvement Network"),
+    ("dcarr", "lead, North East Improvement Network"),
+    ("nokafor", "member of several networks"),
+    ("hmarsh", "observer from a regulator"),
+    ("dlowe", "observer from government"),
+)
+"""The sign-ins `commons demo` prints: one of each kind of person a newcomer may want to try."""
+
+
 NETWORKS: tuple[DemoNetwork, ...] = (
     _regional(
         Region.NORTH_EAST,

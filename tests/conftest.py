@@ -123,7 +123,7 @@ class LiveServer:
             port=self.port,
             log_level="warning",
             lifespan="on",
-            ws="websockets",
+            ws="websockets-sansio",
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -7,14 +7,15 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Request, Router, post
 from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import accounts
 from network.errors import DomainError, RateLimited
 from network.inputs import Email, RegisterInput
 from network.views import MeView, me_view
 from server import auth, throttle
+from server.deps import AppSettings, Db
 from server.settings import Settings
 
 
@@ -28,14 +29,14 @@ class InvalidCredentials(DomainError):
 
 
 @post("/register", status_code=HTTP_201_CREATED, summary="Create an account (and sign in)")
-async def register(request: Request[Any, Any, Any], db: AsyncSession, data: RegisterInput) -> MeView:
+async def register(request: Request[Any, Any, Any], db: Db, data: JSONBody[RegisterInput]) -> MeView:
     person = await accounts.register(db, data)
     auth.sign_in(request, person)
     return me_view(person)
 
 
 @post("/login", status_code=HTTP_200_OK, summary="Sign in; sets the session cookie")
-async def login(request: Request[Any, Any, Any], db: AsyncSession, data: LoginInput, settings: Settings) -> MeView:
+async def login(request: Request[Any, Any, Any], db: Db, data: JSONBody[LoginInput], settings: AppSettings) -> MeView:
     store = request.app.stores.get("throttle")
     email = accounts.normalise_email(data.email)
     if await throttle.too_many_failures(store, email, settings.login_failures_per_account):

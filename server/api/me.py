@@ -7,12 +7,12 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, post
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import accounts
-from network.models import Person
 from network.views import MeView, OrganisationView, me_view, organisation_view
+from server.deps import Db, Me
 
 
 class TokenInput(msgspec.Struct, forbid_unknown_fields=True):
@@ -38,7 +38,7 @@ class MeController(Controller):
     tags = ["me"]
 
     @get("/", summary="Who I am")
-    async def me(self, person: Person) -> MeView:
+    async def me(self, person: Me) -> MeView:
         return me_view(person)
 
 
@@ -47,17 +47,17 @@ class TokenController(Controller):
     tags = ["tokens"]
 
     @get("/", summary="My API tokens (never the secret)")
-    async def list_tokens(self, db: AsyncSession, person: Person) -> list[TokenView]:
+    async def list_tokens(self, db: Db, person: Me) -> list[TokenView]:
         tokens = await accounts.list_tokens(db, person)
         return [TokenView(t.id, t.name, t.prefix, t.created_at, t.last_used_at) for t in tokens]
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create an API token; the token is shown once")
-    async def create_token(self, db: AsyncSession, person: Person, data: TokenInput) -> NewToken:
+    async def create_token(self, db: Db, person: Me, data: JSONBody[TokenInput]) -> NewToken:
         token, raw = await accounts.create_token(db, person, data.name)
         return NewToken(id=token.id, name=token.name, token=raw)
 
     @delete("/{token_id:int}", status_code=HTTP_204_NO_CONTENT, summary="Revoke an API token")
-    async def revoke_token(self, db: AsyncSession, person: Person, token_id: int) -> None:
+    async def revoke_token(self, db: Db, person: Me, token_id: FromPath[int]) -> None:
         await accounts.revoke_token(db, person, token_id)
 
 
@@ -67,10 +67,10 @@ class OrganisationController(Controller):
 
     @get("/", summary="Organisations, by name (for sign-up's picker)")
     async def list_organisations(
-        self, db: AsyncSession, q: Annotated[str, msgspec.Meta(max_length=100)] = ""
+        self, db: Db, q: Annotated[str, msgspec.Meta(max_length=100)] = ""
     ) -> list[OrganisationView]:
         return [organisation_view(o) for o in await accounts.list_organisations(db, q)]
 
     @get("/{organisation_id:int}", summary="One organisation")
-    async def get_organisation(self, db: AsyncSession, organisation_id: int) -> OrganisationView:
+    async def get_organisation(self, db: Db, organisation_id: FromPath[int]) -> OrganisationView:
         return organisation_view(await accounts.get_organisation(db, organisation_id))

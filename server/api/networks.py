@@ -6,9 +6,8 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, patch, post, put
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import charter, membership, networks, posts
 from network.access import access_to, open_network
@@ -16,9 +15,10 @@ from network.enums import EvidenceStrength, MemberState, Phase, PostKind, Reques
 from network.errors import NotFound
 from network.inputs import CharterInput, Email, FollowInput, MemberChange, NetworkInput, PostInput
 from network.markdown import render
-from network.models import CharterVersion, Person
+from network.models import CharterVersion
 from network.views import CharterView, MembershipView, MemberView, NetworkView, Page, PostView, member_view
 from server.api.params import Cursor, Limit
+from server.deps import Db, Me, Viewer
 
 
 class JoinInput(msgspec.Struct, forbid_unknown_fields=True):
@@ -61,16 +61,16 @@ class NetworkController(Controller):
     tags = ["networks"]
 
     @get("/", summary="The network directory (what you may see)")
-    async def directory(self, db: AsyncSession, viewer: Person | None) -> list[NetworkView]:
+    async def directory(self, db: Db, viewer: Viewer) -> list[NetworkView]:
         return await networks.directory(db, viewer)
 
     @post("/", status_code=HTTP_201_CREATED, summary="Create a network with its first lead (platform admins)")
-    async def create(self, db: AsyncSession, person: Person, data: NetworkInput) -> NetworkView:
+    async def create(self, db: Db, person: Me, data: JSONBody[NetworkInput]) -> NetworkView:
         network = await networks.create_network(db, person, data)
         return await networks.describe(db, network, None)
 
     @get("/{slug:str}", summary="One network")
-    async def detail(self, db: AsyncSession, viewer: Person | None, slug: str) -> NetworkView:
+    async def detail(self, db: Db, viewer: Viewer, slug: FromPath[str]) -> NetworkView:
         access = await open_network(db, slug, viewer)
         return await networks.describe(db, access.network, access.membership)
 
@@ -79,24 +79,26 @@ class NetworkController(Controller):
         status_code=HTTP_200_OK,
         summary="Join, or ask to join, under the network's policy",
     )
-    async def join(self, db: AsyncSession, person: Person, slug: str, data: JoinInput | None = None) -> JoinResult:
+    async def join(
+        self, db: Db, person: Me, slug: FromPath[str], data: JSONBody[JoinInput | None] = None
+    ) -> JoinResult:
         network = await networks.get_by_slug(db, slug)
         m = await membership.join(db, network, person, data.invitation if data else None)
         return JoinResult(state=m.state, role=m.role.value)
 
     @post("/{slug:str}/leave", status_code=HTTP_204_NO_CONTENT, summary="Leave, or withdraw a join request")
-    async def leave(self, db: AsyncSession, person: Person, slug: str) -> None:
+    async def leave(self, db: Db, person: Me, slug: FromPath[str]) -> None:
         access = await access_to(db, await networks.get_by_slug(db, slug), person)
         await membership.leave(db, access)
 
     @get("/{slug:str}/members", summary="Members, leads and observers")
-    async def members(self, db: AsyncSession, person: Person, slug: str) -> list[MemberView]:
+    async def members(self, db: Db, person: Me, slug: FromPath[str]) -> list[MemberView]:
         access = await open_network(db, slug, person)
         return [member_view(m) for m in await membership.list_members(db, access)]
 
     @patch("/{slug:str}/members/{person_id:int}", summary="Set a member's role or state (leads)")
     async def change_member(
-        self, db: AsyncSession, person: Person, slug: str, person_id: int, data: MemberChange
+        self, db: Db, person: Me, slug: FromPath[str], person_id: FromPath[int], data: JSONBody[MemberChange]
     ) -> MemberView:
         access = await open_network(db, slug, person)
         return member_view(await membership.change_member(db, access, person_id, data))
@@ -107,25 +109,25 @@ class NetworkController(Controller):
         summary="Remove a member (leads)",
     )
     async def remove_member(
-        self, db: AsyncSession, person: Person, slug: str, person_id: int, reason: str = ""
+        self, db: Db, person: Me, slug: FromPath[str], person_id: FromPath[int], reason: FromQuery[str] = ""
     ) -> None:
         access = await open_network(db, slug, person)
         await membership.remove_member(db, access, person_id, reason)
 
     @put("/{slug:str}/follow", summary="How much of this network notifies me")
-    async def follow(self, db: AsyncSession, person: Person, slug: str, data: FollowInput) -> MembershipView:
+    async def follow(self, db: Db, person: Me, slug: FromPath[str], data: JSONBody[FollowInput]) -> MembershipView:
         access = await open_network(db, slug, person)
         m = await membership.set_follow_level(db, access, data.level)
         return MembershipView(role=m.role, state=m.state, until=m.until, follow_level=m.follow_level)
 
     @post("/{slug:str}/invitations", status_code=HTTP_201_CREATED, summary="Invite an email address (leads)")
-    async def invite(self, db: AsyncSession, person: Person, slug: str, data: InvitationInput) -> InvitationView:
+    async def invite(self, db: Db, person: Me, slug: FromPath[str], data: JSONBody[InvitationInput]) -> InvitationView:
         access = await open_network(db, slug, person)
         invitation, token = await membership.invite(db, access, data.email)
         return InvitationView(invitation.id, invitation.email, token, invitation.expires_at.isoformat())
 
     @get("/{slug:str}/charter", summary="The current charter")
-    async def get_charter(self, db: AsyncSession, person: Person, slug: str) -> CharterView:
+    async def get_charter(self, db: Db, person: Me, slug: FromPath[str]) -> CharterView:
         access = await open_network(db, slug, person)
         version = await charter.current_charter(db, access.network.id)
         if version is None:
@@ -133,28 +135,28 @@ class NetworkController(Controller):
         return charter_view(version)
 
     @get("/{slug:str}/charter/versions", summary="Every version of the charter, newest first")
-    async def charter_versions(self, db: AsyncSession, person: Person, slug: str) -> list[CharterView]:
+    async def charter_versions(self, db: Db, person: Me, slug: FromPath[str]) -> list[CharterView]:
         access = await open_network(db, slug, person)
         return [charter_view(v) for v in await charter.charter_history(db, access.network.id)]
 
     @put("/{slug:str}/charter", summary="Publish a new charter version (leads)")
-    async def amend_charter(self, db: AsyncSession, person: Person, slug: str, data: CharterInput) -> CharterView:
+    async def amend_charter(self, db: Db, person: Me, slug: FromPath[str], data: JSONBody[CharterInput]) -> CharterView:
         access = await open_network(db, slug, person)
         return charter_view(await charter.amend(db, access, data.body, data.note))
 
     @get("/{slug:str}/posts", summary="Practices and requests, newest first")
     async def list_posts(
         self,
-        db: AsyncSession,
-        person: Person,
-        slug: str,
+        db: Db,
+        person: Me,
+        slug: FromPath[str],
         cursor: Cursor = None,
         limit: Limit = 30,
-        kind: PostKind | None = None,
-        theme: Annotated[str | None, Parameter(max_length=40)] = None,
-        phase: Phase | None = None,
-        evidence_strength: EvidenceStrength | None = None,
-        status: RequestStatus | None = None,
+        kind: FromQuery[PostKind | None] = None,
+        theme: Annotated[str | None, QueryParameter(max_length=40)] = None,
+        phase: FromQuery[Phase | None] = None,
+        evidence_strength: FromQuery[EvidenceStrength | None] = None,
+        status: FromQuery[RequestStatus | None] = None,
     ) -> Page:
         access = await open_network(db, slug, person)
         filters = posts.Filters(
@@ -167,7 +169,7 @@ class NetworkController(Controller):
         return await posts.list_posts(db, access, cursor=cursor, limit=limit, filters=filters)
 
     @post("/{slug:str}/posts", status_code=HTTP_201_CREATED, summary="Share a practice or make a request")
-    async def create_post(self, db: AsyncSession, person: Person, slug: str, data: PostInput) -> PostView:
+    async def create_post(self, db: Db, person: Me, slug: FromPath[str], data: JSONBody[PostInput]) -> PostView:
         access = await open_network(db, slug, person)
         post_ = await posts.create_post(db, access, data)
         return await posts.describe_post(db, post_, access.network.slug)

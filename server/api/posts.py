@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from litestar import Controller, delete, get, patch, post
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import offers, posts, reactions, replies
 from network.enums import ReactionKind
 from network.inputs import CloseInput, OfferInput, PostEdit, ReactionInput, ReplyInput
-from network.models import Person
 from network.views import (
     OfferView,
     Page,
@@ -21,6 +20,7 @@ from network.views import (
     reply_view,
 )
 from server.api.params import Cursor, Limit
+from server.deps import Db, Me
 
 
 class PostController(Controller):
@@ -28,56 +28,56 @@ class PostController(Controller):
     tags = ["posts"]
 
     @get("/{post_id:int}", summary="One practice or request")
-    async def detail(self, db: AsyncSession, person: Person, post_id: int) -> PostView:
+    async def detail(self, db: Db, person: Me, post_id: FromPath[int]) -> PostView:
         access, post_ = await posts.open_post(db, post_id, person)
         return await posts.describe_post(db, post_, access.network.slug)
 
     @patch("/{post_id:int}", summary="Edit a post (the previous version is kept)")
-    async def edit(self, db: AsyncSession, person: Person, post_id: int, data: PostEdit) -> PostView:
+    async def edit(self, db: Db, person: Me, post_id: FromPath[int], data: JSONBody[PostEdit]) -> PostView:
         access, post_ = await posts.open_post(db, post_id, person)
         await posts.edit_post(db, access, post_, data)
         return await posts.describe_post(db, post_, access.network.slug)
 
     @get("/{post_id:int}/revisions", summary="Earlier versions, newest first")
-    async def revisions(self, db: AsyncSession, person: Person, post_id: int) -> list[RevisionView]:
+    async def revisions(self, db: Db, person: Me, post_id: FromPath[int]) -> list[RevisionView]:
         _, post_ = await posts.open_post(db, post_id, person)
         return await posts.revisions(db, post_)
 
     @post("/{post_id:int}/close", status_code=HTTP_200_OK, summary="Close a request with its outcome")
-    async def close(self, db: AsyncSession, person: Person, post_id: int, data: CloseInput) -> PostView:
+    async def close(self, db: Db, person: Me, post_id: FromPath[int], data: JSONBody[CloseInput]) -> PostView:
         access, post_ = await posts.open_post(db, post_id, person)
         await posts.close_request(db, access, post_, data.outcome)
         return await posts.describe_post(db, post_, access.network.slug)
 
     @get("/{post_id:int}/replies", summary="Replies, oldest first")
     async def list_replies(
-        self, db: AsyncSession, person: Person, post_id: int, cursor: Cursor = None, limit: Limit = 50
+        self, db: Db, person: Me, post_id: FromPath[int], cursor: Cursor = None, limit: Limit = 50
     ) -> Page:
         access, post_ = await posts.open_post(db, post_id, person)
         return await replies.list_replies(db, access, post_, cursor=cursor, limit=limit)
 
     @post("/{post_id:int}/replies", status_code=HTTP_201_CREATED, summary="Reply")
-    async def reply(self, db: AsyncSession, person: Person, post_id: int, data: ReplyInput) -> ReplyView:
+    async def reply(self, db: Db, person: Me, post_id: FromPath[int], data: JSONBody[ReplyInput]) -> ReplyView:
         access, post_ = await posts.open_post(db, post_id, person)
         return reply_view(await replies.add_reply(db, access, post_, data))
 
     @post("/{post_id:int}/reactions", status_code=HTTP_200_OK, summary="React: useful / tried it")
-    async def react(self, db: AsyncSession, person: Person, post_id: int, data: ReactionInput) -> ReactionCounts:
+    async def react(self, db: Db, person: Me, post_id: FromPath[int], data: JSONBody[ReactionInput]) -> ReactionCounts:
         access, post_ = await posts.open_post(db, post_id, person)
         return await reactions.react(db, access, post_, data.kind)
 
     @delete("/{post_id:int}/reactions/{kind:str}", status_code=HTTP_200_OK, summary="Take a reaction back")
-    async def unreact(self, db: AsyncSession, person: Person, post_id: int, kind: ReactionKind) -> ReactionCounts:
+    async def unreact(self, db: Db, person: Me, post_id: FromPath[int], kind: FromPath[ReactionKind]) -> ReactionCounts:
         access, post_ = await posts.open_post(db, post_id, person)
         return await reactions.unreact(db, access, post_, kind)
 
     @get("/{post_id:int}/offers", summary="Offers on a request")
-    async def list_offers(self, db: AsyncSession, person: Person, post_id: int) -> list[OfferView]:
+    async def list_offers(self, db: Db, person: Me, post_id: FromPath[int]) -> list[OfferView]:
         _, post_ = await posts.open_post(db, post_id, person)
         return await offers.list_offers(db, post_)
 
     @post("/{post_id:int}/offers", status_code=HTTP_201_CREATED, summary="Offer help on a request")
-    async def make_offer(self, db: AsyncSession, person: Person, post_id: int, data: OfferInput) -> OfferView:
+    async def make_offer(self, db: Db, person: Me, post_id: FromPath[int], data: JSONBody[OfferInput]) -> OfferView:
         access, post_ = await posts.open_post(db, post_id, person)
         return offer_view(await offers.make_offer(db, access, post_, data))
 
@@ -91,7 +91,7 @@ class OfferController(Controller):
         status_code=HTTP_200_OK,
         summary="Accept an offer (the requesting organisation)",
     )
-    async def accept(self, db: AsyncSession, person: Person, offer_id: int) -> OfferView:
+    async def accept(self, db: Db, person: Me, offer_id: FromPath[int]) -> OfferView:
         access, post_, offer = await offers.open_offer(db, offer_id, person)
         return offer_view(await offers.accept_offer(db, access, post_, offer))
 
@@ -100,11 +100,11 @@ class OfferController(Controller):
         status_code=HTTP_200_OK,
         summary="Decline an offer (the requesting organisation)",
     )
-    async def decline(self, db: AsyncSession, person: Person, offer_id: int) -> OfferView:
+    async def decline(self, db: Db, person: Me, offer_id: FromPath[int]) -> OfferView:
         access, post_, offer = await offers.open_offer(db, offer_id, person)
         return offer_view(await offers.decline_offer(db, access, post_, offer))
 
     @post("/{offer_id:int}/withdraw", status_code=HTTP_200_OK, summary="Withdraw your offer")
-    async def withdraw(self, db: AsyncSession, person: Person, offer_id: int) -> OfferView:
+    async def withdraw(self, db: Db, person: Me, offer_id: FromPath[int]) -> OfferView:
         access, post_, offer = await offers.open_offer(db, offer_id, person)
         return offer_view(await offers.withdraw_offer(db, access, post_, offer))

@@ -12,7 +12,6 @@ Wake-ups for live delivery are collected on the session and handed out only afte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,15 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from events.models import Event, Notification
+from events.signals import Revocation, Wakeup
 
 _WAKEUPS = "commons.wakeups"
-
-
-@dataclass(frozen=True, slots=True)
-class Wakeup:
-    stream: str  # "network" or "person"
-    owner_id: int
-    seq: int
 
 
 async def _next_seq(session: AsyncSession, counter: InstrumentedAttribute[int], owner_id: int) -> int:
@@ -77,14 +70,19 @@ async def append_notification(
     return note
 
 
-def _remember(session: AsyncSession, wakeup: Wakeup) -> None:
-    session.info.setdefault(_WAKEUPS, []).append(wakeup)
+def _remember(session: AsyncSession, signal: Wakeup | Revocation) -> None:
+    session.info.setdefault(_WAKEUPS, []).append(signal)
 
 
-def pending_wakeups(session: AsyncSession) -> list[Wakeup]:
-    """Take the wake-ups this session's transaction produced (call after commit)."""
-    wakeups: list[Wakeup] = session.info.pop(_WAKEUPS, [])
-    return wakeups
+def revoke_after_commit(session: AsyncSession, revocation: Revocation) -> None:
+    """Close the live sockets this revocation names once the transaction has committed."""
+    _remember(session, revocation)
+
+
+def pending_wakeups(session: AsyncSession) -> list[Wakeup | Revocation]:
+    """Take the signals this session's transaction produced (call after commit)."""
+    signals: list[Wakeup | Revocation] = session.info.pop(_WAKEUPS, [])
+    return signals
 
 
 def discard_wakeups(session: AsyncSession) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import clock
+from network.enums import Visibility
 from network.errors import Forbidden, NotFound
 from network.models import Membership, Network, Person
 from network.permissions import ANONYMOUS, Action, Viewer, allowed, effective_state
@@ -86,7 +87,8 @@ async def open_network(session: AsyncSession, slug: str, person: Person | None, 
         raise NotFound(f"No network '{slug}'.")
     access = await access_to(session, network, person)
     if not access.can(Action.READ):
-        if person is None:
+        if person is None and network.visibility is not Visibility.HIDDEN:
+            # the directory lists it to anonymous visitors anyway; a hidden one is never confirmed
             raise NotFound(f"No network '{slug}' is visible without signing in.")
         raise NotFound(f"No network '{slug}'.")
     return access

@@ -1,12 +1,17 @@
 """Accounts: registration, password checks, personal API tokens.
 
 Passwords are hashed with argon2id (argon2-cffi's defaults follow RFC 9106's recommended
-profile). API tokens are random and high-entropy, so a fast SHA-256 digest is enough to
+profile), in a worker thread so a sign-in does not stall every other request while it hashes.
+Besides the length limit in `network.inputs`, a password may not be one of the commonest
+choices, nearly a single repeated character, or the account's own email or name.
+
+API tokens are random and high-entropy, so a fast SHA-256 digest is enough to
 store them: only the digest is kept and the token is shown once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 
@@ -26,6 +31,31 @@ _hasher = PasswordHasher()
 # verified against when the email is unknown, so a miss costs as long as a wrong password
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 TOKEN_PREFIX = "ic_"
+# the commonest passwords that pass the length limit (from public breach lists' top entries)
+_COMMON_PASSWORDS = frozenset(
+    {
+        "0123456789",
+        "1234567890",
+        "12345678910",
+        "123456789a",
+        "1q2w3e4r5t",
+        "1qaz2wsx3edc",
+        "abc1234567",
+        "abcdefghij",
+        "changeme123",
+        "iloveyou12",
+        "letmein123",
+        "password1!",
+        "password12",
+        "password123",
+        "password1234",
+        "passw0rd123",
+        "qwerty1234",
+        "qwerty123456",
+        "qwertyuiop",
+        "welcome123",
+    }
+)
 
 
 def normalise_email(email: str) -> str:
@@ -41,6 +71,19 @@ def check_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def password_problem(password: str, *, email: str, display_name: str) -> str | None:
+    """Why this password is too easy to guess, or None. (Length is checked by the input struct.)"""
+    folded = password.casefold().strip()
+    if folded in _COMMON_PASSWORDS:
+        return "This password is one of the most commonly used; choose another."
+    if len(set(folded)) < 4:
+        return "This password repeats too few characters; choose a longer mix."
+    email = normalise_email(email)
+    if folded in {email, email.split("@")[0], " ".join(display_name.split()).casefold()}:
+        return "Your password must not be your email address or name."
+    return None
 
 
 async def find_or_create_organisation(session: AsyncSession, data: OrganisationInput) -> Organisation:
@@ -67,13 +110,16 @@ async def register(session: AsyncSession, data: RegisterInput, *, is_admin: bool
     display_name = " ".join(data.display_name.split())
     if not display_name:
         raise Invalid("Give your name.", fields={"display_name": "Required."})
+    weak = password_problem(data.password, email=email, display_name=display_name)
+    if weak:
+        raise Invalid(weak, fields={"password": weak})
     if await person_by_email(session, email) is not None:
         raise Conflict("An account with this email address already exists.", fields={"email": "Already registered."})
     org = await find_or_create_organisation(session, data.organisation)
     person = Person(
         email=email,
         display_name=display_name,
-        password_hash=hash_password(data.password),
+        password_hash=await asyncio.to_thread(hash_password, data.password),
         organisation=org,
         organisation_id=org.id,
         is_admin=is_admin,
@@ -96,12 +142,12 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> Pers
     """The active person with this email and password, else None (same cost either way)."""
     person = await person_by_email(session, email)
     if person is None:
-        check_password(_DUMMY_HASH, password)
+        await asyncio.to_thread(check_password, _DUMMY_HASH, password)
         return None
-    if not check_password(person.password_hash, password) or not person.is_active:
+    if not await asyncio.to_thread(check_password, person.password_hash, password) or not person.is_active:
         return None
     if _hasher.check_needs_rehash(person.password_hash):
-        person.password_hash = hash_password(password)
+        person.password_hash = await asyncio.to_thread(hash_password, password)
     return person
 
 
@@ -125,6 +171,12 @@ async def create_token(session: AsyncSession, person: Person, name: str) -> tupl
 
 
 async def person_for_token(session: AsyncSession, raw: str) -> Person | None:
+    found = await token_and_person(session, raw)
+    return found[1] if found else None
+
+
+async def token_and_person(session: AsyncSession, raw: str) -> tuple[ApiToken, Person] | None:
+    """The live token with this value and its active owner, else None."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
     result = await session.execute(
@@ -140,7 +192,7 @@ async def person_for_token(session: AsyncSession, raw: str) -> Person | None:
     now = clock.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         token.last_used_at = now
-    return person
+    return token, person
 
 
 async def list_tokens(session: AsyncSession, person: Person) -> list[ApiToken]:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import activity, clock
+from network import activity, clock, markdown
 from network.access import Access
-from network.errors import Invalid, NotFound
+from network.errors import Conflict, Invalid, NotFound
 from network.models import CharterVersion, Person
 from network.permissions import Action
+from network.views import CharterView, to_payload
 
 _CLAUSE = re.compile(r"^(\d{1,3})[.)]\s+(.+)$")
 
@@ -92,15 +94,32 @@ async def amend(session: AsyncSession, access: Access, body: str, note: str) -> 
     """A lead publishes a new charter version; members see it live and in the history."""
     access.require(Action.MODERATE)
     assert access.person is not None
+    current = await current_charter(session, access.network.id)
+    if current is not None and current.body.strip() == body.strip():
+        raise Conflict(
+            f"That is the charter as it stands (version {current.version}); change it to publish a new version.",
+            fields={"body": "Unchanged."},
+        )
     version = await add_version(session, access.network.id, body, access.person, note)
-    await activity.record(
-        session,
-        access.network,
-        "charter.changed",
-        {"version": version.version, "note": version.note, "clauses": parse_clauses(body)},
-        access.person,
-    )
+    await activity.record(session, access.network, "charter.changed", charter_payload(version), access.person)
     return version
+
+
+def charter_view(version: CharterVersion) -> CharterView:
+    """The version as GET /networks/{slug}/charter shows it."""
+    return CharterView(
+        version=version.version,
+        body=version.body,
+        body_html=markdown.render(version.body),
+        clauses=parse_clauses(version.body),
+        note=version.note,
+        created_at=version.created_at,
+    )
+
+
+def charter_payload(version: CharterVersion) -> dict[str, Any]:
+    """The same, for an event's payload."""
+    return to_payload(charter_view(version))
 
 
 async def get_version(session: AsyncSession, network_id: int, number: int) -> CharterVersion:

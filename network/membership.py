@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +19,7 @@ from network.enums import FollowLevel, JoinPolicy, MemberState, Role, Visibility
 from network.errors import Conflict, Forbidden, Invalid, NotFound
 from network.inputs import MemberChange
 from network.models import Invitation, Membership, Network, Person
-from network.permissions import Action
+from network.permissions import Action, allowed
 from network.views import member_view, to_payload
 
 INVITATION_LIFETIME = timedelta(days=14)
@@ -111,6 +111,8 @@ async def leave(session: AsyncSession, access: Access) -> None:
     """Leave a network (or withdraw a join request). The last lead cannot leave."""
     membership, person = access.membership, access.person
     if membership is None or person is None:
+        if not access.can(Action.READ):
+            raise NotFound(f"No network '{access.network.slug}'.")  # never confirm a hidden network exists
         raise NotFound("You are not a member of this network.")
     if membership.state in (MemberState.BANNED, MemberState.SUSPENDED):
         raise Forbidden("A sanction cannot be ended by leaving; ask a lead or appeal.")
@@ -145,7 +147,13 @@ async def _lock_network(session: AsyncSession, network: Network) -> None:
 
 
 async def list_members(session: AsyncSession, access: Access) -> list[Membership]:
-    """Active members, leads and observers (observers are always listed); leads also see pending and sanctioned."""
+    """Active members, leads and observers (observers are always listed); leads also see pending and sanctioned.
+
+    Only those who could read a members-only network see the list, even of a public network: who
+    belongs where is for the network's own members (people waiting or sanctioned do not see it).
+    """
+    if not allowed(Action.READ, Visibility.MEMBERS, access.viewer, access.now):
+        raise NotFound("Only members of this network can see who belongs to it.")
     stmt = select(Membership).where(Membership.network_id == access.network.id)
     if not access.is_lead:
         stmt = stmt.where(Membership.state.in_((MemberState.ACTIVE, MemberState.MUTED)))
@@ -163,10 +171,13 @@ async def change_member(session: AsyncSession, access: Access, person_id: int, c
     target = await membership_of(session, network.id, person_id)
     if target is None:
         raise NotFound("That person is not a member of this network.")
-    if change.role is None and change.state is None:
-        raise Invalid("Say what to change: a role or a state.", fields={"role": "Give role or state."})
+    if change.role is None and change.state is None and change.until is None:
+        raise Invalid("Say what to change: a role, a state or when a mute or suspension ends.", fields={})
     new_role = change.role or target.role
     new_state = change.state or target.state
+    until = change.until
+    if until is not None and until.tzinfo is None:
+        until = until.replace(tzinfo=UTC)  # a time without a zone is read as UTC, as every time here is
     observer_only = accounts.observer_only(target.person)
     if observer_only and new_role is not Role.OBSERVER:
         raise Invalid(
@@ -178,13 +189,21 @@ async def change_member(session: AsyncSession, access: Access, person_id: int, c
             "Only people from regulator or government organisations observe; members of the sector take part.",
             fields={"role": "Observers come only from regulator or government organisations."},
         )
-    if new_state in (MemberState.MUTED, MemberState.SUSPENDED):
-        if change.until is not None and change.until <= clock.now():
+    timed = new_state in (MemberState.MUTED, MemberState.SUSPENDED)
+    if timed:
+        if until is not None and until <= clock.now():
             raise Invalid("The end of a mute or suspension must be in the future.", fields={"until": "In the past."})
-    elif change.until is not None:
+        if until is None and change.state is None:
+            until = target.until  # a change of role alone keeps the sanction's end
+    elif until is not None:
         raise Invalid("Only a mute or suspension has an end time.", fields={"until": "Leave empty."})
     if new_state is MemberState.PENDING and target.state is not MemberState.PENDING:
         raise Invalid("A member cannot be moved back to pending.", fields={"state": "Not allowed."})
+    if target.state is MemberState.PENDING and new_state not in (MemberState.ACTIVE, MemberState.BANNED):
+        raise Invalid(
+            "This person is still asking to join: approve them (state 'active'), decline (remove) or ban them.",
+            fields={"state": "Approve, decline or ban a join request."},
+        )
     losing_lead = (
         target.role is Role.LEAD
         and target.state is MemberState.ACTIVE
@@ -193,9 +212,9 @@ async def change_member(session: AsyncSession, access: Access, person_id: int, c
     if losing_lead and await _active_lead_count(session, network.id) <= 1:
         raise Conflict("A network always keeps at least one lead: appoint another lead first.")
     approved = target.state is MemberState.PENDING and new_state is MemberState.ACTIVE
-    before = (target.role, target.state)
+    before = (target.role, target.state, target.until)
     target.role, target.state = new_role, new_state
-    target.until = change.until if new_state in (MemberState.MUTED, MemberState.SUSPENDED) else None
+    target.until = until if timed else None
     await session.flush()
     payload = to_payload(member_view(target)) | {"reason": change.reason}
     if approved:
@@ -208,7 +227,7 @@ async def change_member(session: AsyncSession, access: Access, person_id: int, c
             network=network,
             actor=actor,
         )
-    elif before != (new_role, new_state):
+    elif before != (target.role, target.state, target.until):
         await activity.record(session, network, "member.updated", {"member": payload}, actor)
         await activity.notify(
             session,
@@ -234,7 +253,8 @@ async def remove_member(session: AsyncSession, access: Access, person_id: int, r
     target = await membership_of(session, network.id, person_id)
     if target is None:
         raise NotFound("That person is not a member of this network.")
-    if target.role is Role.LEAD and await _active_lead_count(session, network.id) <= 1:
+    active_lead = target.role is Role.LEAD and target.state is MemberState.ACTIVE
+    if active_lead and await _active_lead_count(session, network.id) <= 1:
         raise Conflict("A network always keeps at least one lead: appoint another lead first.")
     was_pending = target.state is MemberState.PENDING
     await session.execute(delete(Membership).where(Membership.id == target.id))

@@ -22,6 +22,8 @@ async def create_network(session: AsyncSession, actor: Person, data: NetworkInpu
     """A platform admin creates a network and appoints its first lead (logged, named)."""
     if not actor.is_admin:
         raise Forbidden("Only a platform admin may create a network.")
+    if not data.name.strip():
+        raise Invalid("Give the network a name.", fields={"name": "Required."})
     if data.kind is NetworkKind.REGIONAL and data.region is None:
         raise Invalid("A regional network needs its region.", fields={"region": "Required for a regional network."})
     if data.kind is not NetworkKind.REGIONAL and data.region is not None:
@@ -34,7 +36,8 @@ async def create_network(session: AsyncSession, actor: Person, data: NetworkInpu
             "A person from a regulator or government organisation can only observe, never lead.",
             fields={"lead_email": "Cannot be a lead."},
         )
-    if (await session.execute(select(Network.id).where(Network.slug == data.slug))).first():
+    taken = select(Network.id).where(func.lower(Network.slug) == data.slug.lower())  # slugs are lower case anyway
+    if (await session.execute(taken)).first():
         raise Conflict(f"The address '{data.slug}' is taken.", fields={"slug": "Already in use."})
     network = Network(
         slug=data.slug,
@@ -51,11 +54,14 @@ async def create_network(session: AsyncSession, actor: Person, data: NetworkInpu
             await session.flush()
     except IntegrityError as exc:
         raise Conflict(f"The address '{data.slug}' is taken.", fields={"slug": "Already in use."}) from exc
-    await charter.add_version(session, network.id, data.charter or charter.DEFAULT_CHARTER, actor, "First version")
+    first = await charter.add_version(
+        session, network.id, data.charter or charter.DEFAULT_CHARTER, actor, "First version"
+    )
     membership = Membership(network_id=network.id, person=lead, role=Role.LEAD, state=MemberState.ACTIVE)
     session.add(membership)
     await session.flush()
-    await activity.record(session, network, "network.created", {"slug": network.slug, "by_admin": actor.id}, actor)
+    created = {"slug": network.slug, "by_admin": actor.id, "charter": charter.charter_payload(first)}
+    await activity.record(session, network, "network.created", created, actor)
     await activity.record(session, network, "member.joined", {"member": to_payload(member_view(membership))}, actor)
     await activity.notify(
         session, lead.id, "role.changed", {"network": network.slug, "role": Role.LEAD.value}, network=network

@@ -149,6 +149,14 @@ async def withdraw_offer(session: AsyncSession, access: Access, post: Post, offe
     offer.decided_by_id = actor.id
     await session.flush()
     await _publish(session, access, post, offer, "offer.withdrawn")
+    await activity.notify(
+        session,
+        post.author_id,
+        "offer.withdrawn",
+        {"post_id": post.id, "title": post.title, "offer_id": offer.id, "organisation": actor.organisation.name},
+        network=access.network,
+        actor=actor,
+    )
     return offer
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import activity, clock, cursors
+from network import activity, clock, cursors, followers
 from network.access import Access, open_network_by_id
 from network.enums import ContentState, OfferStatus, PostKind, ReactionKind, RequestStatus
-from network.errors import Forbidden, Invalid, NotFound
+from network.errors import Conflict, Forbidden, Invalid, NotFound
 from network.inputs import PostEdit, PostInput
 from network.models import Offer, Person, Post, PostRevision, Reaction, Reply
 from network.permissions import Action
@@ -40,8 +40,13 @@ class Filters(msgspec.Struct, frozen=True):
     status: RequestStatus | None = None
 
 
+def _normal_theme(theme: str) -> str:
+    """Themes are compared lowercased with runs of whitespace collapsed ("Early  Reading" = "early reading")."""
+    return " ".join(theme.lower().split())
+
+
 def _clean_themes(themes: list[str]) -> list[str]:
-    return list(dict.fromkeys(" ".join(t.lower().split()) for t in themes if t.strip()))
+    return list(dict.fromkeys(_normal_theme(t) for t in themes if t.strip()))
 
 
 def _check_kind_fields(kind: PostKind, values: dict[str, Any]) -> None:
@@ -97,6 +102,7 @@ async def create_post(session: AsyncSession, access: Access, data: PostInput) ->
         {"post": to_payload(post_view(post, access.network.slug))},
         author,
     )
+    await followers.notify_new_post(session, access.network, post, author)
     return post
 
 
@@ -256,21 +262,32 @@ def _feed_query(access: Access, filters: Filters) -> Select[tuple[Post]]:
     if filters.evidence_strength:
         stmt = stmt.where(Post.evidence_strength == filters.evidence_strength)
     if filters.theme:
-        stmt = stmt.where(_json_list_has(Post.themes, filters.theme.lower()))
+        stmt = stmt.where(_json_list_has(Post.themes, _normal_theme(filters.theme)))
     if filters.phase:
         stmt = stmt.where(_json_list_has(Post.phases, filters.phase))
     return stmt
 
 
+def _feed_key(post: Post) -> tuple[int, int]:
+    return (1 if post.pinned else 0, post.id)
+
+
 async def list_posts(
     session: AsyncSession, access: Access, *, cursor: str | None, limit: int, filters: Filters | None = None
 ) -> Page:
-    """Newest first, keyset-paginated on id."""
+    """Pinned posts first, then newest first; keyset-paginated on (pinned, id)."""
     stmt = _feed_query(access, filters or Filters())
-    after = cursors.decode(cursor)
+    after = cursors.decode_key(cursor, 2)
     if after is not None:
-        stmt = stmt.where(Post.id < after)
-    posts = list((await session.execute(stmt.order_by(Post.id.desc()).limit(limit + 1))).scalars())
+        pinned, last_id = after
+        if pinned > 1:
+            raise cursors.BadCursor
+        if pinned:
+            stmt = stmt.where(or_(~Post.pinned, and_(Post.pinned, Post.id < last_id)))
+        else:
+            stmt = stmt.where(~Post.pinned, Post.id < last_id)
+    order = (Post.pinned.desc(), Post.id.desc())
+    posts = list((await session.execute(stmt.order_by(*order).limit(limit + 1))).scalars())
     page = posts[:limit]
     replies, offers, reactions = await counts_for(session, [p.id for p in page])
     items = [
@@ -283,7 +300,7 @@ async def list_posts(
         )
         for p in page
     ]
-    return Page(items=items, next_cursor=cursors.next_cursor([p.id for p in posts], limit))
+    return Page(items=items, next_cursor=cursors.next_key_cursor([_feed_key(p) for p in posts], limit))
 
 
 async def revisions(session: AsyncSession, post: Post) -> list[RevisionView]:
@@ -307,11 +324,13 @@ async def close_request(session: AsyncSession, access: Access, post: Post, outco
     actor = access.person
     assert actor is not None
     if post.kind is not PostKind.REQUEST:
-        raise Invalid("Only a request can be closed.", fields={"kind": "Not a request."})
+        raise Invalid("Only a request can be closed; a practice stays open.", fields={"kind": "Not a request."})
+    if not access.can(Action.MODERATE):
+        if actor.organisation_id != post.organisation_id:
+            raise Forbidden("Only the requesting organisation or a lead may close this request.")
+        access.require(Action.CONTRIBUTE)  # a muted, suspended or departed requester cannot
     if post.status is RequestStatus.CLOSED:
-        raise Invalid("This request is already closed.", fields={"status": "Closed."})
-    if actor.organisation_id != post.organisation_id and not access.can(Action.MODERATE):
-        raise Forbidden("Only the requesting organisation or a lead may close this request.")
+        raise Conflict("This request is already closed.")
     if not outcome.strip():
         raise Invalid("Say how the request ended.", fields={"outcome": "Required."})
     post.status = RequestStatus.CLOSED

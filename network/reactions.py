@@ -15,9 +15,13 @@ from network.permissions import Action
 from network.views import ReactionCounts, to_payload
 
 
-async def _publish(session: AsyncSession, access: Access, post: Post) -> ReactionCounts:
+async def _counts(session: AsyncSession, post: Post) -> ReactionCounts:
     _, _, reactions = await posts.counts_for(session, [post.id])
-    counts = reactions.get(post.id, ReactionCounts())
+    return reactions.get(post.id, ReactionCounts())
+
+
+async def _publish(session: AsyncSession, access: Access, post: Post) -> ReactionCounts:
+    counts = await _counts(session, post)
     await activity.record(
         session,
         access.network,
@@ -38,23 +42,26 @@ async def react(session: AsyncSession, access: Access, post: Post, kind: Reactio
     exists = await session.execute(
         select(Reaction.id).where(Reaction.post_id == post.id, Reaction.person_id == person.id, Reaction.kind == kind)
     )
-    if exists.first() is None:
-        try:
-            async with session.begin_nested():
-                session.add(Reaction(post_id=post.id, person_id=person.id, kind=kind, created_at=clock.now()))
-        except IntegrityError:
-            pass  # the same reaction arrived twice at once; one row stands
-
+    if exists.first() is not None:
+        return await _counts(session, post)  # nothing changed, so nothing to tell anyone
+    try:
+        async with session.begin_nested():
+            session.add(Reaction(post_id=post.id, person_id=person.id, kind=kind, created_at=clock.now()))
+    except IntegrityError:
+        return await _counts(session, post)  # the same reaction arrived twice at once; the other one counts
     return await _publish(session, access, post)
 
 
 async def unreact(session: AsyncSession, access: Access, post: Post, kind: ReactionKind) -> ReactionCounts:
+    """Take a reaction back (idempotent: taking back what is not there changes nothing)."""
     access.require(Action.CONTRIBUTE)
     person = access.person
     assert person is not None
-    await session.execute(
+    result = await session.execute(
         delete(Reaction).where(Reaction.post_id == post.id, Reaction.person_id == person.id, Reaction.kind == kind)
     )
+    if not getattr(result, "rowcount", 0):
+        return await _counts(session, post)
     return await _publish(session, access, post)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import activity, cursors, posts
+from network import activity, cursors, followers, posts
 from network.access import Access
 from network.enums import ContentState
 from network.errors import Forbidden, Invalid
@@ -29,9 +29,11 @@ async def add_reply(session: AsyncSession, access: Access, post: Post, data: Rep
     session.add(reply)
     await posts.move_to_discussion(session, post)
     await session.flush()
-    await activity.record(session, access.network, "reply.created", {"reply": to_payload(reply_view(reply))}, author)
-    if post.status is not None:
-        view = await posts.describe_post(session, post, access.network.slug)
+    view = await posts.describe_post(session, post, access.network.slug)
+    # the post's new reply count rides along, so a live client's lists stay right without a post.updated
+    created = {"reply": to_payload(reply_view(reply)), "reply_count": view.reply_count}
+    await activity.record(session, access.network, "reply.created", created, author)
+    if post.status is not None:  # a request's status may have moved (open → in discussion)
         await activity.record(session, access.network, "post.updated", {"post": to_payload(view)}, author)
     await activity.notify(
         session,
@@ -41,6 +43,7 @@ async def add_reply(session: AsyncSession, access: Access, post: Post, data: Rep
         network=access.network,
         actor=author,
     )
+    await followers.notify_mentions(session, access.network, post, data.body, author, skip=[post.author_id])
     return reply
 
 

@@ -8,20 +8,23 @@ from contextlib import asynccontextmanager
 from advanced_alchemy.extensions.litestar import SQLAlchemyInitPlugin
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import ResponseHeader
+from litestar.datastructures import CacheControlHeader, ResponseHeader
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 from litestar.static_files import create_static_files_router
 
-from events.fanout import InProcessFanout
 from server import auth, db, problems
 from server.api.auth import auth_router
 from server.api.health import health
 from server.api.me import MeController, OrganisationController, TokenController
 from server.api.networks import NetworkController
+from server.api.notifications import NotificationController
 from server.api.posts import OfferController, PostController
+from server.bus import build_bus
 from server.csrf import BearerAwareCSRFMiddleware
+from server.live.hub import Hub, may_read
+from server.live.socket import live_socket
 from server.sessions import SessionConfig
 from server.settings import Settings
 from server.stores import build_stores
@@ -44,17 +47,23 @@ def security_headers() -> list[ResponseHeader]:
 
 def create_app(settings: Settings) -> Litestar:
     database = db.database_config(settings)
-    fanout = InProcessFanout()
+    bus = build_bus(settings)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        app.state.settings = settings
         app.state.session_maker = database.create_session_maker()
-        app.state.bus = fanout
-        await fanout.start()
+        app.state.bus = bus
+        app.state.hub = hub = Hub(app.state.session_maker, may_read, tick_seconds=settings.live_tick_seconds)
+        await hub.start()
+        stop_listening = bus.listen(hub.on_signal)
+        await bus.start()
         try:
             yield
         finally:
-            await fanout.stop()
+            stop_listening()
+            await hub.stop()
+            await bus.stop()
             await database.get_engine().dispose()
 
     api = Router(
@@ -67,6 +76,7 @@ def create_app(settings: Settings) -> Litestar:
             NetworkController,
             PostController,
             OfferController,
+            NotificationController,
         ],
     )
     csrf = CSRFConfig(
@@ -78,16 +88,21 @@ def create_app(settings: Settings) -> Litestar:
         exclude=["/health", "/schema"],
     )
     session = SessionConfig(
-        key="commons_session",
+        key=auth.SESSION_COOKIE,
         store="sessions",
         max_age=settings.session_max_age,
         secure=settings.secure_cookies,
         httponly=True,
         samesite="lax",
     )
-    static_files = create_static_files_router(path="/static", directories=[pages.STATIC], include_in_schema=False)
+    static_files = create_static_files_router(
+        path="/static",
+        directories=[pages.STATIC],
+        include_in_schema=False,
+        cache_control=CacheControlHeader(max_age=3600, public=True),
+    )
     return Litestar(
-        route_handlers=[api, health, pages.home, static_files],
+        route_handlers=[api, live_socket, health, pages.home, static_files],
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False),
             "db": Provide(db.provide_db),
@@ -102,6 +117,7 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers={Exception: problems.internal_error},
         stores=build_stores(settings, database),
         template_config=pages.template_config(),
+        response_headers=security_headers(),
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(
             title="Improvement Commons API",

@@ -7,11 +7,13 @@ A session whose account has been disabled is cleared on its next use.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
+from litestar.types import Scope
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import accounts
@@ -21,14 +23,31 @@ from server.deps import Db
 
 _CACHE = "commons.person"
 SESSION_KEY = "person_id"
+SESSION_COOKIE = "commons_session"
+
+
+def session_digest(session_id: str) -> str:
+    """Session ids never cross the bus or leave the store; their digests name them."""
+    return hashlib.sha256(session_id.encode()).hexdigest()[:32]
+
+
+def bearer_from_scope(scope: Scope) -> str | None:
+    """The bearer token of the request's (first) Authorization header, else None.
+
+    The CSRF middleware asks this too, so a request skips the CSRF check exactly when it is
+    authenticated by its token, never by the session cookie it may also carry.
+    """
+    for name, raw in scope.get("headers", ()):
+        if name == b"authorization":
+            scheme, _, value = raw.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and value.strip():
+                return value.strip()
+            return None
+    return None
 
 
 def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
-    header = connection.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return None
+    return bearer_from_scope(connection.scope)
 
 
 async def identify(connection: ASGIConnection[Any, Any, Any, Any], db: AsyncSession) -> Person | None:

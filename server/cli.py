@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import TypeVar
 
 import click
@@ -52,8 +54,14 @@ def main(ctx: click.Context) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int, help="Processes (needs PostgreSQL for >1).")
+@click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1",
+    show_default=True,
+    help="Proxies whose X-Forwarded-For names the client (sign-in limits count per client address).",
+)
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int, workers: int) -> None:
+def serve(settings: Settings, host: str, port: int, workers: int, forwarded_allow_ips: str) -> None:
     """Serve the platform over HTTP (and the live websocket)."""
     if workers > 1 and settings.is_sqlite:
         raise click.ClickException("Several workers need PostgreSQL (set DATABASE_URL); SQLite serves one process.")
@@ -64,7 +72,7 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        forwarded_allow_ips=forwarded_allow_ips,
         log_level="info",
         ws_max_size=64 * 1024,
     )
@@ -187,6 +195,55 @@ def network_create(
 
     network_id = _run_in_session(settings, work)
     click.echo(f"Created network {network_id}: {slug}")
+
+
+@main.command()
+@click.option("--url", required=True, help="The server's websocket URL, e.g. wss://commons.example.org/ws")
+@click.option("--token", required=True, envvar="COMMONS_TOKEN", help="A personal API token (or COMMONS_TOKEN).")
+@click.option("--network", "networks", multiple=True, help="A network slug to follow (repeatable).")
+@click.option("--notifications", is_flag=True, help="Also follow your own notifications.")
+def watch(url: str, token: str, networks: tuple[str, ...], notifications: bool) -> None:
+    """Print live events as JSON lines; reconnects and resumes by itself. Ctrl-C stops."""
+    from server.watch import Watcher
+
+    if not networks and not notifications:
+        raise click.UsageError("Name at least one --network, or --notifications.")
+    watcher = Watcher(url=url, token=token, networks=list(networks), notifications=notifications)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(watcher.run())
+
+
+@main.group()
+def events() -> None:
+    """The event log."""
+
+
+@events.command("prune")
+@click.option("--older-than", "older_than", default="30d", show_default=True, help="Age: 30d, 12h, 90m.")
+@click.option("--keep", default=100, show_default=True, help="Events always kept per network (the newest).")
+@click.pass_obj
+def events_prune(settings: Settings, older_than: str, keep: int) -> None:
+    """Delete old events (and old read notifications), keeping the newest per network."""
+    from events.prune import prune_events, prune_read_notifications
+    from network import clock
+
+    cutoff = clock.now() - _duration(older_than)
+
+    async def work(session: AsyncSession) -> tuple[int, int]:
+        events_deleted = await prune_events(session, older_than=cutoff, keep_per_network=keep)
+        notes_deleted = await prune_read_notifications(session, older_than=cutoff)
+        return events_deleted, notes_deleted
+
+    events_deleted, notes_deleted = _run_in_session(settings, work)
+    click.echo(f"Pruned {events_deleted} events and {notes_deleted} read notifications older than {older_than}.")
+
+
+def _duration(text: str) -> timedelta:
+    units = {"d": "days", "h": "hours", "m": "minutes"}
+    number, unit = text[:-1], text[-1:]
+    if unit not in units or not number.isdigit():
+        raise click.BadParameter(f"{text!r}: use a number and d, h or m (e.g. 30d).", param_hint="--older-than")
+    return timedelta(**{units[unit]: int(number)})
 
 
 def _convert(kind: type[T], raw: dict[str, object]) -> T:

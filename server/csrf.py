@@ -13,14 +13,14 @@ from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import Receive, Scope, Send
 
+from server.auth import bearer_from_scope
+
 
 class BearerAwareCSRFMiddleware(CSRFMiddleware):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP:
-            for name, value in scope["headers"]:
-                if name == b"authorization" and value[:7].lower() == b"bearer ":
-                    await self.app(scope, receive, send)
-                    return
+        if scope["type"] == ScopeType.HTTP and bearer_from_scope(scope) is not None:
+            await self.app(scope, receive, send)  # authenticated by the token alone (server.auth)
+            return
         await super().__call__(scope, receive, send)
 
     @classmethod

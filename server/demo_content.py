@@ -235,7 +235,7 @@ SIGN_INS: tuple[tuple[str, str], ...] = (
     ("admin", "platform admin"),
     ("demo", "lead, North West Improvement Network"),
     ("dcarr", "lead, North East Improvement Network"),
-    ("nokafor", "member of several networks"),
+    ("nsingh", "member of several networks"),
     ("hmarsh", "observer from a regulator"),
     ("dlowe", "observer from government"),
 )

@@ -1,8 +1,15 @@
-"""Server-side sessions (Litestar's), with a new session id at sign-in.
+"""Server-side sessions (Litestar's), with a new session id at sign-in and none for anonymous readers.
 
 Litestar's server-side backend keeps reusing the id from the browser's cookie, so an id
 planted before sign-in would survive it (session fixation). `rotate` marks the request;
 the backend below then deletes the old record and stores the session under a fresh id.
+
+It also stores an empty session (and sets a cookie) for every request that has none, so
+each anonymous reader or crawler would add a record to the store, and an id made up by a
+client would be adopted. Here an empty session is never stored: a browser that sends a
+session cookie with nothing behind it is told to drop it, and one without a cookie gets none.
+Ending a session sends an expired cookie (Litestar's keeps the configured Max-Age, which
+browsers honour over the past Expires date).
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.types import Message, Scope, ScopeSession
 
@@ -35,11 +43,36 @@ class RotatingSessionBackend(ServerSideSessionBackend):
     async def store_in_message(
         self, scope_session: ScopeSession, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> None:
-        state = connection.scope.get("state", {})
+        store = self.config.get_store_from_app(connection.scope["app"])
         old_id = connection.cookies.get(self.config.key)
-        if state.get(_ROTATE) and old_id:
-            await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["app"]))
+        if old_id == "null":
+            old_id = None
+        if not scope_session:  # signed out, cleared, or never used: keep nothing
+            if old_id:
+                await self.delete(old_id, store=store)
+                self._expire_cookie(message)
+            return
+        if connection.scope.get("state", {}).get(_ROTATE):
+            status = message.get("status", 200)
+            if isinstance(status, int) and status >= 400:
+                return  # the sign-in failed after all (say, its commit did): it does not take effect
+            if old_id:
+                await self.delete(old_id, store=store)
         await super().store_in_message(scope_session, message, connection)
+
+    def _expire_cookie(self, message: Message) -> None:
+        cookie = Cookie(
+            key=self.config.key,
+            value="",
+            path=self.config.path,
+            domain=self.config.domain,
+            max_age=0,
+            expires=0,
+            secure=self.config.secure,
+            httponly=self.config.httponly,
+            samesite=self.config.samesite,
+        )
+        MutableScopeHeaders.from_message(message).add("Set-Cookie", cookie.to_header(header=""))
 
 
 @dataclass

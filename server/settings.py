@@ -30,6 +30,9 @@ class Settings:
     login_failures_per_account: int = 10  # per 15 minutes
     session_max_age: int = 14 * 24 * 3600
     sql_echo: bool = False
+    live_queue_size: int = 1000  # frames waiting for one websocket before it is closed as too slow
+    live_ping_seconds: float = 25.0  # heartbeat; a peer silent for 2.5 intervals is closed
+    live_tick_seconds: float = 5.0  # the slow re-read that makes a lost wake-up cost latency only
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -52,13 +55,15 @@ class Settings:
             secret_key=env.get("SECRET_KEY") or development_secret(var_dir),
             var_dir=var_dir,
             allowed_origins=origins,
-            bus=_choice(env.get("BUS_BACKEND"), ("memory", "postgres", "redis"), default_bus),  # type: ignore[arg-type]
+            bus=_choice("BUS_BACKEND", env.get("BUS_BACKEND"), ("memory", "postgres", "redis"), default_bus),  # type: ignore[arg-type]
             session_store=_choice(  # type: ignore[arg-type]
-                env.get("SESSION_STORE"), ("memory", "file", "database", "redis"), default_store
+                "SESSION_STORE", env.get("SESSION_STORE"), ("memory", "file", "database", "redis"), default_store
             ),
             redis_url=redis_url,
             secure_cookies=env.get("SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
             debug=env.get("DEBUG", "").lower() in ("1", "true", "yes"),
+            live_tick_seconds=_number("LIVE_TICK_SECONDS", env.get("LIVE_TICK_SECONDS"), 5.0),
+            live_ping_seconds=_number("LIVE_PING_SECONDS", env.get("LIVE_PING_SECONDS"), 25.0),
         )
 
 
@@ -84,9 +89,21 @@ def development_secret(var_dir: Path) -> str:
     return secret
 
 
-def _choice(value: str | None, allowed: tuple[str, ...], default: str) -> str:
+def _choice(name: str, value: str | None, allowed: tuple[str, ...], default: str) -> str:
     if not value:
         return default
     if value not in allowed:
-        raise ValueError(f"must be one of {', '.join(allowed)}, not {value!r}")
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
     return value
+
+
+def _number(name: str, value: str | None, default: float) -> float:
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, not {value!r}") from None
+    if number <= 0:
+        raise ValueError(f"{name} must be more than 0")
+    return number

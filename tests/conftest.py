@@ -105,6 +105,7 @@ def make_settings(database_url: str, var_dir: Path, **overrides: Any) -> Setting
         "var_dir": var_dir,
         "session_store": "memory",
         "login_attempts_per_minute": 10_000,
+        "live_tick_seconds": 1.0,
     }
     values.update(overrides)
     return Settings(**values)
@@ -117,13 +118,15 @@ class LiveServer:
         self.settings = settings
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.app = create_app(settings)
         config = uvicorn.Config(
-            create_app(settings),
+            self.app,
             host="127.0.0.1",
             port=self.port,
             log_level="warning",
             lifespan="on",
             ws="websockets-sansio",
+            ws_max_size=64 * 1024,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -318,10 +321,44 @@ class World:
         assert response.status_code == 201, response.text
         return dict(response.json())
 
+    async def observer(self, lead: ApiClient, slug: str, kind: OrgKind = OrgKind.GOVERNMENT) -> ApiClient:
+        """A person of a government (or regulator) organisation, admitted by the lead as an observer."""
+        obs = await self.person(kind=kind)
+        assert (await obs.post(f"/networks/{slug}/join")).json()["state"] == "pending"
+        response = await lead.patch(f"/networks/{slug}/members/{obs.id}", json={"state": "active"})
+        assert response.status_code == 200, response.text
+        return obs
+
+    async def set_post(self, post_id: int, assignment: str) -> None:
+        """Set columns the API has no route for yet (pinned, locked, state), as a lead's tool would."""
+        async with self.db() as session:
+            await session.execute(text(f"UPDATE posts SET {assignment} WHERE id = {int(post_id)}"))  # noqa: S608
+            await session.commit()
+
     async def count(self, table: str, where: str = "1=1") -> int:
         async with self.db() as session:
             result = await session.execute(text(f"SELECT count(*) FROM {table} WHERE {where}"))  # noqa: S608
             return int(result.scalar_one())
+
+
+def problem(response: httpx.Response, status: int, *words: str) -> dict[str, Any]:
+    """A problem-details refusal with `status`, a readable detail, and a message naming each of `words`."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json"), response.headers
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert isinstance(body.get("detail"), str) and len(body["detail"]) > 5, body
+    message = f"{body.get('title', '')} {body.get('detail', '')} {body.get('errors', '')}".lower()
+    for word in words:
+        assert word.lower() in message, (word, body)
+    return body
+
+
+async def event_kinds(world: World) -> list[str]:
+    """Every event kind in the log, oldest first."""
+    async with world.db() as session:
+        result = await session.execute(text("SELECT kind FROM events ORDER BY id"))
+        return [str(k) for k in result.scalars()]
 
 
 @pytest.fixture

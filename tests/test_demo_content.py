@@ -332,3 +332,24 @@ def test_post_bodies_are_short_markdown():
     for post in dc.POSTS:
         paragraphs = [block for block in post.body.split("\n\n") if block.strip()]
         assert 2 <= len(paragraphs) <= 5, post_id(post)
+
+
+def test_printed_sign_ins_describe_each_person_truly() -> None:
+    """`commons demo` prints these: each description must match the seeded data."""
+    keys = [key for key, _ in dc.SIGN_INS]
+    assert len(keys) == len(set(keys))
+    for key, role in dc.SIGN_INS:
+        person = PEOPLE[key]
+        if role == "platform admin":
+            assert person.is_admin
+        elif role.startswith("lead, "):
+            network_name = role.removeprefix("lead, ")
+            assert any(n.name == network_name and key in n.leads for n in NETWORKS.values()), role
+        elif role.startswith("observer from "):
+            kind = OrgKind.REGULATOR if role.endswith("regulator") else OrgKind.GOVERNMENT
+            assert ORGS[person.organisation].kind is kind
+            assert any(key in n.observers for n in NETWORKS.values())
+        elif role == "member of several networks":
+            assert sum(key in n.members for n in NETWORKS.values()) >= 2
+        else:
+            pytest.fail(f"undescribed sign-in role {role!r}")

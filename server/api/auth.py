@@ -6,13 +6,14 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Router, post
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from events.signals import Revocation
 from network import accounts
-from network.errors import DomainError, RateLimited
+from network.errors import DomainError
 from network.inputs import Email, RegisterInput
+from network.models import Person
 from network.views import MeView, me_view
 from server import auth, throttle
 from server.deps import AppSettings, Db
@@ -31,7 +32,7 @@ class InvalidCredentials(DomainError):
 @post("/register", status_code=HTTP_201_CREATED, summary="Create an account (and sign in)")
 async def register(request: Request[Any, Any, Any], db: Db, data: JSONBody[RegisterInput]) -> MeView:
     person = await accounts.register(db, data)
-    auth.sign_in(request, person)
+    await _sign_in(request, person)
     return me_view(person)
 
 
@@ -39,24 +40,38 @@ async def register(request: Request[Any, Any, Any], db: Db, data: JSONBody[Regis
 async def login(request: Request[Any, Any, Any], db: Db, data: JSONBody[LoginInput], settings: AppSettings) -> MeView:
     store = request.app.stores.get("throttle")
     email = accounts.normalise_email(data.email)
-    if await throttle.too_many_failures(store, email, settings.login_failures_per_account):
-        raise RateLimited("Too many failed sign-ins for this account; try again in 15 minutes.")
+    await throttle.count_attempt(store, email, settings.login_failures_per_account)
     person = await accounts.authenticate(db, email, data.password)
     if person is None:
-        await throttle.record_failure(store, email)
         raise InvalidCredentials("Email or password is wrong, or the account is disabled.")
     await throttle.clear_failures(store, email)
-    auth.sign_in(request, person)
+    await _sign_in(request, person)
     return me_view(person)
 
 
-@post("/logout", status_code=HTTP_204_NO_CONTENT, summary="Sign out; ends the session")
+@post(
+    "/logout",
+    status_code=HTTP_204_NO_CONTENT,
+    summary="Sign out; ends the session",
+    opt={throttle.SKIP_OPT: True},  # signing out is never rate-limited
+)
 async def logout(request: Request[Any, Any, Any]) -> None:
+    session_id = request.cookies.get(auth.SESSION_COOKIE)
     auth.sign_out(request)
+    if session_id:  # the session's live sockets close too, on every server
+        await request.app.state.bus.publish([Revocation("session", auth.session_digest(session_id))])
+
+
+async def _sign_in(request: Request[Any, Any, Any], person: Person) -> None:
+    """Sign in under a new session id; a session this browser had before ends, live sockets included."""
+    old_id = request.cookies.get(auth.SESSION_COOKIE)
+    auth.sign_in(request, person)
+    if old_id and old_id != "null":
+        await request.app.state.bus.publish([Revocation("session", auth.session_digest(old_id))])
 
 
 def auth_router(settings: Settings) -> Router:
-    per_address = RateLimitConfig(rate_limit=("minute", settings.login_attempts_per_minute), store="rate_limit")
+    per_address = throttle.address_limit(settings.login_attempts_per_minute)
     return Router(
         path="/auth",
         route_handlers=[register, login, logout],

@@ -10,6 +10,8 @@ from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from events.log import revoke_after_commit
+from events.signals import Revocation
 from network import accounts
 from network.views import MeView, OrganisationView, me_view, organisation_view
 from server.deps import Db, Me
@@ -59,6 +61,7 @@ class TokenController(Controller):
     @delete("/{token_id:int}", status_code=HTTP_204_NO_CONTENT, summary="Revoke an API token")
     async def revoke_token(self, db: Db, person: Me, token_id: FromPath[int]) -> None:
         await accounts.revoke_token(db, person, token_id)
+        revoke_after_commit(db, Revocation("token", str(token_id)))  # its live sockets close too
 
 
 class OrganisationController(Controller):

@@ -14,8 +14,6 @@ from network.access import access_to, open_network
 from network.enums import EvidenceStrength, MemberState, Phase, PostKind, RequestStatus
 from network.errors import NotFound
 from network.inputs import CharterInput, Email, FollowInput, MemberChange, NetworkInput, PostInput
-from network.markdown import render
-from network.models import CharterVersion
 from network.views import CharterView, MembershipView, MemberView, NetworkView, Page, PostView, member_view
 from server.api.params import Cursor, Limit
 from server.deps import Db, Me, Viewer
@@ -39,21 +37,6 @@ class InvitationView(msgspec.Struct):
     email: str
     token: str  # shown once, to copy into a link
     expires_at: str
-
-
-class RemoveInput(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Annotated[str, msgspec.Meta(max_length=1000)] = ""
-
-
-def charter_view(version: CharterVersion) -> CharterView:
-    return CharterView(
-        version=version.version,
-        body=version.body,
-        body_html=render(version.body),
-        clauses=charter.parse_clauses(version.body),
-        note=version.note,
-        created_at=version.created_at,
-    )
 
 
 class NetworkController(Controller):
@@ -109,7 +92,12 @@ class NetworkController(Controller):
         summary="Remove a member (leads)",
     )
     async def remove_member(
-        self, db: Db, person: Me, slug: FromPath[str], person_id: FromPath[int], reason: FromQuery[str] = ""
+        self,
+        db: Db,
+        person: Me,
+        slug: FromPath[str],
+        person_id: FromPath[int],
+        reason: Annotated[str, QueryParameter(max_length=1000, description="Why (told to the person)")] = "",
     ) -> None:
         access = await open_network(db, slug, person)
         await membership.remove_member(db, access, person_id, reason)
@@ -132,17 +120,17 @@ class NetworkController(Controller):
         version = await charter.current_charter(db, access.network.id)
         if version is None:
             raise NotFound("This network has no charter yet.")
-        return charter_view(version)
+        return charter.charter_view(version)
 
     @get("/{slug:str}/charter/versions", summary="Every version of the charter, newest first")
     async def charter_versions(self, db: Db, person: Me, slug: FromPath[str]) -> list[CharterView]:
         access = await open_network(db, slug, person)
-        return [charter_view(v) for v in await charter.charter_history(db, access.network.id)]
+        return [charter.charter_view(v) for v in await charter.charter_history(db, access.network.id)]
 
     @put("/{slug:str}/charter", summary="Publish a new charter version (leads)")
     async def amend_charter(self, db: Db, person: Me, slug: FromPath[str], data: JSONBody[CharterInput]) -> CharterView:
         access = await open_network(db, slug, person)
-        return charter_view(await charter.amend(db, access, data.body, data.note))
+        return charter.charter_view(await charter.amend(db, access, data.body, data.note))
 
     @get("/{slug:str}/posts", summary="Practices and requests, newest first")
     async def list_posts(

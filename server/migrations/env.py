@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 import events.models  # noqa: F401  (register tables)
 import network.models  # noqa: F401
 import server.stores  # noqa: F401
+from server import migrate
 
 target_metadata = orm_registry.metadata
 config = context.config
@@ -37,7 +38,7 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,
-        compare_type=True,
+        compare_type=migrate.compare_type,
         compare_server_default=False,
     )
     with context.begin_transaction():

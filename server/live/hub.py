@@ -1,0 +1,372 @@
+"""This process's live hub: which connection follows which stream, and the pumps that feed them.
+
+Per stream (a network's events, a person's notifications) one pump runs at a time. A pump
+reads the log once from the lowest cursor among its subscribers, encodes each row once, and
+hands every subscriber exactly the rows after its own cursor, in order: one log read per
+wake-up, not one per connection, and no duplicates because a row goes to a subscriber only
+when its seq is the next one that subscriber needs. Wake-ups only make pumps run sooner;
+a slow tick compares stream heads with one query, so a lost wake-up costs latency only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from events import reader
+from events.models import Event, Notification
+from events.signals import CatchUp, Revocation, Signal, Wakeup
+from network.access import Access, open_network
+from network.enums import MemberState
+from network.errors import NotFound
+from network.models import Network, Person
+from network.permissions import effective_state
+from server.live import protocol
+from server.live.connection import Connection
+
+log = logging.getLogger("commons.live")
+
+BATCH = 500
+REPLAY_PAUSE = 0.05
+MEMBERSHIP_KINDS = frozenset({"member.updated", "member.left", "member.removed"})
+
+# Re-checks whether a person may still read a network (False when not); injected so the hub needs
+# no knowledge of the permission rules.
+AccessCheck = Callable[[AsyncSession, Network, Person], Any]
+
+
+@dataclass(eq=False)
+class Sub:
+    conn: Connection
+    last: int  # the last seq this subscriber has been sent (or resumed from)
+    replay_to: int = 0  # the head when it subscribed: until it gets there, it is replaying
+
+    @property
+    def replaying(self) -> bool:
+        return self.last < self.replay_to
+
+
+@dataclass(eq=False)
+class Stream:
+    kind: str  # "network" or "person"
+    owner_id: int
+    label: str  # the network's slug, for frames
+    subs: dict[int, Sub] = field(default_factory=dict)
+    head: int = 0  # highest seq known to exist
+    dirty: bool = False
+    throttled: bool = False
+    task: asyncio.Task[None] | None = None
+
+
+def affected_person(kind: str, payload: dict[str, Any]) -> int | None:
+    """The member whose access a membership event may have changed."""
+    if kind not in MEMBERSHIP_KINDS:
+        return None
+    if isinstance(payload.get("person_id"), int):
+        return int(payload["person_id"])
+    member = payload.get("member")
+    if isinstance(member, dict) and isinstance(member.get("person"), dict):
+        person_id = member["person"].get("id")
+        return int(person_id) if isinstance(person_id, int) else None
+    return None
+
+
+def event_frame(slug: str, event: Event) -> str:
+    data = dict(event.payload)
+    data["at"] = event.created_at.isoformat()
+    data["actor_id"] = event.actor_id
+    return protocol.event(slug, event.seq, event.kind, data)
+
+
+def notification_frame(note: Notification) -> str:
+    data = dict(note.payload)
+    data.update(id=note.id, at=note.created_at.isoformat(), network_id=note.network_id, read=note.read_at is not None)
+    return protocol.notification(note.seq, note.kind, data)
+
+
+class Hub:
+    def __init__(
+        self,
+        session_maker: async_sessionmaker[AsyncSession],
+        may_read: AccessCheck,
+        *,
+        tick_seconds: float = 5.0,
+    ) -> None:
+        self._sessions = session_maker
+        self._may_read = may_read
+        self.tick_seconds = tick_seconds
+        self.networks: dict[int, Stream] = {}
+        self.people: dict[int, Stream] = {}
+        self.connections: dict[int, Connection] = {}
+        self.epoch = ""
+        self._ticker: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        async with self._sessions() as session:
+            self.epoch = await reader.epoch(session)
+        self._ticker = asyncio.create_task(self._tick_forever())
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._ticker:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+        for stream in [*self.networks.values(), *self.people.values()]:
+            if stream.task:
+                stream.task.cancel()
+        for conn in list(self.connections.values()):
+            conn.close(protocol.CLOSE_GOING_AWAY, "The server is restarting; reconnect and resume.")
+
+    # -- connections -------------------------------------------------------------------------
+
+    def register(self, conn: Connection) -> None:
+        self.connections[conn.id] = conn
+
+    def drop(self, conn: Connection) -> None:
+        self.connections.pop(conn.id, None)
+        for network_id in list(conn.networks):
+            self._unsubscribe(self.networks, network_id, conn)
+        conn.networks.clear()
+        if conn.notifications:
+            self._unsubscribe(self.people, conn.person_id, conn)
+
+    def _unsubscribe(self, table: dict[int, Stream], owner_id: int, conn: Connection) -> None:
+        stream = table.get(owner_id)
+        if stream is None:
+            return
+        stream.subs.pop(conn.id, None)
+        if not stream.subs:
+            if stream.task:
+                stream.task.cancel()
+            del table[owner_id]
+
+    def unsubscribe_network(self, conn: Connection, network_id: int) -> None:
+        conn.networks.pop(network_id, None)
+        self._unsubscribe(self.networks, network_id, conn)
+
+    async def subscribe_network(self, conn: Connection, network: Network, after: int | None, epoch: str | None) -> None:
+        """Start (or restart) following a network: `subscribed`, then the missed events, then live ones."""
+        async with self._sessions() as session:
+            head = (await reader.heads(session, Network.event_seq, [network.id])).get(network.id, 0)
+            oldest = await reader.oldest_event_seq(session, network.id) if after is not None else None
+        reason = self._resume_problem(after, epoch, head, oldest)
+        if reason:
+            conn.send(protocol.resync(reason, network.slug))
+            after = None
+        stream = self.networks.get(network.id)
+        if stream is None:
+            stream = self.networks[network.id] = Stream("network", network.id, network.slug, head=head)
+        stream.head = max(stream.head, head)
+        conn.networks[network.id] = network.slug
+        conn.send(protocol.subscribed(network.slug, head, self.epoch))
+        stream.subs[conn.id] = Sub(conn, head if after is None else after, replay_to=head)
+        self._wake(stream)
+
+    async def subscribe_notifications(self, conn: Connection, after: int | None, epoch: str | None) -> None:
+        async with self._sessions() as session:
+            head = (await reader.heads(session, Person.notification_seq, [conn.person_id])).get(conn.person_id, 0)
+        reason = self._resume_problem(after, epoch, head, None, pruned_away=False)
+        if reason:
+            conn.send(protocol.resync(reason))
+            after = None
+        stream = self.people.get(conn.person_id)
+        if stream is None:
+            stream = self.people[conn.person_id] = Stream("person", conn.person_id, "", head=head)
+        conn.notifications = True
+        conn.send(protocol.subscribed_notifications(head, self.epoch))
+        stream.subs[conn.id] = Sub(conn, head if after is None else after, replay_to=head)
+        self._wake(stream)
+
+    def _resume_problem(
+        self, after: int | None, epoch: str | None, head: int, oldest: int | None, *, pruned_away: bool = True
+    ) -> str:
+        if after is None:
+            return ""
+        if epoch is not None and epoch != self.epoch:
+            return "epoch"  # the cursor belongs to another database
+        if after > head:
+            return "cursor_ahead"
+        if oldest is not None and after < oldest - 1:
+            return "cursor_expired"  # events after the cursor were pruned
+        if oldest is None and after < head and pruned_away:
+            return "cursor_expired"  # everything after the cursor was pruned
+        return ""
+
+    # -- signals -----------------------------------------------------------------------------
+
+    def on_signal(self, signal: Signal) -> None:
+        if isinstance(signal, Wakeup):
+            table = self.networks if signal.stream == "network" else self.people
+            stream = table.get(signal.owner_id)
+            if stream is not None:
+                stream.head = max(stream.head, signal.seq)
+                self._wake(stream)
+        elif isinstance(signal, Revocation):
+            self.revoke(signal)
+        elif isinstance(signal, CatchUp):
+            for stream in [*self.networks.values(), *self.people.values()]:
+                self._wake(stream)
+
+    def revoke(self, signal: Revocation) -> None:
+        for conn in list(self.connections.values()):
+            hit = (
+                (signal.kind == "person" and str(conn.person_id) == signal.key)
+                or (signal.kind == "session" and conn.session_digest == signal.key)
+                or (signal.kind == "token" and conn.token_id is not None and str(conn.token_id) == signal.key)
+            )
+            if hit:
+                self.drop(conn)  # nothing more is queued for it, even before the socket closes
+                conn.close(protocol.CLOSE_UNAUTHENTICATED, _REVOKE_REASONS[signal.kind])
+
+    # -- pumps -------------------------------------------------------------------------------
+
+    def _wake(self, stream: Stream) -> None:
+        stream.dirty = True
+        if stream.task is None or stream.task.done():
+            stream.task = asyncio.create_task(self._pump(stream))
+
+    async def _pump(self, stream: Stream) -> None:
+        try:
+            while stream.dirty and stream.subs and not self._stopping:
+                if stream.throttled:
+                    stream.throttled = False
+                    await asyncio.sleep(REPLAY_PAUSE)  # let replaying sockets drain their queues
+                stream.dirty = False
+                low = min(sub.last for sub in stream.subs.values())
+                async with self._sessions() as session:
+                    if stream.kind == "network":
+                        rows: Sequence[Event | Notification] = await reader.events_after(
+                            session, stream.owner_id, low, BATCH
+                        )
+                        await self._deliver_events(session, stream, rows, low)  # type: ignore[arg-type]
+                    else:
+                        rows = await reader.notifications_after(session, stream.owner_id, low, BATCH)
+                        frames = [(n.seq, notification_frame(n)) for n in rows]  # type: ignore[union-attr]
+                        self._deliver(stream, frames, low)
+                if len(rows) == BATCH:
+                    stream.dirty = True
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("pump for %s %s failed; the slow tick will retry", stream.kind, stream.owner_id)
+
+    async def _deliver_events(self, session: AsyncSession, stream: Stream, events: Sequence[Event], low: int) -> None:
+        pending: list[tuple[int, str]] = []
+        for event in events:
+            pending.append((event.seq, event_frame(stream.label, event)))
+            person_id = affected_person(event.kind, event.payload)
+            if person_id is not None:
+                # Deliver what came before, then re-check that member before anything later.
+                self._deliver(stream, pending, low)
+                pending = []
+                await self._recheck(session, stream, person_id)
+        self._deliver(stream, pending, low)
+
+    def _deliver(self, stream: Stream, frames: list[tuple[int, str]], low: int) -> None:
+        """Hand each subscriber the frames after its cursor. `low` is where the read started: a
+        subscriber behind it arrived after the read and is served by the pump's next round."""
+        if not frames:
+            return
+        first = frames[0][0]
+        for sub in list(stream.subs.values()):
+            if sub.last < low:
+                continue
+            if sub.last < first - 1:  # the rows it needs were pruned while it lagged
+                sub.conn.send(protocol.resync("cursor_expired", stream.label or None))
+                sub.last = first - 1
+            for seq, frame in frames:
+                if seq != sub.last + 1:
+                    continue
+                if sub.replaying and sub.conn.room() == 0:
+                    # A replay goes at the socket's pace: the rest comes in a later round, not as an overflow.
+                    stream.throttled = stream.dirty = True
+                    break
+                if not sub.conn.send(frame):
+                    break
+                sub.last = seq
+        stream.head = max(stream.head, frames[-1][0])
+
+    async def _recheck(self, session: AsyncSession, stream: Stream, person_id: int) -> None:
+        subs = [s for s in stream.subs.values() if s.conn.person_id == person_id]
+        if not subs:
+            return
+        network = await session.get(Network, stream.owner_id)
+        person = await session.get(Person, person_id)
+        readable = network is not None and person is not None and bool(await self._may_read(session, network, person))
+        if readable:
+            return
+        for sub in subs:
+            self.unsubscribe_network(sub.conn, stream.owner_id)
+            sub.conn.send(protocol.error("forbidden", "You can no longer read this network.", network=stream.label))
+
+    # -- the slow tick -----------------------------------------------------------------------
+
+    async def _tick_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick_seconds)
+            try:
+                await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("live tick failed")
+
+    async def tick(self) -> None:
+        """Compare every followed stream's head with what was delivered; wake the ones behind. Also
+        close the sockets of accounts disabled by another process (a lost revocation costs latency too)."""
+        if not self.connections:
+            return
+        async with self._sessions() as session:
+            network_heads = await reader.heads(session, Network.event_seq, list(self.networks))
+            person_heads = await reader.heads(session, Person.notification_seq, list(self.people))
+            people = {conn.person_id for conn in self.connections.values()}
+            disabled = await session.execute(
+                select(Person.id).where(Person.id.in_(people), Person.is_active.is_(False))
+            )
+        for (person_id,) in disabled.all():
+            self.revoke(Revocation("person", str(person_id)))
+        for table, heads in ((self.networks, network_heads), (self.people, person_heads)):
+            for owner_id, head in heads.items():
+                stream = table.get(owner_id)
+                if stream and any(sub.last < head for sub in stream.subs.values()):
+                    stream.head = max(stream.head, head)
+                    self._wake(stream)
+
+
+_REVOKE_REASONS = {
+    "session": "Signed out.",
+    "person": "This account was disabled.",
+    "token": "This API token was revoked.",
+}
+
+
+def excluded(access: Access) -> bool:
+    """Suspended or banned here. DESIGN §4 lets them read a public network like any outsider, but a
+    sanction ends their live stream of it (the live and moderation issues ask for exactly that)."""
+    m = access.membership
+    return m is not None and effective_state(m.state, m.until, access.now) in (
+        MemberState.SUSPENDED,
+        MemberState.BANNED,
+    )
+
+
+async def may_read(session: AsyncSession, network: Network, person: Person) -> bool:
+    """Whether this person may (still) follow this network live."""
+    if not person.is_active:
+        return False
+    try:
+        access = await open_network(session, network.slug, person)
+    except NotFound:
+        return False
+    return not excluded(access)

@@ -1,0 +1,35 @@
+"""Signals survive the trip over a bus; anything else on the channel is ignored."""
+
+from __future__ import annotations
+
+import pytest
+
+from events.signals import Revocation, Wakeup, coalesce, decode, encode
+
+
+@pytest.mark.parametrize(
+    "signal",
+    [
+        Wakeup("network", 12, 345),
+        Wakeup("person", 1, 0),
+        Revocation("session", "ab12" * 8),
+        Revocation("person", "7"),
+        Revocation("token", "99"),
+    ],
+)
+def test_round_trip(signal: Wakeup | Revocation) -> None:
+    assert decode(encode(signal)) == signal
+
+
+@pytest.mark.parametrize("text", ["", "n:1", "n:a:2", "q:1:2", "x:z:1", "x:s:", "n:1:2:3", "x:s:" + "a" * 200])
+def test_malformed_signals_are_ignored(text: str) -> None:
+    assert decode(text) is None
+
+
+def test_coalesce_keeps_the_highest_seq_per_stream() -> None:
+    got = coalesce([Wakeup("network", 1, 3), Wakeup("network", 1, 5), Wakeup("person", 1, 2), Wakeup("network", 2, 1)])
+    assert sorted(got, key=lambda w: (w.stream, w.owner_id)) == [
+        Wakeup("network", 1, 5),
+        Wakeup("network", 2, 1),
+        Wakeup("person", 1, 2),
+    ]

@@ -1,0 +1,164 @@
+"""Bad frames and greedy clients get an error or a close code; the server carries on."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from websockets.exceptions import ConnectionClosed
+
+from events import log
+from network.models import Network
+from tests.conftest import LiveServer, World, make_settings
+from tests.live.client import WsClient, token_for
+
+
+async def closed_code(ws: WsClient, timeout: float = 10) -> int | None:
+    with pytest.raises(ConnectionClosed):
+        while True:
+            await ws.next(timeout=timeout)
+    return ws.ws.close_code
+
+
+async def test_bad_frames_get_errors_and_the_socket_stays_usable(world: World) -> None:
+    lead = await world.person()
+    slug = await world.network(lead)
+    ws = await WsClient.connect(world.server.url, await token_for(lead))
+    try:
+        await ws.send("this is not json")
+        assert (await ws.next("error"))["code"] == "bad_json"
+        await ws.send("[1, 2, 3]")
+        assert (await ws.next("error"))["code"] == "bad_json"
+        await ws.send({"type": "dance"})
+        assert (await ws.next("error"))["code"] == "unknown_type"
+        await ws.send({"type": "subscribe", "network": slug, "after": "yesterday"})
+        assert (await ws.next("error"))["code"] == "bad_cursor"
+        await ws.send({"type": "subscribe", "network": slug, "after": -1})
+        assert (await ws.next("error"))["code"] == "bad_cursor"
+        await ws.send({"type": "subscribe"})
+        assert (await ws.next("error"))["code"] == "bad_subscribe"
+        await ws.send({"type": "subscribe", "network": "x" * 500})
+        assert (await ws.next("error"))["code"] == "bad_subscribe"
+        assert (await ws.subscribe("no-such-network"))["code"] == "not_found"
+        await ws.ws.send(b'{"type": "subscribe", "network": "' + slug.encode() + b'"}')  # a binary frame
+        assert (await ws.next("subscribed"))["network"] == slug
+        await world.practice(lead, slug, title="Still delivered")
+        (event,) = await ws.events(1)
+        assert event["data"]["post"]["title"] == "Still delivered"
+    finally:
+        await ws.close()
+
+
+async def test_a_megabyte_message_closes_with_too_big(world: World) -> None:
+    member = await world.person()
+    ws = await WsClient.connect(world.server.url, await token_for(member), max_size=None)
+    await ws.send({"type": "subscribe", "network": "a" * (1024 * 1024)})
+    assert await closed_code(ws) == 1009
+    async with httpx.AsyncClient(base_url=world.server.url) as http:
+        assert (await http.get("/health")).status_code == 200
+
+
+async def test_a_thousand_subscribes_are_cut_off_not_served(world: World) -> None:
+    lead = await world.person()
+    slug = await world.network(lead)
+    ws = await WsClient.connect(world.server.url, await token_for(lead))
+    for _ in range(1000):
+        try:
+            await ws.send({"type": "subscribe", "network": slug, "after": None})
+        except ConnectionClosed:
+            break
+    got: list[dict[str, object]] = []
+    with pytest.raises(ConnectionClosed):
+        while True:
+            got.append(await ws.next(timeout=10))
+    assert ws.ws.close_code == 4029
+    assert any(m.get("code") == "flood" for m in got)
+    assert sum(m["type"] == "subscribed" for m in got) < 200  # the burst allowance, refilled while it ran
+    hub = world.server.app.state.hub  # the in-process server: look inside to prove nothing leaked
+    await asyncio.sleep(0.2)
+    assert all(len(stream.subs) == 0 for stream in hub.networks.values())  # nothing left behind
+
+
+@pytest.fixture
+async def tight_server(database_url: str, tmp_path: Path) -> AsyncIterator[LiveServer]:
+    """A server whose sockets may queue only 20 frames."""
+    live = LiveServer(make_settings(database_url, tmp_path, live_queue_size=20, live_tick_seconds=0.3)).start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+async def quick_heartbeat_server(database_url: str, tmp_path: Path) -> AsyncIterator[LiveServer]:
+    live = LiveServer(make_settings(database_url, tmp_path, live_ping_seconds=0.4)).start()
+    yield live
+    live.stop()
+
+
+async def _append_events(world: World, slug: str, count: int) -> None:
+    """A burst of events committed at once, as a busy network produces them."""
+    async with world.db() as session:
+        network_id = (await session.execute(text("SELECT id FROM networks WHERE slug = :s"), {"s": slug})).scalar_one()
+        for i in range(count):
+            await log.append_event(
+                session,
+                counter=Network.event_seq,
+                network_id=network_id,
+                kind="test.burst",
+                payload={"n": i, "padding": "x" * 200},
+                actor_id=None,
+            )
+        await session.commit()
+
+
+async def test_an_overflowing_live_queue_closes_as_slow_consumer(world: World, tight_server: LiveServer) -> None:
+    world.server = tight_server
+    lead = await world.person()
+    slug = await world.network(lead)
+    ws = await WsClient.connect(tight_server.url, await token_for(lead))
+    subscribed = await ws.subscribe(slug)
+    await _append_events(world, slug, 200)  # found by the slow tick, 200 frames for a queue of 20
+    assert await closed_code(ws) == 4008
+    # The client resumes from its cursor and gets everything, at its own pace, exactly once.
+    delivered = [m["seq"] for m in ws.received if m["type"] == "event"]
+    cursor = delivered[-1] if delivered else subscribed["seq"]
+    again = await WsClient.connect(tight_server.url, await token_for(lead))
+    try:
+        await again.subscribe(slug, after=cursor, epoch=subscribed["epoch"])
+        rest = await again.events(subscribed["seq"] + 200 - cursor)
+        assert delivered + [e["seq"] for e in rest] == list(range(subscribed["seq"] + 1, subscribed["seq"] + 201))
+    finally:
+        await again.close()
+
+
+async def test_a_long_replay_goes_at_the_clients_pace(world: World, tight_server: LiveServer) -> None:
+    world.server = tight_server
+    lead = await world.person()
+    slug = await world.network(lead)
+    ws = await WsClient.connect(tight_server.url, await token_for(lead))
+    start = await ws.subscribe(slug)
+    await ws.close()
+    await _append_events(world, slug, 700)  # more than one read batch, 35 queues' worth
+    again = await WsClient.connect(tight_server.url, await token_for(lead))
+    try:
+        await again.subscribe(slug, after=start["seq"], epoch=start["epoch"])
+        events = await again.events(700)
+        assert [e["data"]["n"] for e in events] == list(range(700))
+    finally:
+        await again.close()
+
+
+async def test_a_silent_peer_is_closed_by_the_heartbeat(world: World, quick_heartbeat_server: LiveServer) -> None:
+    world.server = quick_heartbeat_server
+    member = await world.person()
+    ws = await WsClient.connect(quick_heartbeat_server.url, await token_for(member))
+    pings = 0
+    with pytest.raises(ConnectionClosed):
+        while True:  # read without ever answering a ping
+            message = await asyncio.wait_for(ws.ws.recv(), timeout=10)
+            pings += '"ping"' in str(message)
+    assert pings >= 1
+    assert ws.ws.close_code == 4009

@@ -1,0 +1,170 @@
+"""Who may open a socket and follow what; access that ends stops delivery at once."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import websockets
+from sqlalchemy import text
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from network.enums import OrgKind
+from tests.conftest import PASSWORD, World
+from tests.live.client import WsClient, token_for
+
+
+async def closed_code(ws: WsClient, timeout: float = 10) -> int | None:
+    with pytest.raises(ConnectionClosed):
+        await ws.next(timeout=timeout)
+    return ws.ws.close_code
+
+
+async def test_no_credentials_or_a_bad_token_is_closed_unauthenticated(world: World) -> None:
+    anonymous = await WsClient.connect(world.server.url)
+    error = await anonymous.next("error")
+    assert error["code"] == "unauthenticated"
+    assert await closed_code(anonymous) == 4001
+
+    forged = await WsClient.connect(world.server.url, "ic_not-a-real-token")
+    assert (await forged.next("error"))["code"] == "unauthenticated"
+    assert await closed_code(forged) == 4001
+
+
+async def test_foreign_origin_is_refused_at_the_handshake(world: World) -> None:
+    member = await world.person()
+    token = await token_for(member)
+    with pytest.raises(InvalidStatus) as refused:
+        await WsClient.connect(world.server.url, token, origin="https://evil.example")
+    assert refused.value.response.status_code == 403
+    same_site = await WsClient.connect(world.server.url, token, origin=world.server.url)
+    await same_site.close()
+
+
+async def test_session_cookie_authenticates_and_sign_out_closes_the_socket(world: World) -> None:
+    lead = await world.person()
+    slug = await world.network(lead)
+    browser = world.client()
+    signed_in = await browser.post("/auth/login", json={"email": lead.person["email"], "password": PASSWORD})
+    assert signed_in.status_code == 200
+    cookie = browser.http.cookies["commons_session"]
+    ws = await _connect_with_cookie(world.server.url, cookie)
+    assert (await ws.subscribe(slug))["type"] == "subscribed"
+    assert (await browser.post("/auth/logout")).status_code == 204
+    assert await closed_code(ws) == 4001
+    # The other session of the same person (the token client) is untouched.
+    other = await WsClient.connect(world.server.url, await token_for(lead))
+    assert (await other.subscribe(slug))["type"] == "subscribed"
+    await other.close()
+
+
+async def _connect_with_cookie(base_url: str, cookie: str) -> WsClient:
+    """As a browser does: the session cookie and this site's Origin."""
+    return await WsClient.connect(base_url, additional_headers={"Cookie": f"commons_session={cookie}"}, origin=base_url)
+
+
+async def test_non_member_cannot_follow_a_members_only_network(world: World) -> None:
+    lead = await world.person()
+    private = await world.network(lead, visibility="members")
+    outsider = await world.person()
+    ws = await WsClient.connect(world.server.url, await token_for(outsider))
+    try:
+        answer = await ws.subscribe(private)
+        assert answer["type"] == "error"
+        assert answer["code"] == "not_found"
+        unknown = await ws.subscribe("no-such-network")
+        assert unknown["code"] == "not_found"
+        await world.practice(lead, private, title="Members only")
+        assert [m for m in await ws.quiet(0.5) if m["type"] == "event"] == []
+    finally:
+        await ws.close()
+
+
+async def test_removed_member_gets_nothing_after_removal(world: World) -> None:
+    lead = await world.person()
+    slug = await world.network(lead, visibility="members")
+    member = await world.member(slug)
+    ws = await WsClient.connect(world.server.url, await token_for(member))
+    try:
+        await ws.subscribe(slug)
+        await world.practice(lead, slug, title="Before")
+        (before,) = await ws.events(1)
+        assert before["data"]["post"]["title"] == "Before"
+        removed = await lead.delete(f"/networks/{slug}/members/{member.id}")
+        assert removed.status_code == 204, removed.text
+        error = await ws.next("error")
+        assert error["code"] == "forbidden"
+        await world.practice(lead, slug, title="After")
+        later = await ws.quiet(0.7)
+        assert [m for m in later if m["type"] == "event"] == []
+    finally:
+        await ws.close()
+
+
+async def test_banned_member_stops_receiving(world: World) -> None:
+    lead = await world.person()
+    slug = await world.network(lead)
+    member = await world.member(slug)
+    ws = await WsClient.connect(world.server.url, await token_for(member))
+    try:
+        await ws.subscribe(slug)
+        banned = await lead.patch(f"/networks/{slug}/members/{member.id}", json={"state": "banned", "reason": "spam"})
+        assert banned.status_code == 200, banned.text
+        assert (await ws.next("error"))["code"] == "forbidden"
+        await world.practice(lead, slug, title="After the ban")
+        assert [m for m in await ws.quiet(0.7) if m["type"] == "event"] == []
+        again = await ws.subscribe(slug)
+        assert again["type"] == "error"
+        assert again["code"] == "forbidden"
+    finally:
+        await ws.close()
+
+
+async def test_observer_receives_but_cannot_publish(world: World) -> None:
+    lead = await world.person()
+    slug = await world.network(lead, visibility="members")
+    observer = await world.person(kind=OrgKind.REGULATOR)
+    joined = await observer.post(f"/networks/{slug}/join")
+    assert joined.json()["state"] == "pending"  # observers join only with a lead's agreement
+    approved = await lead.patch(f"/networks/{slug}/members/{observer.id}", json={"state": "active"})
+    assert approved.json()["role"] == "observer"
+    ws = await WsClient.connect(world.server.url, await token_for(observer))
+    try:
+        assert (await ws.subscribe(slug))["type"] == "subscribed"
+        await world.practice(lead, slug, title="Observed")
+        (event,) = await ws.events(1)
+        assert event["data"]["post"]["title"] == "Observed"
+        refused = await observer.post(f"/networks/{slug}/posts", json={"kind": "practice", "title": "x", "body": "y"})
+        assert refused.status_code == 403
+    finally:
+        await ws.close()
+
+
+async def test_revoked_token_and_disabled_account_close_their_sockets(world: World) -> None:
+    member = await world.person()
+    created = await member.post("/tokens", json={"name": "watcher"})
+    token, token_id = created.json()["token"], created.json()["id"]
+    ws = await WsClient.connect(world.server.url, token)
+    await ws.send({"type": "subscribe", "stream": "notifications", "after": None})
+    await ws.next("subscribed")
+    assert (await member.delete(f"/tokens/{token_id}")).status_code == 204
+    assert await closed_code(ws) == 4001
+
+    ws2 = await WsClient.connect(world.server.url, await token_for(member))
+    await ws2.send({"type": "subscribe", "stream": "notifications", "after": None})
+    await ws2.next("subscribed")
+    async with world.db() as session:  # disabled by an operator, outside any request of this server
+        await session.execute(text("UPDATE people SET is_active = false WHERE id = :id"), {"id": member.id})
+        await session.commit()
+    assert await closed_code(ws2, timeout=10) == 4001
+    async with httpx.AsyncClient(base_url=world.server.url) as http:
+        assert (await http.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})).status_code == 401
+
+
+async def test_token_in_the_query_string_for_clients_without_headers(world: World) -> None:
+    lead = await world.person()
+    slug = await world.network(lead)
+    token = await token_for(lead)
+
+    async with websockets.connect(world.server.url.replace("http", "ws") + f"/ws?token={token}") as raw:
+        ws = WsClient(raw)
+        assert (await ws.subscribe(slug))["type"] == "subscribed"

@@ -1,0 +1,166 @@
+"""The `commons` command as an operator runs it: a real process, on each database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import World, free_port
+
+ADMIN = "steward@example.org"
+
+
+def commons(
+    database_url: str, var_dir: Path, *args: str, check: bool = True, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"DATABASE_URL": database_url, "COMMONS_VAR_DIR": str(var_dir), "SECRET_KEY": "x" * 40}
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "server.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def create_admin(database_url: str, var_dir: Path) -> None:
+    commons(
+        database_url,
+        var_dir,
+        *("user", "create", ADMIN, "--name", "Sam Steward", "--organisation", "Commons Stewards"),
+        *("--org-kind", "other_group", "--password", "a long enough password", "--admin"),
+    )
+
+
+async def test_user_and_network_create(database_url: str, tmp_path: Path, world: World) -> None:
+    create_admin(database_url, tmp_path)
+    result = commons(
+        database_url,
+        tmp_path,
+        *("user", "create", "lead@example.org", "--name", "Lee Lead", "--organisation", "Fenwick Trust"),
+        *("--org-kind", "multi_academy_trust", "--password", "a long enough password"),
+    )
+    assert "lead@example.org" in result.stdout
+    assert await world.count("people", "is_admin") == 1
+
+    created = commons(
+        database_url,
+        tmp_path,
+        *("network", "create", "maths-hubs", "--name", "Maths hubs", "--kind", "thematic"),
+        *("--lead-email", "lead@example.org", "--admin-email", ADMIN),
+    )
+    assert "maths-hubs" in created.stdout
+    assert await world.count("memberships", "role = 'lead' AND state = 'active'") == 1
+
+    # An operator can sign in with what the CLI created.
+    client = world.client()
+    credentials = {"email": "lead@example.org", "password": "a long enough password"}
+    signed_in = await client.post("/auth/login", json=credentials)
+    assert signed_in.status_code == 200
+    assert (await client.get("/networks/maths-hubs")).json()["name"] == "Maths hubs"
+
+
+async def test_cli_refusals_say_why_and_write_nothing(database_url: str, tmp_path: Path, world: World) -> None:
+    create_admin(database_url, tmp_path)
+    duplicate = commons(
+        database_url,
+        tmp_path,
+        *("user", "create", ADMIN.upper(), "--name", "Again", "--organisation", "Commons Stewards"),
+        *("--org-kind", "other_group", "--password", "a long enough password"),
+        check=False,
+    )
+    assert duplicate.returncode != 0
+    assert "already" in duplicate.stderr.lower()
+
+    not_admin = commons(
+        database_url,
+        tmp_path,
+        *("network", "create", "reading", "--name", "Reading", "--kind", "thematic"),
+        *("--lead-email", ADMIN, "--admin-email", "nobody@example.org"),
+        check=False,
+    )
+    assert not_admin.returncode != 0
+    assert "not a platform admin" in not_admin.stderr
+
+    bad_kind = commons(
+        database_url,
+        tmp_path,
+        *("network", "create", "reading", "--name", "Reading", "--kind", "galaxy"),
+        *("--lead-email", ADMIN, "--admin-email", ADMIN),
+        check=False,
+    )
+    assert bad_kind.returncode == 2
+    assert "galaxy" in bad_kind.stderr
+
+    assert await world.count("people") == 1
+    assert await world.count("networks") == 0
+
+
+async def test_demo_seeds_once_and_prints_sign_ins(database_url: str, tmp_path: Path, world: World) -> None:
+    first = commons(database_url, tmp_path, "demo", timeout=300)
+    assert "Demo data loaded" in first.stdout
+    for email in ("admin@example.org", "demo@example.org", "helen.marsh@example.org"):
+        assert email in first.stdout
+    posts = await world.count("posts")
+    networks = await world.count("networks")
+    assert posts >= 55
+    assert networks >= 14
+
+    again = commons(database_url, tmp_path, "demo", timeout=300)
+    assert "not loaded again" in again.stdout
+    assert await world.count("posts") == posts
+    assert await world.count("networks") == networks
+
+
+def test_serve_answers_health_and_stops_on_interrupt(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}"
+    commons(url, tmp_path, "migrate")
+    port = free_port()
+    env = os.environ | {"DATABASE_URL": url, "COMMONS_VAR_DIR": str(tmp_path)}
+    env.pop("SECRET_KEY", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail("server did not start")
+                time.sleep(0.1)
+        assert response.status_code == 200
+        assert response.json()["database"] == "ok"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 0, out
+    # With SECRET_KEY unset, a development secret was generated and kept for the next start.
+    secret = (tmp_path / "secret_key").read_text()
+    assert len(secret) >= 32
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_several_workers_need_postgresql(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}"
+    result = commons(url, tmp_path, "serve", "--workers", "2", check=False)
+    assert result.returncode != 0
+    assert "PostgreSQL" in result.stderr

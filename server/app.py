@@ -28,7 +28,8 @@ from server.live.socket import live_socket
 from server.sessions import SessionConfig
 from server.settings import Settings
 from server.stores import build_stores
-from web import pages
+from web import render
+from web.routes import web_router
 
 
 def security_headers() -> list[ResponseHeader]:
@@ -97,12 +98,12 @@ def create_app(settings: Settings) -> Litestar:
     )
     static_files = create_static_files_router(
         path="/static",
-        directories=[pages.STATIC],
+        directories=[render.STATIC],
         include_in_schema=False,
         cache_control=CacheControlHeader(max_age=3600, public=True),
     )
     return Litestar(
-        route_handlers=[api, live_socket, health, pages.home, static_files],
+        route_handlers=[api, live_socket, health, web_router, static_files],
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False),
             "db": Provide(db.provide_db),
@@ -116,7 +117,7 @@ def create_app(settings: Settings) -> Litestar:
         ],
         exception_handlers={Exception: problems.internal_error},
         stores=build_stores(settings, database),
-        template_config=pages.template_config(),
+        template_config=render.template_config(),
         response_headers=security_headers(),
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(

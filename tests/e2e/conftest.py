@@ -1,0 +1,112 @@
+"""Browser tests: Playwright driving the system Chromium against a real server on a loopback port.
+
+Chromium comes from the OS (`apt-get install chromium`), never from `playwright install`.
+Without it these tests skip with a message, unless REQUIRE_BROWSER=1 (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+from tests.conftest import LiveServer
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        message = f"no Chromium at {CHROMIUM}: install it with `apt-get install chromium`"
+        if REQUIRE_BROWSER:
+            pytest.fail(message)
+        pytest.skip(message)
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield launched
+        await launched.close()
+
+
+async def new_context(browser: Browser, server: LiveServer, **kw: Any) -> BrowserContext:
+    """A fresh browser profile (its own cookies) pointed at the server."""
+    context = await browser.new_context(base_url=server.url, viewport=kw.pop("viewport", DESKTOP), **kw)
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+async def context(browser: Browser, server: LiveServer) -> AsyncIterator[BrowserContext]:
+    ctx = await new_context(browser, server)
+    yield ctx
+    await ctx.close()
+
+
+@pytest.fixture
+async def page(context: BrowserContext) -> Page:
+    return await context.new_page()
+
+
+async def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
+    """Run axe-core in the page (injected through the DevTools protocol, so the page's CSP still
+    applies to everything of ours) and return its serious and critical violations."""
+    session = await page.context.new_cdp_session(page)
+    await session.send("Runtime.evaluate", {"expression": AXE.read_text(), "returnByValue": False})
+    result = await session.send(
+        "Runtime.evaluate",
+        {
+            "expression": "axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations))",
+            "awaitPromise": True,
+            "returnByValue": True,
+        },
+    )
+    await session.detach()
+
+    violations: list[dict[str, Any]] = json.loads(result["result"]["value"])
+    return [v for v in violations if v.get("impact") in impacts]
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in violations
+    )
+
+
+async def api_sign_in(context: BrowserContext, email: str, password: str) -> None:
+    """Sign a browser context in through the JSON API (its cookies are the context's own)."""
+    await context.request.get("/api/v1/networks")  # sets the csrftoken cookie
+    cookies = {c["name"]: c["value"] for c in await context.cookies()}
+    response = await context.request.post(
+        "/api/v1/auth/login",
+        data={"email": email, "password": password},
+        headers={"x-csrftoken": cookies["csrftoken"]},
+    )
+    assert response.ok, await response.text()
+
+
+async def sign_in(page: Page, email: str, password: str) -> None:
+    """Sign in through the sign-in page, as a person would; ends on the network directory."""
+    await page.goto("/signin")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password").fill(password)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/networks")

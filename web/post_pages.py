@@ -1,0 +1,466 @@
+"""The practice and request page: a post's sections, history, reactions, replies and offers, and acting on them.
+
+Every action is a plain form POST answered with 303 back to the post (POST-redirect-GET), so the
+page works without JavaScript; `post.js` keeps an open page current from the live socket, fetching
+the two fragments below (one reply, one offer) so their HTML is rendered in one place only.
+A refusal from the domain re-renders the page with the message beside the form and what the
+reader typed kept. A post the reader may not read is a 404 page, as in the API.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from markupsafe import escape
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network import cursors, markdown, offers, posts, reactions, replies
+from network.access import Access
+from network.enums import ContentState, EvidenceStrength, OfferStatus, PostKind, ReactionKind, RequestStatus
+from network.errors import DomainError, Invalid, NotFound
+from network.inputs import CloseInput, OfferInput, ReplyInput
+from network.models import Person, Post, Reply
+from network.permissions import Action
+from network.views import OfferView, PostView, RevisionView, offer_view, reply_view
+from server.deps import Db, Viewer
+from web.render import page
+
+REPLY_PAGE = 100
+
+
+def when(moment: datetime | None) -> str:
+    """A date and time as people read it: 3 March 2025, 14:05 (times are UTC)."""
+    if moment is None:
+        return ""
+    return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+def nested(html: str, top: int = 3) -> str:
+    """Sanitised HTML with its headings moved under the page's own (a `# Title` in a body becomes an h3).
+
+    The sanitiser leaves heading tags without attributes, so the tags match exactly.
+    """
+    return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + top - 1)}>", html)
+
+
+def rendered(text: str, top: int = 3) -> str:
+    """Markdown as sanitised HTML (network.markdown), headings nested under the page's."""
+    return nested(markdown.render(text), top)
+
+
+EVIDENCE_MEANING = {
+    EvidenceStrength.ANECDOTAL: "what staff and pupils report",
+    EvidenceStrength.INTERNAL_DATA: "the trust's own data, before and after",
+    EvidenceStrength.COMPARISON: "compared with similar schools or pupils",
+    EvidenceStrength.EXTERNAL_EVALUATION: "evaluated independently",
+}
+
+
+def label(value: Any) -> str:
+    return str(getattr(value, "value", value) or "").replace("_", " ")
+
+
+async def read_form(request: Request[Any, Any, Any]) -> FormMultiDict:
+    return await request.form()
+
+
+def see_other(path: str) -> Redirect:
+    return Redirect(path, status_code=HTTP_303_SEE_OTHER)
+
+
+def sign_in_first(back_to: str) -> Redirect:
+    """Signed-out visitors are sent to sign in, then back to the page they were on."""
+    return see_other(f"/signin?next={quote(back_to)}")
+
+
+async def not_found(
+    request: Request[Any, Any, Any], db: AsyncSession, viewer: Person | None, message: str = ""
+) -> Response[Any]:
+    """The 404 page: it never says whether the thing exists, only that the reader cannot see it."""
+    return await page(
+        "partials/post_not_found.html", request, db, viewer, status_code=404, message=message or "Not found."
+    )
+
+
+@dataclass
+class Trouble:
+    """A refusal to show on the page: which form it belongs to, the message, and messages per field."""
+
+    form: str
+    message: str
+    status: int
+    fields: dict[str, str] = field(default_factory=dict)
+    typed: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, form: str, exc: DomainError, typed: dict[str, str] | None = None) -> Trouble:
+        return cls(form, exc.message, exc.status, dict(exc.fields), typed or {})
+
+    @classmethod
+    def invalid(cls, form: str, exc: msgspec.ValidationError, name: str, typed: dict[str, str]) -> Trouble:
+        text = str(exc)
+        if "length >= 1" in text:
+            message = "Write something first."
+        elif "length <=" in text:
+            limit = int(text.split("length <=")[1].split()[0])
+            message = f"Keep this to {limit:,} characters or fewer."
+        else:
+            message = "This is not valid."
+        return cls(form, message, 422, {name: message}, typed)
+
+
+@dataclass
+class Powers:
+    """What the reader may do on this post, for the template to show only the forms that would work."""
+
+    contribute: bool
+    lead: bool
+    author: bool
+    requester: bool
+    reply: bool
+    react: bool
+    edit: bool
+    offer: bool
+    close: bool
+    decide: bool
+
+
+def powers_for(access: Access, post_: Post, offer_list: list[OfferView]) -> Powers:
+    person = access.person
+    assert person is not None
+    contribute = access.can(Action.CONTRIBUTE)
+    lead = access.can(Action.MODERATE)
+    visible = post_.state is ContentState.VISIBLE
+    author = post_.author_id == person.id
+    requester = post_.kind is PostKind.REQUEST and person.organisation_id == post_.organisation_id
+    open_request = post_.kind is PostKind.REQUEST and post_.status is not RequestStatus.CLOSED
+    offered = any(o.organisation.id == person.organisation_id and o.status is OfferStatus.OPEN for o in offer_list)
+    return Powers(
+        contribute=contribute,
+        lead=lead,
+        author=author,
+        requester=requester,
+        reply=contribute and visible and (not post_.locked or lead),
+        react=contribute and visible,
+        edit=post_.state is not ContentState.REMOVED and ((author and contribute) or lead),
+        offer=contribute and visible and not post_.locked and open_request and not requester and not offered,
+        close=open_request and ((requester and contribute) or lead),
+        decide=open_request and requester and contribute,
+    )
+
+
+async def _names(db: AsyncSession, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    result = await db.execute(select(Person.id, Person.display_name).where(Person.id.in_(ids)))
+    return {person_id: name for person_id, name in result.tuples()}
+
+
+MARKDOWN_FIELDS = {"body", "what_we_did", "what_we_stopped", "impact"}
+
+
+def _changed(older: dict[str, Any], newer: dict[str, Any]) -> list[str]:
+    return [name for name in posts.CONTENT_FIELDS if older.get(name) != newer.get(name)]
+
+
+def _earlier(name: str, value: Any) -> str:
+    """An earlier value of a field as safe HTML (markdown rendered and sanitised, the rest escaped)."""
+    if name in MARKDOWN_FIELDS:
+        return rendered(str(value or ""), 4)
+    if name == "resources":
+        items = [f"{r.get('title', '')} ({r.get('url', '')})" for r in value or []]
+        return str(escape("; ".join(items) or "none"))
+    if isinstance(value, list):
+        return str(escape(", ".join(label(v) for v in value) or "none"))
+    return str(escape(label(value) if name in ("evidence_strength", "support_type", "urgency") else value or "none"))
+
+
+async def _history(db: AsyncSession, post_: Post, view: PostView) -> list[dict[str, Any]]:
+    """Earlier versions, newest first, each with who edited it, why, and which fields the edit changed."""
+    earlier: list[RevisionView] = await posts.revisions(db, post_)
+    names = await _names(db, {r.editor_id for r in earlier if r.editor_id is not None})
+    current = msgspec.to_builtins({name: getattr(view, name) for name in posts.CONTENT_FIELDS})
+    newer = current
+    entries = []
+    for revision in earlier:
+        changed = _changed(revision.content, newer)
+        entries.append(
+            {
+                "revision": revision.revision,
+                "editor": names.get(revision.editor_id or 0, "a former member"),
+                "editor_id": revision.editor_id,
+                "reason": revision.reason,
+                "at": revision.created_at,
+                "title": str(revision.content.get("title", "")),
+                "changed": [label(name) for name in changed],
+                "earlier": [(label(name).capitalize(), _earlier(name, revision.content.get(name))) for name in changed],
+            }
+        )
+        newer = revision.content
+    return entries
+
+
+async def render_post(
+    request: Request[Any, Any, Any],
+    db: AsyncSession,
+    viewer: Person | None,
+    post_id: int,
+    *,
+    trouble: Trouble | None = None,
+    replies_after: str | None = None,
+) -> Response[Any]:
+    """The whole page; with `trouble`, the refusal is shown beside its form with the input kept."""
+    if viewer is None:
+        return await not_found(request, db, viewer, "Sign in to read the posts of the networks you belong to.")
+    try:
+        access, post_ = await posts.open_post(db, post_id, viewer)
+        seq = access.network.event_seq  # read before the content, so a live update is never missed
+        view = await posts.describe_post(db, post_, access.network.slug)
+        reply_page = await replies.list_replies(db, access, post_, cursor=replies_after, limit=REPLY_PAGE)
+    except cursors.BadCursor:  # an altered "later replies" address: start from the first reply
+        return see_other(f"/posts/{post_id}#replies")
+    except NotFound as exc:
+        return await not_found(request, db, viewer, exc.message)
+    offer_list = await offers.list_offers(db, post_) if post_.kind is PostKind.REQUEST else []
+    mine = set(await reactions.mine(db, post_.id, viewer.id))
+    powers = powers_for(access, post_, offer_list)
+    return await page(
+        "post.html",
+        request,
+        db,
+        viewer,
+        status_code=trouble.status if trouble else 200,
+        post=view,
+        network=access.network,
+        seq=seq,
+        replies=reply_page.items,
+        replies_next=reply_page.next_cursor,
+        replies_after=replies_after,
+        offers=offer_list,
+        reacted=mine,
+        powers=powers,
+        history=await _history(db, post_, view),
+        trouble=trouble,
+        **helpers(),
+    )
+
+
+def helpers() -> dict[str, Any]:
+    """The functions the post templates call."""
+    return {"md": rendered, "nested": nested, "when": when, "label": label, "evidence_meaning": EVIDENCE_MEANING}
+
+
+class PostPages(Controller):
+    path = "/posts"
+    include_in_schema = False
+
+    @get("/{post_id:int}", summary="A practice or request")
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        db: Db,
+        viewer: Viewer,
+        post_id: FromPath[int],
+        replies_after: FromQuery[str | None] = None,
+    ) -> Response[Any]:
+        return await render_post(request, db, viewer, post_id, replies_after=replies_after)
+
+    @post("/{post_id:int}/replies", summary="Reply to a post")
+    async def reply(
+        self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, post_id: FromPath[int]
+    ) -> Response[Any]:
+        if viewer is None:
+            return sign_in_first(f"/posts/{post_id}")
+        form = await read_form(request)
+        typed = {"body": str(form.get("body", ""))}
+        try:
+            data = msgspec.convert(typed, ReplyInput)
+        except msgspec.ValidationError as exc:
+            return await render_post(request, db, viewer, post_id, trouble=Trouble.invalid("reply", exc, "body", typed))
+        try:
+            access, post_ = await posts.open_post(db, post_id, viewer)
+            async with db.begin_nested():
+                reply_ = await replies.add_reply(db, access, post_, data)
+        except NotFound as exc:
+            return await not_found(request, db, viewer, exc.message)
+        except DomainError as exc:
+            return await render_post(request, db, viewer, post_id, trouble=Trouble.of("reply", exc, typed))
+        return see_other(f"/posts/{post_id}#reply-{reply_.id}")
+
+    @post("/{post_id:int}/reactions", summary="React to a post, or take the reaction back")
+    async def react(
+        self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, post_id: FromPath[int]
+    ) -> Response[Any]:
+        if viewer is None:
+            return sign_in_first(f"/posts/{post_id}")
+        form = await read_form(request)
+        try:
+            kind = ReactionKind(str(form.get("kind", "")))
+        except ValueError:
+            exc = Invalid("Choose “useful” or “tried it”.", fields={"kind": "Unknown reaction."})
+            return await render_post(request, db, viewer, post_id, trouble=Trouble.of("reactions", exc))
+        try:
+            access, post_ = await posts.open_post(db, post_id, viewer)
+            async with db.begin_nested():
+                if form.get("undo"):
+                    await reactions.unreact(db, access, post_, kind)
+                else:
+                    await reactions.react(db, access, post_, kind)
+        except NotFound as exc:
+            return await not_found(request, db, viewer, exc.message)
+        except DomainError as exc:
+            return await render_post(request, db, viewer, post_id, trouble=Trouble.of("reactions", exc))
+        return see_other(f"/posts/{post_id}#reactions")
+
+    @post("/{post_id:int}/offers", summary="Offer help on a request")
+    async def offer(
+        self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, post_id: FromPath[int]
+    ) -> Response[Any]:
+        if viewer is None:
+            return sign_in_first(f"/posts/{post_id}")
+        form = await read_form(request)
+        typed = {"message": str(form.get("message", ""))}
+        try:
+            data = msgspec.convert(typed, OfferInput)
+        except msgspec.ValidationError as exc:
+            trouble = Trouble.invalid("offer", exc, "message", typed)
+            return await render_post(request, db, viewer, post_id, trouble=trouble)
+        try:
+            access, post_ = await posts.open_post(db, post_id, viewer)
+            async with db.begin_nested():
+                made = await offers.make_offer(db, access, post_, data)
+        except NotFound as exc:
+            return await not_found(request, db, viewer, exc.message)
+        except DomainError as exc:
+            return await render_post(request, db, viewer, post_id, trouble=Trouble.of("offer", exc, typed))
+        return see_other(f"/posts/{post_id}#offer-{made.id}")
+
+    @post("/{post_id:int}/close", summary="Close a request with its outcome")
+    async def close(
+        self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, post_id: FromPath[int]
+    ) -> Response[Any]:
+        if viewer is None:
+            return sign_in_first(f"/posts/{post_id}")
+        form = await read_form(request)
+        typed = {"outcome": str(form.get("outcome", ""))}
+        try:
+            data = msgspec.convert(typed, CloseInput)
+        except msgspec.ValidationError as exc:
+            trouble = Trouble.invalid("close", exc, "outcome", typed)
+            return await render_post(request, db, viewer, post_id, trouble=trouble)
+        try:
+            access, post_ = await posts.open_post(db, post_id, viewer)
+            async with db.begin_nested():
+                await posts.close_request(db, access, post_, data.outcome)
+        except NotFound as exc:
+            return await not_found(request, db, viewer, exc.message)
+        except DomainError as exc:
+            return await render_post(request, db, viewer, post_id, trouble=Trouble.of("close", exc, typed))
+        return see_other(f"/posts/{post_id}#request-status")
+
+    @get("/{post_id:int}/replies/{reply_id:int}/item", summary="One reply as it appears in the list (for post.js)")
+    async def reply_item(
+        self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, post_id: FromPath[int], reply_id: FromPath[int]
+    ) -> Response[Any]:
+        try:
+            access, post_ = await posts.open_post(db, post_id, viewer)
+            reply_ = await db.get(Reply, reply_id)
+            if reply_ is None or reply_.post_id != post_.id or not _may_see_reply(access, reply_):
+                raise NotFound(f"No reply {reply_id}.")
+        except NotFound as exc:
+            return await not_found(request, db, viewer, exc.message)
+        view = reply_view(reply_)
+        return await page("partials/post_reply.html", request, db, viewer, reply=view, **helpers())
+
+    @get("/{post_id:int}/offers/{offer_id:int}/item", summary="One offer as it appears in the list (for post.js)")
+    async def offer_item(
+        self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, post_id: FromPath[int], offer_id: FromPath[int]
+    ) -> Response[Any]:
+        if viewer is None:
+            return await not_found(request, db, viewer)
+        try:
+            access, post_, offer_ = await offers.open_offer(db, offer_id, viewer)
+            if post_.id != post_id:
+                raise NotFound(f"No offer {offer_id}.")
+        except NotFound as exc:
+            return await not_found(request, db, viewer, exc.message)
+        view = await posts.describe_post(db, post_, access.network.slug)
+        offer_list = await offers.list_offers(db, post_)
+        return await page(
+            "partials/post_offer.html",
+            request,
+            db,
+            viewer,
+            offer=offer_view(offer_),
+            post=view,
+            powers=powers_for(access, post_, offer_list),
+            **helpers(),
+        )
+
+
+def _may_see_reply(access: Access, reply_: Reply) -> bool:
+    if reply_.state is ContentState.VISIBLE or access.can(Action.MODERATE):
+        return True
+    mine = access.person is not None and reply_.author_id == access.person.id
+    return mine and reply_.state is ContentState.HIDDEN
+
+
+class OfferPages(Controller):
+    """Deciding on offers: the requesting organisation accepts or declines, the offerer withdraws."""
+
+    path = "/offers"
+    include_in_schema = False
+
+    async def _decide(
+        self, request: Request[Any, Any, Any], db: AsyncSession, viewer: Person | None, offer_id: int, what: str
+    ) -> Response[Any]:
+        if viewer is None:
+            return sign_in_first("/networks")
+        try:
+            access, post_, offer_ = await offers.open_offer(db, offer_id, viewer)
+        except NotFound as exc:
+            return await not_found(request, db, viewer, exc.message)
+        post_id = post_.id  # kept apart: a refused decision rolls back and expires what it touched
+        decide = {"accept": offers.accept_offer, "decline": offers.decline_offer, "withdraw": offers.withdraw_offer}
+        try:
+            async with db.begin_nested():
+                await decide[what](db, access, post_, offer_)
+        except DomainError as exc:
+            trouble = Trouble.of(f"offer-{offer_id}", exc)
+            return await render_post(request, db, viewer, post_id, trouble=trouble)
+        return see_other(f"/posts/{post_id}#offer-{offer_id}")
+
+    @post("/{offer_id:int}/accept", summary="Accept an offer")
+    async def accept(
+        self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, offer_id: FromPath[int]
+    ) -> Response[Any]:
+        return await self._decide(request, db, viewer, offer_id, "accept")
+
+    @post("/{offer_id:int}/decline", summary="Decline an offer")
+    async def decline(
+        self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, offer_id: FromPath[int]
+    ) -> Response[Any]:
+        return await self._decide(request, db, viewer, offer_id, "decline")
+
+    @post("/{offer_id:int}/withdraw", summary="Withdraw your offer")
+    async def withdraw(
+        self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, offer_id: FromPath[int]
+    ) -> Response[Any]:
+        return await self._decide(request, db, viewer, offer_id, "withdraw")
+
+
+handlers = [PostPages, OfferPages]

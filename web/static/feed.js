@@ -1,0 +1,96 @@
+// A network's feed, live: new posts are announced in a "N new posts — show" bar (a polite live
+// region), never inserted under the reader's eyes; "show" swaps in the newest page of the feed.
+// Counts of posts already on the page (replies, offers, reactions, a request's status) update in place.
+(function () {
+  "use strict";
+  var main = document.getElementById("main");
+  if (!main || !main.dataset.network || !window.commonsLive) return;
+  var slug = main.dataset.network;
+  var seq = parseInt(main.dataset.seq, 10);
+  var region = document.getElementById("feed-news");
+  var bar = region && region.querySelector(".feed-news-bar");
+  var show = bar && bar.querySelector("[data-news-show]");
+  var text = bar && bar.querySelector("[data-news-text]");
+  var STATUS = { open: "Open", in_discussion: "In discussion", matched: "Matched", closed: "Closed" };
+  var fresh = {}; // ids of posts announced but not yet shown
+
+  function feed() { return document.getElementById("feed"); }
+
+  function onPage(id) { return !!document.querySelector('#feed [data-post-id="' + id + '"]'); }
+
+  // Would this post appear on the first page of the feed with the filters the reader chose?
+  function matches(post) {
+    var f = feed();
+    if (!f) return false;
+    var d = f.dataset;
+    if (d.kind && post.kind !== d.kind) return false;
+    if (d.status && post.status !== d.status) return false;
+    if (d.evidence && post.evidence_strength !== d.evidence) return false;
+    if (d.phase && (post.phases || []).indexOf(d.phase) < 0) return false;
+    if (d.theme && (post.themes || []).indexOf(d.theme.split(/\s+/).join(" ")) < 0) return false;
+    return post.state === "visible";
+  }
+
+  function announce() {
+    if (!bar) return;
+    var n = Object.keys(fresh).length;
+    if (n === 0) { bar.hidden = true; text.textContent = ""; return; }
+    text.textContent = n === 1 ? "1 new post" : n + " new posts";
+    bar.hidden = false;
+  }
+
+  function setCount(item, name, value) {
+    var el = item.querySelector('[data-count="' + name + '"]');
+    if (!el || typeof value !== "number") return;
+    el.textContent = value + " " + (value === 1 ? el.dataset.one : el.dataset.many);
+  }
+
+  function item(id) { return document.querySelector('#feed [data-post-id="' + id + '"]'); }
+
+  function updatePost(post) {
+    var el = item(post.id);
+    if (!el) return;
+    setCount(el, "reply_count", post.reply_count);
+    setCount(el, "offer_count", post.offer_count);
+    if (post.reactions) {
+      setCount(el, "useful", post.reactions.useful);
+      setCount(el, "tried_it", post.reactions.tried_it);
+    }
+    var status = el.querySelector("[data-status]");
+    if (status && STATUS[post.status]) status.textContent = STATUS[post.status];
+  }
+
+  window.commonsLive.onEvent(function (m) {
+    if (m.network !== slug || !m.data) return;
+    var d = m.data;
+    if (m.kind === "post.created" && d.post) {
+      if (!onPage(d.post.id) && matches(d.post)) { fresh[d.post.id] = true; announce(); }
+    } else if (m.kind === "post.updated" && d.post) {
+      updatePost(d.post);
+    } else if (m.kind === "reply.created" && d.reply && item(d.reply.post_id)) {
+      setCount(item(d.reply.post_id), "reply_count", d.reply_count);
+    } else if (m.kind === "reaction.changed" && d.reactions && item(d.post_id)) {
+      setCount(item(d.post_id), "useful", d.reactions.useful);
+      setCount(item(d.post_id), "tried_it", d.reactions.tried_it);
+    }
+  });
+
+  function shown() {
+    fresh = {};
+    announce();
+    var heading = document.getElementById("feed-heading");
+    if (heading) heading.focus();
+  }
+
+  if (show) {
+    show.addEventListener("click", function (e) {
+      if (!window.htmx) return; // without htmx the link simply loads the newest page
+      e.preventDefault();
+      window.htmx.ajax("GET", show.dataset.fragment, { target: "#feed", swap: "outerHTML" }).then(shown, function () {
+        location.assign(show.href);
+      });
+    });
+  }
+
+  window.commonsLive.follow(slug, isNaN(seq) ? undefined : seq);
+})();

@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test check format serve migrate clean venv dev-venv
+.PHONY: demo test check format serve migrate clean venv dev-venv screenshots
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -39,6 +39,10 @@ check: dev-venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+## screenshots: the main pages with demo data, desktop and phone, into docs/screenshots/
+screenshots: dev-venv
+	$(PY) -m tests.e2e.screenshots
 
 format: dev-venv
 	$(BIN)/ruff check --fix .

@@ -301,6 +301,15 @@ class World:
         assert response.json()["state"] == "active", response.text
         return c
 
+    async def two_members(self, practices: int = 0, title: str = "Practice") -> tuple[str, ApiClient, ApiClient]:
+        """A new network (its lead aside) with two members; the second has shared `practices` practices,
+        titled "<title> 0", "<title> 1", …"""
+        slug = await self.network(await self.person())
+        first, second = await self.member(slug), await self.member(slug)
+        for n in range(practices):
+            await self.practice(second, slug, title=f"{title} {n}")
+        return slug, first, second
+
     async def practice(self, author: ApiClient, slug: str, **fields: Any) -> dict[str, Any]:
         body = {
             "kind": "practice",

@@ -29,7 +29,8 @@ from network.models import Network, Person, Post
 from network.permissions import Action
 from network.views import PostView
 from server.deps import Db, Viewer
-from web.post_pages import EVIDENCE_MEANING, label, not_found, read_form, rendered, see_other, sign_in_first
+from web.forms import post_action, read_form, sign_in_first
+from web.post_pages import EVIDENCE_MEANING, label, not_found, rendered
 from web.render import page
 
 PRACTICE = ("title", "summary", "body", "setting", "phases", "what_we_did", "what_we_stopped", "impact",
@@ -274,6 +275,55 @@ async def render_form(
     )
 
 
+@dataclass
+class Answer:
+    """A compose or edit form being answered: shown (again), previewed, or refused with its messages."""
+
+    request: Request[Any, Any, Any]
+    db: AsyncSession
+    viewer: Person
+    form: PostForm
+    where: Where
+
+    async def show(self, *, preview: bool = False, refusal: str = "", status_code: int = 200) -> Response[Any]:
+        return await render_form(
+            self.request,
+            self.db,
+            self.viewer,
+            self.form,
+            self.where,
+            preview=preview,
+            refusal=refusal,
+            status_code=status_code,
+        )
+
+    async def preview_or_check(self, submitted: FormMultiDict, verb: str) -> Response[Any] | None:
+        """The preview when it was asked for, or the form with a message per field at fault; None to go ahead."""
+        if submitted.get("action") == "preview":
+            return await self.show(preview=True)
+        if not self.form.check():
+            self.form.problem = f"Some answers need changing before this can be {verb}."
+            return await self.show(status_code=422)
+        return None
+
+    async def refused(self, exc: DomainError) -> Response[Any]:
+        """The domain's refusal, shown on the form with what was typed kept."""
+        self.form.problem, self.form.errors = exc.message, dict(exc.fields)
+        return await self.show(status_code=exc.status)
+
+
+async def _editing(
+    request: Request[Any, Any, Any], db: AsyncSession, viewer: Person, post_id: int
+) -> tuple[Access, Post, PostView, Where] | Response[Any]:
+    """The post to edit, as the form shows it, and where the form belongs; the 404 page when it may not be read."""
+    try:
+        access, post_ = await posts.open_post(db, post_id, viewer)
+    except NotFound as exc:
+        return await not_found(request, db, viewer, exc.message)
+    view = await posts.describe_post(db, post_, access.network.slug)
+    return access, post_, view, Where(access.network, f"/posts/{post_id}/edit", view, post_.author_id != viewer.id)
+
+
 class ComposePages(Controller):
     path = "/"
     include_in_schema = False
@@ -310,23 +360,20 @@ class ComposePages(Controller):
             access = await open_network(db, slug, viewer)
         except NotFound as exc:
             return await not_found(request, db, viewer, exc.message)
-        where = Where(access.network, f"/networks/{slug}/new")
-        if submitted.get("action") == "preview":
-            return await render_form(request, db, viewer, form, where, preview=True)
-        if not form.check():
-            form.problem = "Some answers need changing before this can be published."
-            return await render_form(request, db, viewer, form, where, status_code=422)
+        answer = Answer(request, db, viewer, form, Where(access.network, f"/networks/{slug}/new"))
+        if (stop := await answer.preview_or_check(submitted, "published")) is not None:
+            return stop
         try:
             data = msgspec.convert({"kind": form.kind.value, **form.values()}, PostInput)
-            async with db.begin_nested():
-                created = await posts.create_post(db, access, data)
         except msgspec.ValidationError as exc:  # check() passed, so this is not expected; say it anyway
             form.problem = f"This could not be published: {exc}."
-            return await render_form(request, db, viewer, form, where, status_code=422)
-        except DomainError as exc:
-            form.problem, form.errors = exc.message, dict(exc.fields)
-            return await render_form(request, db, viewer, form, where, status_code=exc.status)
-        return see_other(f"/posts/{created.id}")
+            return await answer.show(status_code=422)
+        return await post_action(
+            db,
+            lambda: posts.create_post(db, access, data),
+            then=lambda created: f"/posts/{created.id}",
+            refused=answer.refused,
+        )
 
     @get("/posts/{post_id:int}/edit", summary="Edit a practice or request")
     async def edit(
@@ -334,18 +381,15 @@ class ComposePages(Controller):
     ) -> Response[Any]:
         if viewer is None:
             return sign_in_first(f"/posts/{post_id}/edit")
-        try:
-            access, post_ = await posts.open_post(db, post_id, viewer)
-        except NotFound as exc:
-            return await not_found(request, db, viewer, exc.message)
-        view = await posts.describe_post(db, post_, access.network.slug)
-        where = Where(access.network, f"/posts/{post_id}/edit", view, post_.author_id != viewer.id)
+        opened = await _editing(request, db, viewer, post_id)
+        if isinstance(opened, Response):
+            return opened
+        access, post_, view, where = opened
+        answer = Answer(request, db, viewer, PostForm.of_post(view), where)
         if not _may_edit(access, post_):
             refusal = "Only the author or a lead of this network may edit this post."
-            return await render_form(
-                request, db, viewer, PostForm.of_post(view), where, refusal=refusal, status_code=403
-            )
-        return await render_form(request, db, viewer, PostForm.of_post(view), where)
+            return await answer.show(refusal=refusal, status_code=403)
+        return await answer.show()
 
     @post("/posts/{post_id:int}/edit", summary="Save an edit (the previous version is kept), or preview it")
     async def save(
@@ -353,31 +397,27 @@ class ComposePages(Controller):
     ) -> Response[Any]:
         if viewer is None:
             return sign_in_first(f"/posts/{post_id}/edit")
-        try:
-            access, post_ = await posts.open_post(db, post_id, viewer)
-        except NotFound as exc:
-            return await not_found(request, db, viewer, exc.message)
-        view = await posts.describe_post(db, post_, access.network.slug)
-        where = Where(access.network, f"/posts/{post_id}/edit", view, post_.author_id != viewer.id)
+        opened = await _editing(request, db, viewer, post_id)
+        if isinstance(opened, Response):
+            return opened
+        access, post_, _view, where = opened
         submitted = await read_form(request)
         form = PostForm.submitted(post_.kind, submitted)
-        if submitted.get("action") == "preview":
-            return await render_form(request, db, viewer, form, where, preview=True)
-        if not form.check():
-            form.problem = "Some answers need changing before this can be saved."
-            return await render_form(request, db, viewer, form, where, status_code=422)
+        answer = Answer(request, db, viewer, form, where)
+        if (stop := await answer.preview_or_check(submitted, "saved")) is not None:
+            return stop
         try:
             data = msgspec.convert({**form.values(), "reason": form.typed["reason"]}, PostEdit)
-            async with db.begin_nested():
-                await posts.edit_post(db, access, post_, data)
         except msgspec.ValidationError as exc:  # the other fields passed check(): the reason is at fault
             form.errors["reason"] = _explain(exc, "reason", form.typed["reason"])
             form.problem = "Some answers need changing before this can be saved."
-            return await render_form(request, db, viewer, form, where, status_code=422)
-        except DomainError as exc:
-            form.problem, form.errors = exc.message, dict(exc.fields)
-            return await render_form(request, db, viewer, form, where, status_code=exc.status)
-        return see_other(f"/posts/{post_id}")
+            return await answer.show(status_code=422)
+        return await post_action(
+            db,
+            lambda: posts.edit_post(db, access, post_, data),
+            then=lambda _: f"/posts/{post_id}",
+            refused=answer.refused,
+        )
 
     @post("/compose/preview", summary="The preview of a form's markdown (asked for by htmx as one types)")
     async def preview(self, request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Response[Any]:

@@ -19,9 +19,9 @@ from urllib.parse import quote, urlencode
 
 import msgspec
 from litestar import Request, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import charter, clock, cursors, membership, networks, posts
@@ -45,6 +45,7 @@ from network.models import Membership, Person
 from network.permissions import Action, effective_state
 from network.views import NetworkView, Page
 from server.deps import Db, Viewer
+from web.forms import see_other
 from web.render import page
 
 FEED_PAGE = 20
@@ -83,10 +84,6 @@ LABELS = {
 def when(moment: datetime | None) -> str:
     """A date as people read it: 3 March 2025 (UTC)."""
     return f"{moment.day} {moment:%B %Y}" if moment else ""
-
-
-def see_other(path: str) -> Redirect:
-    return Redirect(path, status_code=HTTP_303_SEE_OTHER)
 
 
 _HEADING = re.compile(r"<(/?)h([1-6])>")
@@ -400,49 +397,52 @@ async def _network_page(
     )
 
 
-@get("/networks/{slug:str}", summary="A network's home")
+async def read_feed_query(
+    kind: FromQuery[str] = "",
+    theme: FromQuery[str] = "",
+    phase: FromQuery[str] = "",
+    evidence_strength: FromQuery[str] = "",
+    status: FromQuery[str] = "",
+    cursor: FromQuery[str] = "",
+) -> FeedQuery:
+    """The feed's filters and page from the query string (a dependency of the pages that show a feed)."""
+    return FeedQuery(kind, theme[:200], phase, evidence_strength, status, cursor[:300])
+
+
+FEED_QUERY = {"feed_query": Provide(read_feed_query)}
+
+
+@get("/networks/{slug:str}", summary="A network's home", dependencies=FEED_QUERY)
 async def network_home(
     request: Request[Any, Any, Any],
     db: Db,
     viewer: Viewer,
     slug: FromPath[str],
-    kind: FromQuery[str] = "",
-    theme: FromQuery[str] = "",
-    phase: FromQuery[str] = "",
-    evidence_strength: FromQuery[str] = "",
-    status: FromQuery[str] = "",
-    cursor: FromQuery[str] = "",
+    feed_query: NamedDependency[FeedQuery],
     joined: FromQuery[str] = "",
 ) -> Template:
-    query = FeedQuery(kind, theme[:200], phase, evidence_strength, status, cursor[:300])
     try:
-        return await _network_page(request, db, viewer, slug, query, joined=joined == "1")
+        return await _network_page(request, db, viewer, slug, feed_query, joined=joined == "1")
     except NotFound as exc:
         return await not_found(request, db, viewer, exc.message)
 
 
-@get("/networks/{slug:str}/feed", summary="A network's feed (the fragment that the live bar's 'show' swaps in)")
+@get(
+    "/networks/{slug:str}/feed",
+    summary="A network's feed (the fragment that the live bar's 'show' swaps in)",
+    dependencies=FEED_QUERY,
+)
 async def feed_fragment(
-    request: Request[Any, Any, Any],
-    db: Db,
-    viewer: Viewer,
-    slug: FromPath[str],
-    kind: FromQuery[str] = "",
-    theme: FromQuery[str] = "",
-    phase: FromQuery[str] = "",
-    evidence_strength: FromQuery[str] = "",
-    status: FromQuery[str] = "",
-    cursor: FromQuery[str] = "",
+    request: Request[Any, Any, Any], db: Db, viewer: Viewer, slug: FromPath[str], feed_query: NamedDependency[FeedQuery]
 ) -> Template | Redirect:
-    query = FeedQuery(kind, theme[:200], phase, evidence_strength, status, cursor[:300])
     if request.headers.get("hx-request") != "true":  # a person who opened the link gets the whole page
-        params = query.params(cursor=query.cursor)
+        params = feed_query.params(cursor=feed_query.cursor)
         return see_other(f"/networks/{quote(slug)}" + (f"?{params}" if params else ""))
     try:
         access = await open_network(db, slug, viewer)
     except NotFound as exc:
         return await not_found(request, db, viewer, exc.message)
-    feed = await load_feed(db, access, query)
+    feed = await load_feed(db, access, feed_query)
     return await page(
         "partials/feed_list.html",
         request,

@@ -6,16 +6,21 @@ to sign in, as post bodies need it; an unknown id is a 404 page.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import profiles
 from network.enums import OrgKind
 from network.errors import NotFound
+from network.models import Person
+from network.profiles import OrganisationProfile, PersonProfile
 from server.deps import Db, Viewer
+from web.forms import sign_in_first
 from web.render import page
 
 ORG_KINDS = {
@@ -30,24 +35,35 @@ ORG_KINDS = {
 }
 
 
-def _signin(path: str) -> Redirect:
-    return Redirect(f"/signin?next={path}", status_code=303)
+async def _profile_page(
+    request: Request[Any, Any, Any],
+    db: AsyncSession,
+    viewer: Person | None,
+    template: str,
+    load: Callable[[Person], Awaitable[PersonProfile | OrganisationProfile]],
+    missing: str,
+) -> Template | Redirect:
+    """A profile page: signed-out readers sign in first; one that cannot be found is the page with `missing`."""
+    if viewer is None:
+        return sign_in_first(request.url.path)
+    try:
+        profile = await load(viewer)
+    except NotFound:
+        return await page(template, request, db, viewer, status_code=404, missing=missing)
+    return await page(template, request, db, viewer, profile=profile, lists=profile.contributions, org_kinds=ORG_KINDS)
 
 
 @get("/people/{person_id:int}", summary="A person's page", include_in_schema=False)
 async def person_page(
     request: Request[Any, Any, Any], db: Db, viewer: Viewer, person_id: FromPath[int]
 ) -> Template | Redirect:
-    if viewer is None:
-        return _signin(request.url.path)
-    try:
-        profile = await profiles.person_profile(db, viewer, person_id)
-    except NotFound:
-        return await page(
-            "person.html", request, db, viewer, status_code=404, missing="There is no person with that number."
-        )
-    return await page(
-        "person.html", request, db, viewer, profile=profile, lists=profile.contributions, org_kinds=ORG_KINDS
+    return await _profile_page(
+        request,
+        db,
+        viewer,
+        "person.html",
+        lambda reader: profiles.person_profile(db, reader, person_id),
+        "There is no person with that number.",
     )
 
 
@@ -55,21 +71,13 @@ async def person_page(
 async def organisation_page(
     request: Request[Any, Any, Any], db: Db, viewer: Viewer, organisation_id: FromPath[int]
 ) -> Template | Redirect:
-    if viewer is None:
-        return _signin(request.url.path)
-    try:
-        profile = await profiles.organisation_profile(db, viewer, organisation_id)
-    except NotFound:
-        return await page(
-            "organisation.html",
-            request,
-            db,
-            viewer,
-            status_code=404,
-            missing="There is no organisation with that number.",
-        )
-    return await page(
-        "organisation.html", request, db, viewer, profile=profile, lists=profile.contributions, org_kinds=ORG_KINDS
+    return await _profile_page(
+        request,
+        db,
+        viewer,
+        "organisation.html",
+        lambda reader: profiles.organisation_profile(db, reader, organisation_id),
+        "There is no organisation with that number.",
     )
 
 

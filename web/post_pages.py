@@ -10,17 +10,14 @@ reader typed kept. A post the reader may not read is a 404 page, as in the API.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-from urllib.parse import quote
+from typing import Any, TypeVar
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect
-from litestar.status_codes import HTTP_303_SEE_OTHER
 from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,10 +27,11 @@ from network.access import Access
 from network.enums import ContentState, EvidenceStrength, OfferStatus, PostKind, ReactionKind, RequestStatus
 from network.errors import DomainError, Invalid, NotFound
 from network.inputs import CloseInput, OfferInput, ReplyInput
-from network.models import Person, Post, Reply
+from network.models import Offer, Person, Post, Reply
 from network.permissions import Action
 from network.views import OfferView, PostView, RevisionView, offer_view, reply_view
 from server.deps import Db, Viewer
+from web.forms import post_action, read_form, see_other, sign_in_first
 from web.render import page
 
 REPLY_PAGE = 100
@@ -72,19 +70,6 @@ EVIDENCE_MEANING = {
 
 def label(value: Any) -> str:
     return str(getattr(value, "value", value) or "").replace("_", " ")
-
-
-async def read_form(request: Request[Any, Any, Any]) -> FormMultiDict:
-    return await request.form()
-
-
-def see_other(path: str) -> Redirect:
-    return Redirect(path, status_code=HTTP_303_SEE_OTHER)
-
-
-def sign_in_first(back_to: str) -> Redirect:
-    """Signed-out visitors are sent to sign in, then back to the page they were on."""
-    return see_other(f"/signin?next={quote(back_to)}")
 
 
 async def not_found(
@@ -259,6 +244,83 @@ async def render_post(
     )
 
 
+Refused = Callable[[DomainError], Awaitable[Response[Any]]]
+In = TypeVar("In")
+Out = TypeVar("Out")
+
+
+def show_refusal(
+    request: Request[Any, Any, Any],
+    db: AsyncSession,
+    viewer: Person,
+    post_id: int,
+    form: str,
+    typed: dict[str, str] | None = None,
+) -> Refused:
+    """The post page again, with the refusal beside the form `form` and what was typed kept."""
+
+    async def refused(exc: DomainError) -> Response[Any]:
+        return await render_post(request, db, viewer, post_id, trouble=Trouble.of(form, exc, typed))
+
+    return refused
+
+
+async def act_on_post(
+    request: Request[Any, Any, Any],
+    db: AsyncSession,
+    viewer: Person,
+    post_id: int,
+    form: str,
+    act: Callable[[Access, Post], Awaitable[Out]],
+    *,
+    then: Callable[[Out], str],
+    typed: dict[str, str] | None = None,
+) -> Response[Any]:
+    """Open the post, `act` on it in a savepoint and go back to the place `then(result)` on it (303).
+
+    A post the reader may not read is the 404 page; any other refusal re-renders the page (`show_refusal`).
+    """
+    show = show_refusal(request, db, viewer, post_id, form, typed)
+
+    async def refused(exc: DomainError) -> Response[Any]:
+        if isinstance(exc, NotFound):
+            return await not_found(request, db, viewer, exc.message)
+        return await show(exc)
+
+    try:
+        access, post_ = await posts.open_post(db, post_id, viewer)
+    except DomainError as exc:
+        return await refused(exc)
+    return await post_action(
+        db, lambda: act(access, post_), then=lambda result: f"/posts/{post_id}#{then(result)}", refused=refused
+    )
+
+
+async def text_action(
+    request: Request[Any, Any, Any],
+    db: AsyncSession,
+    viewer: Person | None,
+    post_id: int,
+    form: str,
+    name: str,
+    schema: type[In],
+    act: Callable[[Access, Post, In], Awaitable[Out]],
+    *,
+    then: Callable[[Out], str],
+) -> Response[Any]:
+    """An action on a post whose form has one text field `name`, checked against the API's input `schema`."""
+    if viewer is None:
+        return sign_in_first(f"/posts/{post_id}")
+    typed = {name: str((await read_form(request)).get(name, ""))}
+    try:
+        data = msgspec.convert(typed, schema)
+    except msgspec.ValidationError as exc:
+        return await render_post(request, db, viewer, post_id, trouble=Trouble.invalid(form, exc, name, typed))
+    return await act_on_post(
+        request, db, viewer, post_id, form, lambda access, post_: act(access, post_, data), then=then, typed=typed
+    )
+
+
 def helpers() -> dict[str, Any]:
     """The functions the post templates call."""
     return {"md": rendered, "nested": nested, "when": when, "label": label, "evidence_meaning": EVIDENCE_MEANING}
@@ -283,23 +345,12 @@ class PostPages(Controller):
     async def reply(
         self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, post_id: FromPath[int]
     ) -> Response[Any]:
-        if viewer is None:
-            return sign_in_first(f"/posts/{post_id}")
-        form = await read_form(request)
-        typed = {"body": str(form.get("body", ""))}
-        try:
-            data = msgspec.convert(typed, ReplyInput)
-        except msgspec.ValidationError as exc:
-            return await render_post(request, db, viewer, post_id, trouble=Trouble.invalid("reply", exc, "body", typed))
-        try:
-            access, post_ = await posts.open_post(db, post_id, viewer)
-            async with db.begin_nested():
-                reply_ = await replies.add_reply(db, access, post_, data)
-        except NotFound as exc:
-            return await not_found(request, db, viewer, exc.message)
-        except DomainError as exc:
-            return await render_post(request, db, viewer, post_id, trouble=Trouble.of("reply", exc, typed))
-        return see_other(f"/posts/{post_id}#reply-{reply_.id}")
+        async def add(access: Access, post_: Post, data: ReplyInput) -> Reply:
+            return await replies.add_reply(db, access, post_, data)
+
+        return await text_action(
+            request, db, viewer, post_id, "reply", "body", ReplyInput, add, then=lambda reply_: f"reply-{reply_.id}"
+        )
 
     @post("/{post_id:int}/reactions", summary="React to a post, or take the reaction back")
     async def react(
@@ -313,64 +364,36 @@ class PostPages(Controller):
         except ValueError:
             exc = Invalid("Choose “useful” or “tried it”.", fields={"kind": "Unknown reaction."})
             return await render_post(request, db, viewer, post_id, trouble=Trouble.of("reactions", exc))
-        try:
-            access, post_ = await posts.open_post(db, post_id, viewer)
-            async with db.begin_nested():
-                if form.get("undo"):
-                    await reactions.unreact(db, access, post_, kind)
-                else:
-                    await reactions.react(db, access, post_, kind)
-        except NotFound as exc:
-            return await not_found(request, db, viewer, exc.message)
-        except DomainError as exc:
-            return await render_post(request, db, viewer, post_id, trouble=Trouble.of("reactions", exc))
-        return see_other(f"/posts/{post_id}#reactions")
+
+        async def toggle(access: Access, post_: Post) -> None:
+            if form.get("undo"):
+                await reactions.unreact(db, access, post_, kind)
+            else:
+                await reactions.react(db, access, post_, kind)
+
+        return await act_on_post(request, db, viewer, post_id, "reactions", toggle, then=lambda _: "reactions")
 
     @post("/{post_id:int}/offers", summary="Offer help on a request")
     async def offer(
         self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, post_id: FromPath[int]
     ) -> Response[Any]:
-        if viewer is None:
-            return sign_in_first(f"/posts/{post_id}")
-        form = await read_form(request)
-        typed = {"message": str(form.get("message", ""))}
-        try:
-            data = msgspec.convert(typed, OfferInput)
-        except msgspec.ValidationError as exc:
-            trouble = Trouble.invalid("offer", exc, "message", typed)
-            return await render_post(request, db, viewer, post_id, trouble=trouble)
-        try:
-            access, post_ = await posts.open_post(db, post_id, viewer)
-            async with db.begin_nested():
-                made = await offers.make_offer(db, access, post_, data)
-        except NotFound as exc:
-            return await not_found(request, db, viewer, exc.message)
-        except DomainError as exc:
-            return await render_post(request, db, viewer, post_id, trouble=Trouble.of("offer", exc, typed))
-        return see_other(f"/posts/{post_id}#offer-{made.id}")
+        async def make(access: Access, post_: Post, data: OfferInput) -> Offer:
+            return await offers.make_offer(db, access, post_, data)
+
+        return await text_action(
+            request, db, viewer, post_id, "offer", "message", OfferInput, make, then=lambda made: f"offer-{made.id}"
+        )
 
     @post("/{post_id:int}/close", summary="Close a request with its outcome")
     async def close(
         self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, post_id: FromPath[int]
     ) -> Response[Any]:
-        if viewer is None:
-            return sign_in_first(f"/posts/{post_id}")
-        form = await read_form(request)
-        typed = {"outcome": str(form.get("outcome", ""))}
-        try:
-            data = msgspec.convert(typed, CloseInput)
-        except msgspec.ValidationError as exc:
-            trouble = Trouble.invalid("close", exc, "outcome", typed)
-            return await render_post(request, db, viewer, post_id, trouble=trouble)
-        try:
-            access, post_ = await posts.open_post(db, post_id, viewer)
-            async with db.begin_nested():
-                await posts.close_request(db, access, post_, data.outcome)
-        except NotFound as exc:
-            return await not_found(request, db, viewer, exc.message)
-        except DomainError as exc:
-            return await render_post(request, db, viewer, post_id, trouble=Trouble.of("close", exc, typed))
-        return see_other(f"/posts/{post_id}#request-status")
+        async def close_it(access: Access, post_: Post, data: CloseInput) -> Post:
+            return await posts.close_request(db, access, post_, data.outcome)
+
+        return await text_action(
+            request, db, viewer, post_id, "close", "outcome", CloseInput, close_it, then=lambda _: "request-status"
+        )
 
     @get("/{post_id:int}/replies/{reply_id:int}/item", summary="One reply as it appears in the list (for post.js)")
     async def reply_item(
@@ -436,13 +459,12 @@ class OfferPages(Controller):
             return await not_found(request, db, viewer, exc.message)
         post_id = post_.id  # kept apart: a refused decision rolls back and expires what it touched
         decide = {"accept": offers.accept_offer, "decline": offers.decline_offer, "withdraw": offers.withdraw_offer}
-        try:
-            async with db.begin_nested():
-                await decide[what](db, access, post_, offer_)
-        except DomainError as exc:
-            trouble = Trouble.of(f"offer-{offer_id}", exc)
-            return await render_post(request, db, viewer, post_id, trouble=trouble)
-        return see_other(f"/posts/{post_id}#offer-{offer_id}")
+        return await post_action(
+            db,
+            lambda: decide[what](db, access, post_, offer_),
+            then=lambda _: f"/posts/{post_id}#offer-{offer_id}",
+            refused=show_refusal(request, db, viewer, post_id, f"offer-{offer_id}"),
+        )
 
     @post("/{offer_id:int}/accept", summary="Accept an offer")
     async def accept(

@@ -86,12 +86,7 @@ async def test_badge_rises_live_on_a_reply_and_mark_all_read_brings_it_to_zero(w
 
 
 async def test_mark_read_buttons_work_from_the_keyboard(world: World, browser: Browser) -> None:
-    lead = await world.person()
-    slug = await world.network(lead)
-    reader = await world.member(slug)
-    author = await world.member(slug)
-    for n in range(2):
-        await world.practice(author, slug, title=f"Practice {n}")
+    _, reader, _ = await world.two_members(practices=2)
     context, page = await signed_in_page(browser, world.server, reader)
     errors = watch_console(page)
     await page.goto("/notifications")
@@ -123,12 +118,7 @@ async def test_mark_read_buttons_work_from_the_keyboard(world: World, browser: B
 
 
 async def test_marking_read_works_without_javascript(world: World, browser: Browser) -> None:
-    lead = await world.person()
-    slug = await world.network(lead)
-    reader = await world.member(slug)
-    author = await world.member(slug)
-    for n in range(2):
-        await world.practice(author, slug, title=f"Practice {n}")
+    _, reader, _ = await world.two_members(practices=2)
     context, page = await signed_in_page(browser, world.server, reader, java_script_enabled=False)
     await page.goto("/notifications")
     assert await unread(page) == "2"

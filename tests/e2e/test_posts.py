@@ -55,10 +55,7 @@ async def no_horizontal_scroll(page: Page) -> bool:
 async def test_post_pages_and_forms_are_accessible_at_desktop_and_phone_widths(
     world: World, browser: Browser, server: LiveServer
 ) -> None:
-    lead = await world.person()
-    slug = await world.network(lead)
-    author = await world.member(slug)
-    helper = await world.member(slug)
+    slug, author, helper = await world.two_members()
     practice = await world.practice(
         author,
         slug,
@@ -115,10 +112,7 @@ async def test_post_pages_and_forms_are_accessible_at_desktop_and_phone_widths(
 async def test_a_requester_receives_an_offer_live_and_accepts_it(
     world: World, browser: Browser, server: LiveServer
 ) -> None:
-    lead = await world.person()
-    slug = await world.network(lead)
-    requester = await world.member(slug)
-    offerer = await world.member(slug)
+    slug, requester, offerer = await world.two_members()
     request = await world.request(requester, slug, support_type="visit")
     path = f"/posts/{request['id']}"
 
@@ -336,10 +330,7 @@ window.__dialogs = [];
 async def test_hostile_markdown_posted_through_the_form_runs_no_script(
     world: World, browser: Browser, server: LiveServer
 ) -> None:
-    lead = await world.person()
-    slug = await world.network(lead)
-    author = await world.member(slug)
-    reader = await world.member(slug)
+    slug, author, reader = await world.two_members()
     corpus = "\n\n".join(HOSTILE)
     dialogs: list[str] = []
 

@@ -124,12 +124,7 @@ async def test_membership_notifications_read_as_sentences(world: World) -> None:
 
 
 async def test_mark_one_and_all_read_with_post_redirect_get(world: World) -> None:
-    lead = await world.person()
-    slug = await world.network(lead)
-    alice = await world.member(slug)
-    bob = await world.member(slug)
-    for n in range(3):
-        await world.practice(bob, slug, title=f"Practice {n}")
+    slug, alice, bob = await world.two_members(practices=3)
     await world.practice(alice, slug, title="Alice's own")  # tells Bob, not Alice
     html = (await page(world, alice, "/notifications")).text
     assert badge(html) == 3
@@ -186,12 +181,7 @@ async def test_mark_one_and_all_read_with_post_redirect_get(world: World) -> Non
 
 
 async def test_pages_older_notifications_with_a_cursor(world: World) -> None:
-    lead = await world.person()
-    slug = await world.network(lead)
-    reader = await world.member(slug)
-    author = await world.member(slug)
-    for n in range(32):
-        await world.practice(author, slug, title=f"Practice number {n}")
+    _, reader, _ = await world.two_members(practices=32, title="Practice number")
     first = await page(world, reader, "/notifications")
     texts = items(first.text)
     assert len(texts) == 30
@@ -210,10 +200,7 @@ async def test_pages_older_notifications_with_a_cursor(world: World) -> None:
 
 
 async def test_latest_items_are_only_the_readers_newer_ones(world: World) -> None:
-    lead = await world.person()
-    slug = await world.network(lead)
-    reader = await world.member(slug)
-    author = await world.member(slug)
+    slug, reader, author = await world.two_members()
     await world.practice(author, slug, title="Older")
     html = (await page(world, reader, "/notifications")).text
     top = int(re.search(r'data-top-seq="(\d+)"', html).group(1))  # type: ignore[union-attr]

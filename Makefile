@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test check format serve migrate clean venv dev-venv screenshots
+.PHONY: demo test check format serve migrate clean venv dev-venv bench bench-full screenshots
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -47,6 +47,14 @@ screenshots: dev-venv
 format: dev-venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## bench: the quick benchmark set (< 5 minutes; needs PostgreSQL, Redis and wrk: see docs/benchmarks.md)
+bench: dev-venv
+	$(PY) -m bench.all --quick
+
+## bench-full: the long set (1k/5k/10k subscribers, 1M posts)
+bench-full: dev-venv
+	$(PY) -m bench.all --full
 
 serve: venv
 	$(BIN)/commons serve --host $(HOST) --port $(PORT)

@@ -122,7 +122,7 @@ class BackgroundBus:
                 await task
         self._listeners.clear()
 
-    async def _next_batch(self, limit: int = 500) -> list[Wakeup | Revocation]:
+    async def _next_batch(self, limit: int = 5000) -> list[Wakeup | Revocation]:
         batch = [await self._outbox.get()]
         while not self._outbox.empty() and len(batch) < limit:
             batch.append(self._outbox.get_nowait())

@@ -13,7 +13,7 @@ import contextlib
 import asyncpg
 
 from events.bus import CHANNEL, BackgroundBus, log
-from events.signals import CatchUp, decode, encode
+from events.signals import CatchUp, pack, unpack
 
 HEALTH_CHECK_SECONDS = 2.0
 LISTENER_NAME = "commons-listener"  # its application_name, so operators can find it in pg_stat_activity
@@ -33,8 +33,7 @@ class PostgresBus(BackgroundBus):
         self.listener_pid: int | None = None  # the backend pid serving LISTEN
 
     def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
-        signal = decode(payload)
-        if signal is not None:
+        for signal in unpack(payload):
             self._listeners.emit(signal)
 
     async def _listen_forever(self) -> None:
@@ -69,7 +68,7 @@ class PostgresBus(BackgroundBus):
     async def _publish_forever(self) -> None:
         conn: asyncpg.Connection | None = None
         while True:
-            payloads = [encode(signal) for signal in await self._next_batch()]
+            payloads = pack(await self._next_batch())
             for attempt in range(2):
                 try:
                     if conn is None or conn.is_closed():

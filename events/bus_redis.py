@@ -9,7 +9,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from events.bus import CHANNEL, BackgroundBus, log
-from events.signals import CatchUp, decode, encode
+from events.signals import CatchUp, pack, unpack
 
 
 class RedisBus(BackgroundBus):
@@ -38,8 +38,7 @@ class RedisBus(BackgroundBus):
                         continue
                     data = message.get("data")
                     if isinstance(data, bytes):
-                        signal = decode(data.decode("ascii", "replace"))
-                        if signal is not None:
+                        for signal in unpack(data.decode("ascii", "replace")):
                             self._listeners.emit(signal)
             except asyncio.CancelledError:
                 raise
@@ -61,8 +60,8 @@ class RedisBus(BackgroundBus):
                 for attempt in range(2):
                     try:
                         async with client.pipeline(transaction=False) as pipe:
-                            for signal in batch:
-                                pipe.publish(CHANNEL, encode(signal))
+                            for message in pack(batch):
+                                pipe.publish(CHANNEL, message)
                             await pipe.execute()
                         break
                     except asyncio.CancelledError:

@@ -12,10 +12,12 @@ Wake-ups for live delivery are collected on the session and handed out only afte
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import BigInteger, ColumnElement, Table, any_, bindparam, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -68,6 +70,75 @@ async def append_notification(
     session.add(note)
     _remember(session, Wakeup("person", person_id, seq))
     return note
+
+
+NOTIFICATIONS = cast(Table, Notification.__table__)
+BULK_CHUNK = 1000  # owners per statement (SQLite caps bound parameters)
+
+
+async def append_notifications(
+    session: AsyncSession,
+    *,
+    counter: InstrumentedAttribute[int],
+    kinds: Mapping[int, str],
+    payload: dict[str, Any],
+    network_id: int | None,
+) -> int:
+    """One notification for each person in `kinds` (person id → kind), all with the same payload.
+
+    In bulk, as a post to a network of thousands that follow everything needs: the owners' rows
+    are locked in id order (so concurrent bulk writers cannot deadlock each other), their
+    counters bumped by one UPDATE … RETURNING and the rows written by one INSERT … SELECT, per
+    chunk of owners. Each person's seq stays gap-free and each gets their own wake-up.
+    """
+    owner_table = cast(Table, counter.class_.__table__)  # type: ignore[attr-defined]
+    pk, seq_column = owner_table.c.id, owner_table.c[counter.key]
+    columns = NOTIFICATIONS.c
+    postgres = session.get_bind().dialect.name == "postgresql"
+    owners = sorted(kinds)
+    now = _now()
+    written = 0
+    for start in range(0, len(owners), BULK_CHUNK):
+        chunk = owners[start : start + BULK_CHUNK]
+        await session.execute(select(pk).where(_among(pk, chunk, postgres)).order_by(pk).with_for_update())
+        result = await session.execute(
+            update(owner_table)
+            .where(_among(pk, chunk, postgres))
+            .values({seq_column: seq_column + 1})
+            .returning(pk, seq_column)
+        )
+        seqs = sorted((int(owner), int(seq)) for owner, seq in result.all())
+        by_kind: dict[str, list[int]] = {}
+        for owner, _ in seqs:
+            by_kind.setdefault(kinds[owner], []).append(owner)
+        for kind, group in by_kind.items():
+            # INSERT … SELECT: the rows take their seq from the counters just bumped, and the
+            # payload is bound once, not serialised per row
+            await session.execute(
+                insert(NOTIFICATIONS).from_select(
+                    ["person_id", "seq", "kind", "payload", "network_id", "created_at"],
+                    select(
+                        pk,
+                        seq_column,
+                        literal(kind, columns.kind.type),
+                        literal(payload, columns.payload.type),
+                        literal(network_id, columns.network_id.type),
+                        literal(now, columns.created_at.type),
+                    ).where(_among(pk, group, postgres)),
+                )
+            )
+        for owner, seq in seqs:
+            _remember(session, Wakeup("person", owner, seq))
+        written += len(seqs)
+    return written
+
+
+def _among(column: ColumnElement[int], ids: list[int], postgres: bool) -> ColumnElement[bool]:
+    """`column IN ids`; on PostgreSQL as `= ANY(array)`: one parameter and one statement text
+    whatever the count, so the prepared statement is reused (an IN list is a new one per size)."""
+    if postgres:
+        return column == any_(bindparam("ids", ids, type_=ARRAY(BigInteger)))
+    return column.in_(ids)
 
 
 def _remember(session: AsyncSession, signal: Wakeup | Revocation) -> None:

@@ -58,6 +58,33 @@ def decode(text: str) -> Wakeup | Revocation | None:
     return None
 
 
+PACK_LIMIT = 7000  # characters per bus message (PostgreSQL's NOTIFY payload stops at 8000 bytes)
+
+
+def pack(signals: list[Wakeup | Revocation], limit: int = PACK_LIMIT) -> list[str]:
+    """Signals joined by spaces into as few bus messages as fit: a post to a network of thousands
+    wakes thousands of notification streams, and one NOTIFY or PUBLISH each would cost more than
+    the post."""
+    messages: list[str] = []
+    current: list[str] = []
+    size = 0
+    for signal in signals:
+        text = encode(signal)
+        if current and size + len(text) + 1 > limit:
+            messages.append(" ".join(current))
+            current, size = [], 0
+        current.append(text)
+        size += len(text) + 1
+    if current:
+        messages.append(" ".join(current))
+    return messages
+
+
+def unpack(message: str) -> list[Wakeup | Revocation]:
+    """The signals in one bus message; malformed parts are skipped."""
+    return [signal for part in message.split(" ") if (signal := decode(part)) is not None]
+
+
 def coalesce(wakeups: list[Wakeup]) -> list[Wakeup]:
     """One wake-up per stream, at its highest seq: a reader fetches everything up to it anyway."""
     latest: dict[tuple[str, int], Wakeup] = {}

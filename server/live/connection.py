@@ -3,6 +3,10 @@
 The hub only ever calls `send`, which never blocks: a full queue means the client reads
 slower than its networks write, so the connection is closed with CLOSE_SLOW_CONSUMER and
 the client resumes from its cursors (memory stays bounded whatever the client does).
+
+Kept small on purpose (thousands are held per process, most of them idle): slots, a plain
+list as the queue that the writer takes whole, and a wake-up future only while the writer
+waits (an idle connection holds no asyncio.Queue, Event or timer of its own).
 """
 
 from __future__ import annotations
@@ -10,44 +14,78 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 from server.live.protocol import CLOSE_SLOW_CONSUMER
 
 _ids = itertools.count(1)
 
 
-@dataclass(eq=False)
 class Connection:
-    person_id: int
-    session_digest: str | None = None
-    token_id: int | None = None
-    queue_size: int = 1000
-    id: int = field(default_factory=lambda: next(_ids))
-    networks: dict[int, str] = field(default_factory=dict)  # network id → slug
-    notifications: bool = False
-    close_code: int | None = None
-    close_reason: str = ""
+    __slots__ = (
+        "_wake",
+        "close_code",
+        "close_reason",
+        "id",
+        "last_heard",
+        "networks",
+        "notifications",
+        "on_close",
+        "pending",
+        "person_id",
+        "queue_size",
+        "sending",
+        "session_digest",
+        "token_id",
+    )
 
-    def __post_init__(self) -> None:
-        self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize=self.queue_size)
-        self.closing = asyncio.Event()
+    def __init__(
+        self, person_id: int, session_digest: str | None = None, token_id: int | None = None, queue_size: int = 1000
+    ) -> None:
+        self.person_id = person_id
+        self.session_digest = session_digest
+        self.token_id = token_id
+        self.queue_size = queue_size
+        self.id = next(_ids)
+        self.networks: dict[int, str] = {}  # network id → slug
+        self.notifications = False
+        self.close_code: int | None = None
+        self.close_reason = ""
+        self.pending: list[str] = []  # frames not yet taken by the writer
+        self.sending = 0  # frames the writer has taken and not yet written
         self.last_heard = time.monotonic()
+        self.on_close: Callable[[], None] | None = None  # set by the socket: stop reading
+        self._wake: asyncio.Future[None] | None = None
 
     def send(self, frame: str) -> bool:
         if self.close_code is not None:
             return False
-        try:
-            self.queue.put_nowait(frame)
-        except asyncio.QueueFull:
+        if len(self.pending) + self.sending >= self.queue_size:
             self.close(CLOSE_SLOW_CONSUMER, "Send queue overflowed; reconnect and resume from your cursors.")
             return False
+        self.pending.append(frame)
+        wake = self._wake
+        if wake is not None and not wake.done():
+            wake.set_result(None)
         return True
 
     def room(self) -> int:
-        return self.queue.maxsize - self.queue.qsize()
+        return self.queue_size - len(self.pending) - self.sending
+
+    async def take(self) -> list[str]:
+        """The writer's side: wait for frames, then take every waiting one, in order."""
+        while not self.pending:
+            self._wake = asyncio.get_running_loop().create_future()
+            try:
+                await self._wake
+            finally:
+                self._wake = None
+        batch, self.pending = self.pending, []
+        self.sending = len(batch)
+        return batch
 
     def close(self, code: int, reason: str) -> None:
         if self.close_code is None:
             self.close_code, self.close_reason = code, reason
-            self.closing.set()
+            if self.on_close is not None:
+                self.on_close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,6 +108,7 @@ class Hub:
         self.connections: dict[int, Connection] = {}
         self.epoch = ""
         self._ticker: asyncio.Task[None] | None = None
+        self._heartbeat: asyncio.Task[None] | None = None
         self._stopping = False
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -118,10 +120,11 @@ class Hub:
 
     async def stop(self) -> None:
         self._stopping = True
-        if self._ticker:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
+        for task in (self._ticker, self._heartbeat):
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         for stream in [*self.networks.values(), *self.people.values()]:
             if stream.task:
                 stream.task.cancel()
@@ -309,6 +312,23 @@ class Hub:
         for sub in subs:
             self.unsubscribe_network(sub.conn, stream.owner_id)
             sub.conn.send(protocol.error("forbidden", "You can no longer read this network.", network=stream.label))
+
+    # -- heartbeats --------------------------------------------------------------------------
+
+    def start_heartbeat(self, interval: float) -> None:
+        """One task pings every connection (not a timer per connection: most of them are idle)."""
+        if not self._stopping and (self._heartbeat is None or self._heartbeat.done()):
+            self._heartbeat = asyncio.create_task(self._beat_forever(interval))
+
+    async def _beat_forever(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            now = time.monotonic()
+            for conn in list(self.connections.values()):
+                if now - conn.last_heard > interval * 2.5:
+                    conn.close(protocol.CLOSE_HEARTBEAT, "No answer to pings.")
+                else:
+                    conn.send(protocol.PING)
 
     # -- the slow tick -----------------------------------------------------------------------
 

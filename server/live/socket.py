@@ -1,8 +1,9 @@
 """The `/ws` endpoint: authenticate, check Origin, then read client messages and write frames.
 
-Three tasks per connection: the reader (client messages, with a flood limit), the writer
-(drains the bounded queue the hub fills) and the heartbeat (a ping every interval; a peer
-silent for too long is closed). Whichever ends first ends the connection.
+Two tasks per connection: the handler's own, which reads client messages (with a flood
+limit), and a writer that drains the bounded queue the hub fills. The hub's one heartbeat task
+pings every connection each interval and closes a peer silent for too long. Closing from any
+side cancels the read and ends the connection.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from server.settings import Settings
 MAX_NETWORKS = 200
 FLOOD_BURST = 60
 FLOOD_PER_SECOND = 20.0
+FLUSH_ON_CLOSE = 10
 
 
 def origin_allowed(origin: str | None, host: str | None, allowed: tuple[str, ...]) -> bool:
@@ -64,6 +66,16 @@ async def _identify(
     return person, session_digest(session_id), None
 
 
+async def _authenticate(
+    socket: WebSocket[Any, Any, Any], sessions: async_sessionmaker[AsyncSession]
+) -> tuple[int | None, str | None, int | None]:
+    """Who connects, as plain ids: no ORM object or session outlives the handshake (thousands of
+    connections stay open)."""
+    async with sessions() as session:
+        person, digest, token_id = await _identify(socket, session)
+        return (person.id if person else None), digest, token_id
+
+
 class _Flood:
     """A token bucket: bursts are fine, a stream of messages is not."""
 
@@ -91,49 +103,55 @@ async def live_socket(socket: WebSocket[Any, Any, Any]) -> None:
     if not origin_allowed(socket.headers.get("origin"), socket.headers.get("host"), settings.allowed_origins):
         await socket.close(code=protocol.CLOSE_POLICY, reason="Origin not allowed.")
         return
-    async with sessions() as session:
-        person, digest, token_id = await _identify(socket, session)
+    person_id, digest, token_id = await _authenticate(socket, sessions)
     await socket.accept()
-    if person is None:
+    if person_id is None:
         await socket.send_text(protocol.error("unauthenticated", "Sign in, or connect with a valid API token."))
         await socket.close(code=protocol.CLOSE_UNAUTHENTICATED, reason="Not signed in.")
         return
 
-    conn = Connection(person.id, session_digest=digest, token_id=token_id, queue_size=settings.live_queue_size)
+    conn = Connection(person_id, session_digest=digest, token_id=token_id, queue_size=settings.live_queue_size)
     hub.register(conn)
-    tasks = [
-        asyncio.create_task(_read(socket, conn, hub, sessions)),
-        asyncio.create_task(_write(socket, conn)),
-        asyncio.create_task(_heartbeat(conn, settings.live_ping_seconds)),
-        asyncio.create_task(conn.closing.wait()),
-    ]
+    hub.start_heartbeat(settings.live_ping_seconds)
+    # Two tasks per connection: this one reads, a writer drains the queue. Closing (by the hub, the
+    # heartbeat or the writer failing) cancels the read; an idle connection costs no timer of its own.
+    main = asyncio.current_task()
+    writer = asyncio.create_task(_write(socket, conn))
+    stopped = False
+
+    def stop_reading() -> None:
+        nonlocal stopped
+        if main is not None and asyncio.current_task() is not main and not main.done():
+            stopped = True
+            main.cancel()
+
+    conn.on_close = stop_reading
+    writer.add_done_callback(lambda task: None if task.cancelled() else stop_reading())
     try:
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        await _read(socket, conn, hub, sessions)
+    except asyncio.CancelledError:
+        if not stopped or main is None:
+            raise  # the server is shutting down
+        main.uncancel()
     finally:
+        conn.on_close = None
         hub.drop(conn)
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await writer
         if conn.close_code is not None:
             with contextlib.suppress(Exception):
+                if conn.close_code != protocol.CLOSE_SLOW_CONSUMER:
+                    for frame in conn.pending[:FLUSH_ON_CLOSE]:  # e.g. the error that explains the close
+                        await socket.send_text(frame)
                 await socket.close(code=conn.close_code, reason=conn.close_reason[:120])
 
 
 async def _write(socket: WebSocket[Any, Any, Any], conn: Connection) -> None:
     while True:
-        frame = await conn.queue.get()
-        await socket.send_text(frame)
-
-
-async def _heartbeat(conn: Connection, interval: float) -> None:
-    while True:
-        await asyncio.sleep(interval)
-        if time.monotonic() - conn.last_heard > interval * 2.5:
-            conn.close(protocol.CLOSE_HEARTBEAT, "No answer to pings.")
-            return
-        conn.send(protocol.PING)
+        for frame in await conn.take():
+            await socket.send_text(frame)
+            conn.sending -= 1
 
 
 async def _read(
@@ -156,6 +174,8 @@ async def _read(
             return
         message = protocol.parse(raw)
         await _handle(message, conn, hub, sessions)
+        if conn.close_code is not None:
+            return
 
 
 async def _handle(

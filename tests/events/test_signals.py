@@ -33,3 +33,16 @@ def test_coalesce_keeps_the_highest_seq_per_stream() -> None:
         Wakeup("network", 2, 1),
         Wakeup("person", 1, 2),
     ]
+
+
+def test_many_signals_pack_into_few_bus_messages_and_unpack_in_order() -> None:
+    from events.signals import PACK_LIMIT, pack, unpack
+
+    signals: list[Wakeup | Revocation] = [Wakeup("person", i, i * 7) for i in range(1, 3001)]
+    signals.append(Revocation("session", "ab12" * 8))
+    messages = pack(signals)
+    assert 1 < len(messages) < 10
+    assert all(len(m) <= PACK_LIMIT for m in messages)
+    assert [s for m in messages for s in unpack(m)] == signals
+    assert unpack("n:1:2 garbage p:3:4") == [Wakeup("network", 1, 2), Wakeup("person", 3, 4)]
+    assert pack([]) == []

@@ -192,6 +192,29 @@ def unique(prefix: str) -> str:
     return f"{prefix}{next(_counter)}"
 
 
+async def direct_account(
+    db: async_sessionmaker[AsyncSession],
+    prefix: str,
+    name: str,
+    organisation: str,
+    kind: OrgKind,
+    *,
+    is_admin: bool = False,
+) -> str:
+    """An account written straight to the database (no sign-up request spent); returns its email."""
+    email = unique(prefix) + "@example.org"
+    async with db() as session:
+        data = RegisterInput(
+            email=email,
+            password=PASSWORD,
+            display_name=name,
+            organisation=OrganisationInput(name=organisation, kind=kind),
+        )
+        await accounts.register(session, data, is_admin=is_admin)
+        await session.commit()
+    return email
+
+
 class ApiClient:
     """An httpx client that signs in and sends the CSRF header like a browser's script would."""
 
@@ -261,16 +284,9 @@ class World:
         return c
 
     async def admin(self) -> ApiClient:
-        email = unique("admin") + "@example.org"
-        async with self.db() as session:
-            data = RegisterInput(
-                email=email,
-                password=PASSWORD,
-                display_name="Platform Admin",
-                organisation=OrganisationInput(name="Commons Stewards", kind=OrgKind.OTHER_GROUP),
-            )
-            await accounts.register(session, data, is_admin=True)
-            await session.commit()
+        email = await direct_account(
+            self.db, "admin", "Platform Admin", "Commons Stewards", OrgKind.OTHER_GROUP, is_admin=True
+        )
         c = self.client()
         response = await c.post("/auth/login", json={"email": email, "password": PASSWORD})
         assert response.status_code == 200, response.text

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from events.log import revoke_after_commit
@@ -70,7 +70,7 @@ class OrganisationController(Controller):
 
     @get("/", summary="Organisations, by name (for sign-up's picker)")
     async def list_organisations(
-        self, db: Db, q: Annotated[str, msgspec.Meta(max_length=100)] = ""
+        self, db: Db, q: Annotated[str, QueryParameter(max_length=100)] = ""
     ) -> list[OrganisationView]:
         return [organisation_view(o) for o in await accounts.list_organisations(db, q)]
 

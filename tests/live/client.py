@@ -6,8 +6,10 @@ import asyncio
 import json
 from typing import Any
 
+import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import ApiClient
 
@@ -64,6 +66,14 @@ class WsClient:
                 got.append(await self.next(timeout=seconds))
         except TimeoutError:
             return got
+
+    async def closed_code(self, timeout: float = 10, *, skip_messages: bool = False) -> int | None:
+        """The close code the server ends with; unless `skip_messages`, nothing else may arrive first."""
+        with pytest.raises(ConnectionClosed):
+            while True:
+                message = await self.next(timeout=timeout)
+                assert skip_messages, f"expected the socket to close, got {message}"
+        return self.ws.close_code
 
     async def close(self) -> None:
         await self.ws.close()

@@ -17,13 +17,6 @@ from tests.conftest import LiveServer, World, make_settings
 from tests.live.client import WsClient, token_for
 
 
-async def closed_code(ws: WsClient, timeout: float = 10) -> int | None:
-    with pytest.raises(ConnectionClosed):
-        while True:
-            await ws.next(timeout=timeout)
-    return ws.ws.close_code
-
-
 async def test_bad_frames_get_errors_and_the_socket_stays_usable(world: World) -> None:
     lead = await world.person()
     slug = await world.network(lead)
@@ -57,7 +50,7 @@ async def test_a_megabyte_message_closes_with_too_big(world: World) -> None:
     member = await world.person()
     ws = await WsClient.connect(world.server.url, await token_for(member), max_size=None)
     await ws.send({"type": "subscribe", "network": "a" * (1024 * 1024)})
-    assert await closed_code(ws) == 1009
+    assert await ws.closed_code(skip_messages=True) == 1009
     async with httpx.AsyncClient(base_url=world.server.url) as http:
         assert (await http.get("/health")).status_code == 200
 
@@ -121,7 +114,7 @@ async def test_an_overflowing_live_queue_closes_as_slow_consumer(world: World, t
     ws = await WsClient.connect(tight_server.url, await token_for(lead))
     subscribed = await ws.subscribe(slug)
     await _append_events(world, slug, 200)  # found by the slow tick, 200 frames for a queue of 20
-    assert await closed_code(ws) == 4008
+    assert await ws.closed_code(skip_messages=True) == 4008
     # The client resumes from its cursor and gets everything, at its own pace, exactly once.
     delivered = [m["seq"] for m in ws.received if m["type"] == "event"]
     cursor = delivered[-1] if delivered else subscribed["seq"]

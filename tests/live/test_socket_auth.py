@@ -6,28 +6,22 @@ import httpx
 import pytest
 import websockets
 from sqlalchemy import text
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import InvalidStatus
 
 from network.enums import OrgKind
 from tests.conftest import PASSWORD, World
 from tests.live.client import WsClient, token_for
 
 
-async def closed_code(ws: WsClient, timeout: float = 10) -> int | None:
-    with pytest.raises(ConnectionClosed):
-        await ws.next(timeout=timeout)
-    return ws.ws.close_code
-
-
 async def test_no_credentials_or_a_bad_token_is_closed_unauthenticated(world: World) -> None:
     anonymous = await WsClient.connect(world.server.url)
     error = await anonymous.next("error")
     assert error["code"] == "unauthenticated"
-    assert await closed_code(anonymous) == 4001
+    assert await anonymous.closed_code() == 4001
 
     forged = await WsClient.connect(world.server.url, "ic_not-a-real-token")
     assert (await forged.next("error"))["code"] == "unauthenticated"
-    assert await closed_code(forged) == 4001
+    assert await forged.closed_code() == 4001
 
 
 async def test_foreign_origin_is_refused_at_the_handshake(world: World) -> None:
@@ -50,7 +44,7 @@ async def test_session_cookie_authenticates_and_sign_out_closes_the_socket(world
     ws = await _connect_with_cookie(world.server.url, cookie)
     assert (await ws.subscribe(slug))["type"] == "subscribed"
     assert (await browser.post("/auth/logout")).status_code == 204
-    assert await closed_code(ws) == 4001
+    assert await ws.closed_code() == 4001
     # The other session of the same person (the token client) is untouched.
     other = await WsClient.connect(world.server.url, await token_for(lead))
     assert (await other.subscribe(slug))["type"] == "subscribed"
@@ -147,7 +141,7 @@ async def test_revoked_token_and_disabled_account_close_their_sockets(world: Wor
     await ws.send({"type": "subscribe", "stream": "notifications", "after": None})
     await ws.next("subscribed")
     assert (await member.delete(f"/tokens/{token_id}")).status_code == 204
-    assert await closed_code(ws) == 4001
+    assert await ws.closed_code() == 4001
 
     ws2 = await WsClient.connect(world.server.url, await token_for(member))
     await ws2.send({"type": "subscribe", "stream": "notifications", "after": None})
@@ -155,7 +149,7 @@ async def test_revoked_token_and_disabled_account_close_their_sockets(world: Wor
     async with world.db() as session:  # disabled by an operator, outside any request of this server
         await session.execute(text("UPDATE people SET is_active = false WHERE id = :id"), {"id": member.id})
         await session.commit()
-    assert await closed_code(ws2, timeout=10) == 4001
+    assert await ws2.closed_code() == 4001
     async with httpx.AsyncClient(base_url=world.server.url) as http:
         assert (await http.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})).status_code == 401
 

@@ -13,8 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from network import accounts
 from network.enums import OrgKind
-from network.inputs import OrganisationInput, RegisterInput
-from tests.conftest import PASSWORD, ApiClient, LiveServer, make_settings, unique
+from tests.conftest import PASSWORD, ApiClient, LiveServer, direct_account, make_settings, unique
 
 ServerFactory = Callable[..., AbstractAsyncContextManager[LiveServer]]
 
@@ -36,17 +35,7 @@ def limited_server(database_url: str, tmp_path: Path) -> ServerFactory:
 
 async def make_account(db: async_sessionmaker[AsyncSession]) -> str:
     """An account made directly, so the limited sign-up route is not spent on arranging."""
-    email = unique("limited") + "@example.org"
-    async with db() as session:
-        data = RegisterInput(
-            email=email,
-            password=PASSWORD,
-            display_name="Limited Person",
-            organisation=OrganisationInput(name=unique("Limit Trust "), kind=OrgKind.FEDERATION),
-        )
-        await accounts.register(session, data)
-        await session.commit()
-    return email
+    return await direct_account(db, "limited", "Limited Person", unique("Limit Trust "), OrgKind.FEDERATION)
 
 
 async def login(c: ApiClient, email: str, password: str = PASSWORD, **kw: Any) -> httpx.Response:

@@ -14,10 +14,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from websockets.exceptions import ConnectionClosed
 
-from network import accounts
 from network.enums import OrgKind
-from network.inputs import OrganisationInput, RegisterInput
-from tests.conftest import PASSWORD, LiveServer, World, make_settings, unique
+from tests.conftest import PASSWORD, LiveServer, World, direct_account, make_settings, unique
 from tests.live.client import WsClient
 
 _TOKEN = re.compile(r'name="_csrf_token" value="([^"]+)"')
@@ -287,16 +285,7 @@ async def limited(database_url: str, tmp_path: Path, **limits: Any) -> AsyncIter
 async def test_sign_in_and_sign_up_pages_share_the_apis_limits(
     database_url: str, tmp_path: Path, db: async_sessionmaker[AsyncSession]
 ) -> None:
-    email = unique("limited") + "@example.org"
-    async with db() as session:
-        data = RegisterInput(
-            email=email,
-            password=PASSWORD,
-            display_name="Limited Person",
-            organisation=OrganisationInput(name=unique("Limit Trust "), kind=OrgKind.FEDERATION),
-        )
-        await accounts.register(session, data)
-        await session.commit()
+    email = await direct_account(db, "limited", "Limited Person", unique("Limit Trust "), OrgKind.FEDERATION)
     async with limited(database_url, tmp_path, login_attempts_per_minute=5, login_failures_per_account=2) as live:
         client = FormClient(live.url)
         try:

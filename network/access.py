@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import clock
-from network.enums import Visibility
+from network.enums import MemberState, Role, Visibility
 from network.errors import Forbidden, NotFound
 from network.models import Membership, Network, Person
 from network.permissions import ANONYMOUS, Action, Viewer, allowed, effective_state
@@ -72,6 +72,18 @@ async def membership_of(session: AsyncSession, network_id: int, person_id: int) 
         select(Membership).where(Membership.network_id == network_id, Membership.person_id == person_id)
     )
     return result.scalar_one_or_none()
+
+
+async def lead_ids(session: AsyncSession, network_id: int) -> list[int]:
+    """The network's active leads."""
+    result = await session.execute(
+        select(Membership.person_id).where(
+            Membership.network_id == network_id,
+            Membership.role == Role.LEAD,
+            Membership.state == MemberState.ACTIVE,
+        )
+    )
+    return list(result.scalars())
 
 
 async def access_to(session: AsyncSession, network: Network, person: Person | None) -> Access:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import activity, clock, markdown
+from network import activity, clock, markdown, transparency
 from network.access import Access
+from network.enums import Decision, TargetType
 from network.errors import Conflict, Invalid, NotFound
 from network.models import CharterVersion, Person
 from network.permissions import Action
-from network.views import CharterView, to_payload
+from network.views import CharterDiff, CharterView, ClauseChange, DiffLine, to_payload
 
 _CLAUSE = re.compile(r"^(\d{1,3})[.)]\s+(.+)$")
 
@@ -102,6 +104,15 @@ async def amend(session: AsyncSession, access: Access, body: str, note: str) -> 
         )
     version = await add_version(session, access.network.id, body, access.person, note)
     await activity.record(session, access.network, "charter.changed", charter_payload(version), access.person)
+    await transparency.record(
+        session,
+        access,
+        Decision.CHARTER,
+        TargetType.NETWORK,
+        target_id=version.version,
+        label=f"charter version {version.version}",
+        reason=version.note,
+    )
     return version
 
 
@@ -130,3 +141,23 @@ async def get_version(session: AsyncSession, network_id: int, number: int) -> Ch
     if version is None:
         raise NotFound(f"No charter version {number}.")
     return version
+
+
+def diff(old: CharterVersion, new: CharterVersion) -> CharterDiff:
+    """Line by line (as a unified diff reads) and clause by clause (as flags and decisions cite them)."""
+    a, b = old.body.splitlines(), new.body.splitlines()
+    lines: list[DiffLine] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            lines += [DiffLine(" ", text) for text in a[i1:i2]]
+        else:
+            lines += [DiffLine("-", text) for text in a[i1:i2]]
+            lines += [DiffLine("+", text) for text in b[j1:j2]]
+    before, after = parse_clauses(old.body), parse_clauses(new.body)
+    clauses = []
+    for n in range(max(len(before), len(after))):
+        was = before[n] if n < len(before) else None
+        now = after[n] if n < len(after) else None
+        change = "added" if was is None else "removed" if now is None else "same" if was == now else "changed"
+        clauses.append(ClauseChange(number=n + 1, change=change, before=was, after=now))
+    return CharterDiff(from_version=old.version, to_version=new.version, lines=lines, clauses=clauses)

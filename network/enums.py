@@ -156,3 +156,63 @@ class OfferStatus(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+
+
+class FlagReason(StrEnum):
+    """Why a member flags content. Personal data comes first in the queue."""
+
+    PERSONAL_DATA = "personal_data"  # pupil or staff data
+    CHARTER = "charter"  # breaks a clause of the charter (the flag names it)
+    INAPPROPRIATE = "inappropriate"
+    SPAM = "spam"
+    OFF_TOPIC = "off_topic"
+    OTHER = "other"
+    WATCHED_WORD = "watched_word"  # raised by the network's own filters, not by a person
+
+
+class TargetType(StrEnum):
+    POST = "post"
+    REPLY = "reply"
+    MEMBER = "member"
+    NETWORK = "network"  # settings, watched words, charter, invitations
+    APPEAL = "appeal"
+
+
+class Decision(StrEnum):
+    """Every action the transparency log records."""
+
+    # on a post or reply
+    DISMISS = "dismiss"  # the flags were not upheld; the content stays
+    APPROVE = "approve"  # held content is published
+    HIDE = "hide"
+    RESTORE = "restore"  # hidden content is shown again
+    REMOVE = "remove"
+    EDIT = "edit"
+    LOCK = "lock"
+    UNLOCK = "unlock"
+    PIN = "pin"
+    UNPIN = "unpin"
+    # on a member
+    MUTE = "mute"
+    SUSPEND = "suspend"
+    BAN = "ban"
+    LIFT = "lift"
+    APPROVE_JOIN = "approve_join"
+    DECLINE_JOIN = "decline_join"
+    REMOVE_MEMBER = "remove_member"
+    SET_ROLE = "set_role"
+    # on the network
+    SETTINGS = "settings"
+    WATCH_WORD = "watch_word"
+    UNWATCH_WORD = "unwatch_word"
+    CHARTER = "charter"
+    INVITE = "invite"
+    # on an appeal
+    APPEAL_UPHELD = "appeal_upheld"
+    APPEAL_OVERTURNED = "appeal_overturned"
+
+
+class AppealStatus(StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"  # the decision stands
+    OVERTURNED = "overturned"  # the decision is undone

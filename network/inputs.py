@@ -13,7 +13,10 @@ from typing import Annotated
 import msgspec
 
 from network.enums import (
+    AppealStatus,
+    Decision,
     EvidenceStrength,
+    FlagReason,
     FollowLevel,
     JoinPolicy,
     MemberState,
@@ -25,9 +28,11 @@ from network.enums import (
     Region,
     Role,
     SupportType,
+    TargetType,
     Urgency,
     Visibility,
 )
+from network.screening import ScreenAction
 
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Password = Annotated[str, msgspec.Meta(min_length=10, max_length=200)]
@@ -142,3 +147,67 @@ class FollowInput(msgspec.Struct, forbid_unknown_fields=True):
 class CharterInput(msgspec.Struct, forbid_unknown_fields=True):
     body: Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
     note: Short = ""
+
+
+Clause = Annotated[int, msgspec.Meta(ge=1, le=999)]
+Note = Annotated[str, msgspec.Meta(max_length=2_000)]
+Answer = Annotated[str, msgspec.Meta(max_length=1_000)]
+Question = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+
+
+class FlagInput(msgspec.Struct, forbid_unknown_fields=True):
+    reason: FlagReason
+    note: Note = ""
+    clause: Clause | None = None
+
+
+class ContentEdit(msgspec.Struct, forbid_unknown_fields=True):
+    """A lead's edit of someone's content, as part of an `edit` decision."""
+
+    title: Title | None = None
+    body: Body | None = None
+
+
+class DecisionInput(msgspec.Struct, forbid_unknown_fields=True):
+    target_type: TargetType
+    target_id: Annotated[int, msgspec.Meta(ge=1)]
+    action: Decision
+    reason: Annotated[str, msgspec.Meta(max_length=1_000)]
+    clause: Clause | None = None
+    until: datetime | None = None
+    edit: ContentEdit | None = None
+
+
+class QueueNoteInput(msgspec.Struct, forbid_unknown_fields=True):
+    body: Annotated[str, msgspec.Meta(min_length=1, max_length=2_000)]
+
+
+class AppealInput(msgspec.Struct, forbid_unknown_fields=True):
+    decision_id: Annotated[int, msgspec.Meta(ge=1)]
+    statement: Annotated[str, msgspec.Meta(min_length=1, max_length=5_000)]
+
+
+class AppealDecisionInput(msgspec.Struct, forbid_unknown_fields=True):
+    outcome: AppealStatus
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2_000)]
+
+
+class SettingsInput(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A partial change to a network's settings: absent fields keep their value."""
+
+    premod_posts: Annotated[int, msgspec.Meta(ge=0, le=50)] | msgspec.UnsetType = msgspec.UNSET
+    slow_mode_seconds: Annotated[int, msgspec.Meta(ge=0, le=86_400)] | msgspec.UnsetType = msgspec.UNSET
+    guard_personal_data: bool | msgspec.UnsetType = msgspec.UNSET
+    name_leads_in_log: bool | msgspec.UnsetType = msgspec.UNSET
+    join_questions: Annotated[list[Question], msgspec.Meta(max_length=5)] | msgspec.UnsetType = msgspec.UNSET
+    description: Annotated[str, msgspec.Meta(max_length=2_000)] | msgspec.UnsetType = msgspec.UNSET
+    visibility: Visibility | msgspec.UnsetType = msgspec.UNSET
+    join_policy: JoinPolicy | msgspec.UnsetType = msgspec.UNSET
+    reason: Reason = ""
+
+
+class WatchedWordInput(msgspec.Struct, forbid_unknown_fields=True):
+    pattern: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    action: ScreenAction
+    is_regex: bool = False
+    message: Annotated[str, msgspec.Meta(max_length=300)] = ""

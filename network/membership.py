@@ -13,13 +13,15 @@ from datetime import UTC, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import accounts, activity, clock
-from network.access import Access, membership_of
-from network.enums import FollowLevel, JoinPolicy, MemberState, Role, Visibility
+from network import accounts, activity, clock, transparency
+from network.access import Access, lead_ids, membership_of
+from network.enums import Decision, FollowLevel, JoinPolicy, MemberState, Role, TargetType, Visibility
 from network.errors import Conflict, Forbidden, Invalid, NotFound
 from network.inputs import MemberChange
 from network.models import Invitation, Membership, Network, Person
-from network.permissions import Action, allowed
+from network.moderation_models import DecisionRecord
+from network.moderation_policy import APPEAL_WINDOW, APPEALABLE
+from network.permissions import Action, allowed, effective_state
 from network.views import member_view, to_payload
 
 INVITATION_LIFETIME = timedelta(days=14)
@@ -42,6 +44,10 @@ async def invite(session: AsyncSession, access: Access, email: str) -> tuple[Inv
     )
     session.add(invitation)
     await session.flush()
+    expires = f"{invitation.expires_at:%d %B %Y}"
+    await transparency.record(
+        session, access, Decision.INVITE, TargetType.NETWORK, label=f"an invitation, valid until {expires}"
+    )
     return invitation, raw
 
 
@@ -59,8 +65,31 @@ async def _take_invitation(session: AsyncSession, network: Network, person: Pers
     return True
 
 
-async def join(session: AsyncSession, network: Network, person: Person, invitation: str | None = None) -> Membership:
-    """Join under the network's policy: open → active, request → pending, invite → needs a valid invitation."""
+def _check_answers(network: Network, answers: list[str]) -> list[str]:
+    """A request to join answers each of the network's questions."""
+    questions = list(network.join_questions)
+    cleaned = [a.strip() for a in answers]
+    if len(cleaned) > len(questions):
+        raise Invalid("There are more answers than questions.", fields={"answers": f"Give {len(questions)}."})
+    missing = [n for n in range(len(questions)) if n >= len(cleaned) or not cleaned[n]]
+    if missing:
+        raise Invalid(
+            "Answer each of the network's questions: " + "; ".join(questions[n] for n in missing),
+            fields={f"answers.{n}": "Required." for n in missing},
+        )
+    return cleaned
+
+
+async def join(
+    session: AsyncSession,
+    network: Network,
+    person: Person,
+    invitation: str | None = None,
+    answers: list[str] | None = None,
+) -> Membership:
+    """Join under the network's policy: open → active, request → pending, invite → needs a valid invitation.
+
+    A request to join (or an observer's) answers the network's questions, for the leads who decide it."""
     existing = await membership_of(session, network.id, person.id)
     invited = bool(invitation) and await _take_invitation(session, network, person, invitation or "")
     if existing is None and network.visibility is Visibility.HIDDEN and not invited:
@@ -81,12 +110,14 @@ async def join(session: AsyncSession, network: Network, person: Person, invitati
         state = MemberState.ACTIVE
     else:
         state = MemberState.PENDING
+    given = _check_answers(network, answers or []) if state is MemberState.PENDING else []
     membership = Membership(
         network_id=network.id,
         person=person,
         role=Role.OBSERVER if observer else Role.MEMBER,
         state=state,
         follow_level=FollowLevel.ALL,
+        join_answers=given,
     )
     session.add(membership)
     await session.flush()
@@ -126,17 +157,6 @@ async def leave(session: AsyncSession, access: Access) -> None:
         await activity.record(session, access.network, "member.left", {"person_id": person.id}, person)
 
 
-async def lead_ids(session: AsyncSession, network_id: int) -> list[int]:
-    result = await session.execute(
-        select(Membership.person_id).where(
-            Membership.network_id == network_id,
-            Membership.role == Role.LEAD,
-            Membership.state == MemberState.ACTIVE,
-        )
-    )
-    return list(result.scalars())
-
-
 async def _active_lead_count(session: AsyncSession, network_id: int) -> int:
     return len(await lead_ids(session, network_id))
 
@@ -163,6 +183,34 @@ async def list_members(session: AsyncSession, access: Access) -> list[Membership
 
 async def change_member(session: AsyncSession, access: Access, person_id: int, change: MemberChange) -> Membership:
     """A lead sets a member's role or state: approve a join, appoint or remove a lead, mute, suspend, ban."""
+    target, _ = await apply_change(session, access, person_id, change)
+    return target
+
+
+def _decision_for(before_role: Role, before_state: MemberState, role: Role, state: MemberState) -> Decision:
+    """How the transparency log names a change of role or state."""
+    if before_state is MemberState.PENDING:
+        return Decision.APPROVE_JOIN if state is MemberState.ACTIVE else Decision.BAN
+    if state != before_state or role == before_role:
+        return {
+            MemberState.MUTED: Decision.MUTE,
+            MemberState.SUSPENDED: Decision.SUSPEND,
+            MemberState.BANNED: Decision.BAN,
+        }.get(state, Decision.LIFT)
+    return Decision.SET_ROLE
+
+
+async def apply_change(
+    session: AsyncSession,
+    access: Access,
+    person_id: int,
+    change: MemberChange,
+    *,
+    clause: int | None = None,
+    action: Decision | None = None,
+) -> tuple[Membership, DecisionRecord | None]:
+    """Change a member's role or state, log it as a decision and tell them; the one service for both
+    the members PATCH and sanctions decided through POST /decisions (`action` names the sanction)."""
     access.require(Action.MODERATE)
     actor = access.person
     assert actor is not None
@@ -173,6 +221,8 @@ async def change_member(session: AsyncSession, access: Access, person_id: int, c
         raise NotFound("That person is not a member of this network.")
     if change.role is None and change.state is None and change.until is None:
         raise Invalid("Say what to change: a role, a state or when a mute or suspension ends.", fields={})
+    if action is not None:
+        _check_sanction(target, actor, action, access)
     new_role = change.role or target.role
     new_state = change.state or target.state
     until = change.until
@@ -213,9 +263,30 @@ async def change_member(session: AsyncSession, access: Access, person_id: int, c
         raise Conflict("A network always keeps at least one lead: appoint another lead first.")
     approved = target.state is MemberState.PENDING and new_state is MemberState.ACTIVE
     before = (target.role, target.state, target.until)
+    if before == (new_role, new_state, until if timed else None):
+        if action is not None:
+            raise Conflict(f"This member is already {new_state.value}.")
+        return target, None
+    decision = action or _decision_for(target.role, target.state, new_role, new_state)
     target.role, target.state = new_role, new_state
     target.until = until if timed else None
     await session.flush()
+    entry = await transparency.record(
+        session,
+        access,
+        decision,
+        TargetType.MEMBER,
+        target_id=target.person_id,
+        subject=target.person,
+        label=target.person.display_name,
+        reason=change.reason,
+        clause=clause,
+        until=target.until,
+        details={
+            "role": [before[0].value, new_role.value],
+            "state": [before[1].value, new_state.value],
+        },
+    )
     payload = to_payload(member_view(target)) | {"reason": change.reason}
     if approved:
         await activity.record(session, network, "member.joined", {"member": payload}, actor)
@@ -223,12 +294,13 @@ async def change_member(session: AsyncSession, access: Access, person_id: int, c
             session,
             target.person_id,
             "membership.approved",
-            {"network": network.slug},
+            {"network": network.slug, "reason": change.reason},
             network=network,
             actor=actor,
         )
-    elif before != (target.role, target.state, target.until):
+    else:
         await activity.record(session, network, "member.updated", {"member": payload}, actor)
+        appealable = decision in APPEALABLE
         await activity.notify(
             session,
             target.person_id,
@@ -237,12 +309,29 @@ async def change_member(session: AsyncSession, access: Access, person_id: int, c
                 "network": network.slug,
                 "role": new_role.value,
                 "state": new_state.value,
+                "until": target.until.isoformat() if target.until else None,
                 "reason": change.reason,
+                "clause": clause,
+                "decision_id": entry.id,
+                "action": decision.value,
+                "appealable_until": (entry.created_at + APPEAL_WINDOW).isoformat() if appealable else None,
             },
             network=network,
             actor=actor,
         )
-    return target
+    return target, entry
+
+
+def _check_sanction(target: Membership, actor: Person, action: Decision, access: Access) -> None:
+    if target.person_id == actor.id:
+        raise Conflict("You cannot sanction yourself.")
+    if target.role is Role.LEAD and action is not Decision.LIFT:
+        raise Conflict("A lead cannot be sanctioned; remove their lead role first (members PATCH, role 'member').")
+    if target.state is MemberState.PENDING and action is not Decision.BAN:
+        raise Conflict("This person is still asking to join: approve or decline them first, or ban them.")
+    state = effective_state(target.state, target.until, access.now)
+    if action is Decision.LIFT and state not in (MemberState.MUTED, MemberState.SUSPENDED, MemberState.BANNED):
+        raise Conflict("This member has no sanction to lift.")
 
 
 async def remove_member(session: AsyncSession, access: Access, person_id: int, reason: str = "") -> None:
@@ -257,9 +346,23 @@ async def remove_member(session: AsyncSession, access: Access, person_id: int, r
     if active_lead and await _active_lead_count(session, network.id) <= 1:
         raise Conflict("A network always keeps at least one lead: appoint another lead first.")
     was_pending = target.state is MemberState.PENDING
+    if was_pending and not reason.strip():
+        raise Invalid("Say why you are declining: the person is told.", fields={"reason": "Required."})
+    subject = target.person
     await session.execute(delete(Membership).where(Membership.id == target.id))
     session.expunge(target)
     kind = "membership.declined" if was_pending else "membership.removed"
+    # a declined request is logged without the name: they never joined, so the network need not know them
+    await transparency.record(
+        session,
+        access,
+        Decision.DECLINE_JOIN if was_pending else Decision.REMOVE_MEMBER,
+        TargetType.MEMBER,
+        target_id=None if was_pending else person_id,
+        subject=None if was_pending else subject,
+        label="a request to join" if was_pending else subject.display_name,
+        reason=reason,
+    )
     if not was_pending:
         await activity.record(
             session, network, "member.left", {"person_id": person_id, "reason": reason}, access.person

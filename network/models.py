@@ -98,6 +98,12 @@ class Network(IdentityAuditBase):
     join_policy: Mapped[JoinPolicy] = mapped_column(str_enum(JoinPolicy))
     # last allocated event sequence number (DESIGN §3); bumped in the writer's transaction
     event_seq: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # leads' settings (network.settings)
+    premod_posts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    guard_personal_data: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    name_leads_in_log: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    join_questions: Mapped[list[str]] = mapped_column(JsonB, default=list, server_default=text("'[]'"))
 
 
 class CharterVersion(IdentityBase):
@@ -127,6 +133,8 @@ class Membership(IdentityAuditBase):
     state: Mapped[MemberState] = mapped_column(str_enum(MemberState))
     until: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     follow_level: Mapped[FollowLevel] = mapped_column(str_enum(FollowLevel), default=FollowLevel.ALL)
+    # answers to the network's join questions, for the leads who approve or decline
+    join_answers: Mapped[list[str]] = mapped_column(JsonB, default=list, server_default=text("'[]'"))
 
     person: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
 

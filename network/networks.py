@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import accounts, activity, charter, clock
-from network.access import viewer_for
-from network.enums import MemberState, NetworkKind, Role
+from network import accounts, activity, charter, clock, transparency
+from network.access import access_to, viewer_for
+from network.enums import Decision, MemberState, NetworkKind, Role, TargetType
 from network.errors import Conflict, Forbidden, Invalid, NotFound
 from network.inputs import NetworkInput
 from network.models import Membership, Network, Person
@@ -65,6 +65,18 @@ async def create_network(session: AsyncSession, actor: Person, data: NetworkInpu
     await activity.record(session, network, "member.joined", {"member": to_payload(member_view(membership))}, actor)
     await activity.notify(
         session, lead.id, "role.changed", {"network": network.slug, "role": Role.LEAD.value}, network=network
+    )
+    access = await access_to(session, network, actor)
+    await transparency.record(
+        session,
+        access,
+        Decision.SET_ROLE,
+        TargetType.MEMBER,
+        target_id=lead.id,
+        subject=lead,
+        label=lead.display_name,
+        reason="Created the network and appointed its first lead.",
+        details={"role": [None, Role.LEAD.value]},
     )
     return network
 

@@ -8,9 +8,9 @@ import msgspec
 from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import activity, clock, cursors, followers
+from network import activity, clock, cursors, followers, gatekeeping, review_queue
 from network.access import Access, open_network_by_id
-from network.enums import ContentState, OfferStatus, PostKind, ReactionKind, RequestStatus
+from network.enums import ContentState, OfferStatus, PostKind, ReactionKind, RequestStatus, TargetType
 from network.errors import Conflict, Forbidden, Invalid, NotFound
 from network.inputs import PostEdit, PostInput
 from network.models import Offer, Person, Post, PostRevision, Reaction, Reply
@@ -93,17 +93,59 @@ async def create_post(session: AsyncSession, access: Access, data: PostInput) ->
         urgency=data.urgency,
         status=RequestStatus.OPEN if data.kind is PostKind.REQUEST else None,
     )
+    verdict = await gatekeeping.check(session, access, _texts(post), new_post=True)
+    if verdict.hold:
+        post.state = ContentState.HELD
     session.add(post)
     await session.flush()
+    if verdict.hold:
+        await _hold(session, access, post, verdict)
+    else:
+        await publish(session, access, post)
+    await review_queue.raise_filter_flags(
+        session,
+        access.network,
+        target_type=TargetType.POST,
+        target_id=post.id,
+        post=post,
+        author_id=author.id,
+        hits=verdict.flags,
+    )
+    return post
+
+
+def _texts(post: Post) -> list[str]:
+    """What the network's filters read of a post."""
+    return [post.title, post.body, post.summary, post.setting, post.what_we_did, post.what_we_stopped, post.impact]
+
+
+async def publish(session: AsyncSession, access: Access, post: Post) -> None:
+    """Tell the network a post is there (on creation, or when a lead approves a held one)."""
     await activity.record(
         session,
         access.network,
         "post.created",
-        {"post": to_payload(post_view(post, access.network.slug))},
-        author,
+        {"post": to_payload(await describe_post(session, post, access.network.slug))},
+        post.author,
     )
-    await followers.notify_new_post(session, access.network, post, author)
-    return post
+    await followers.notify_new_post(session, access.network, post, post.author)
+
+
+async def _hold(session: AsyncSession, access: Access, post: Post, verdict: gatekeeping.Verdict) -> None:
+    """Only the author and the leads see a held post until a lead decides."""
+    await review_queue.enqueue(
+        session,
+        access.network,
+        target_type=TargetType.POST,
+        target_id=post.id,
+        post=post,
+        author_id=post.author_id,
+        title=post.title,
+        held=True,
+        hold_reason=verdict.hold_reason,
+        hits=verdict.hit_payload(),
+        actor=access.person,
+    )
 
 
 def _snapshot(post: Post) -> dict[str, Any]:
@@ -111,8 +153,13 @@ def _snapshot(post: Post) -> dict[str, Any]:
     return msgspec.to_builtins(data)  # type: ignore[no-any-return]
 
 
-async def edit_post(session: AsyncSession, access: Access, post: Post, edit: PostEdit) -> Post:
-    """The author edits their post (leads may too, with a reason); the previous content is kept."""
+async def edit_post(
+    session: AsyncSession, access: Access, post: Post, edit: PostEdit, *, notify_author: bool = True
+) -> Post:
+    """The author edits their post (leads may too, with a reason); the previous content is kept.
+
+    The network's filters read the new text: an edit that adds what they hold takes the post
+    back to the leads (it leaves the members' view until approved)."""
     actor = access.person
     assert actor is not None
     is_author = post.author_id == actor.id
@@ -154,12 +201,31 @@ async def edit_post(session: AsyncSession, access: Access, post: Post, edit: Pos
     )
     for name, value in changed.items():
         setattr(post, name, value)
+    verdict = await gatekeeping.check(session, access, _texts(post), new_post=False)
     post.revision += 1
     post.edited_at = clock.now()
+    newly_held = verdict.hold and post.state is ContentState.VISIBLE
+    if verdict.hold:
+        post.state = ContentState.HELD
     await session.flush()
-    view = await describe_post(session, post, access.network.slug)
-    await activity.record(session, access.network, "post.updated", {"post": to_payload(view)}, actor)
-    if not is_author:
+    if newly_held:
+        withdrawn = {"post_id": post.id, "state": post.state.value}
+        await activity.record(session, access.network, "post.hidden", withdrawn, actor)
+    if verdict.hold:
+        await _hold(session, access, post, verdict)
+    elif post.state is ContentState.VISIBLE:  # members never receive hidden content
+        view = await describe_post(session, post, access.network.slug)
+        await activity.record(session, access.network, "post.updated", {"post": to_payload(view)}, actor)
+    await review_queue.raise_filter_flags(
+        session,
+        access.network,
+        target_type=TargetType.POST,
+        target_id=post.id,
+        post=post,
+        author_id=post.author_id,
+        hits=verdict.flags,
+    )
+    if not is_author and notify_author:
         await activity.notify(
             session,
             post.author_id,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import activity, cursors, followers, posts
+from network import activity, cursors, followers, gatekeeping, posts, review_queue
 from network.access import Access
-from network.enums import ContentState
+from network.enums import ContentState, TargetType
 from network.errors import Forbidden, Invalid
 from network.inputs import ReplyInput
 from network.models import Post, Reply
@@ -25,8 +25,43 @@ async def add_reply(session: AsyncSession, access: Access, post: Post, data: Rep
         raise Forbidden("This thread is locked by a lead; no new replies.")
     if post.state is not ContentState.VISIBLE:
         raise Forbidden("This post is not open for replies.")
+    verdict = await gatekeeping.check(session, access, [data.body], new_post=False)
     reply = Reply(post_id=post.id, author=author, body=data.body)
+    if verdict.hold:
+        reply.state = ContentState.HELD
     session.add(reply)
+    await session.flush()
+    if verdict.hold:
+        await review_queue.enqueue(
+            session,
+            access.network,
+            target_type=TargetType.REPLY,
+            target_id=reply.id,
+            post=post,
+            author_id=author.id,
+            title=post.title,
+            held=True,
+            hold_reason=verdict.hold_reason,
+            hits=verdict.hit_payload(),
+            actor=author,
+        )
+    else:
+        await publish(session, access, post, reply)
+    await review_queue.raise_filter_flags(
+        session,
+        access.network,
+        target_type=TargetType.REPLY,
+        target_id=reply.id,
+        post=post,
+        author_id=author.id,
+        hits=verdict.flags,
+    )
+    return reply
+
+
+async def publish(session: AsyncSession, access: Access, post: Post, reply: Reply) -> None:
+    """Tell the network and the post's author of a reply (on creation, or when a lead approves it)."""
+    author = reply.author
     await posts.move_to_discussion(session, post)
     await session.flush()
     view = await posts.describe_post(session, post, access.network.slug)
@@ -43,8 +78,12 @@ async def add_reply(session: AsyncSession, access: Access, post: Post, data: Rep
         network=access.network,
         actor=author,
     )
-    await followers.notify_mentions(session, access.network, post, data.body, author, skip=[post.author_id])
-    return reply
+    await followers.notify_mentions(session, access.network, post, reply.body, author, skip=[post.author_id])
+
+
+async def reply_count(session: AsyncSession, post: Post) -> int:
+    counts, _, _ = await posts.counts_for(session, [post.id])
+    return counts.get(post.id, 0)
 
 
 async def list_replies(session: AsyncSession, access: Access, post: Post, *, cursor: str | None, limit: int) -> Page:
@@ -52,7 +91,8 @@ async def list_replies(session: AsyncSession, access: Access, post: Post, *, cur
     stmt = select(Reply).where(Reply.post_id == post.id)
     if not access.can(Action.MODERATE):
         mine = Reply.author_id == access.person.id if access.person else false()
-        stmt = stmt.where(or_(Reply.state == ContentState.VISIBLE, and_(mine, Reply.state == ContentState.HIDDEN)))
+        shown_to_author = Reply.state.in_((ContentState.HIDDEN, ContentState.HELD))
+        stmt = stmt.where(or_(Reply.state == ContentState.VISIBLE, and_(mine, shown_to_author)))
     after = cursors.decode(cursor)
     if after is not None:
         stmt = stmt.where(Reply.id > after)

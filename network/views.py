@@ -72,12 +72,13 @@ class NetworkView(msgspec.Struct):
     membership: MembershipView | None = None
 
 
-class MemberView(msgspec.Struct):
+class MemberView(msgspec.Struct, omit_defaults=True):
     person: PersonRef
     role: Role
     state: MemberState
     until: datetime | None
     joined_at: datetime
+    join_answers: list[str] | None = None  # for leads deciding a request to join
 
 
 class ReactionCounts(msgspec.Struct):
@@ -158,6 +159,25 @@ class CharterView(msgspec.Struct):
     created_at: datetime
 
 
+class DiffLine(msgspec.Struct):
+    op: str  # " " unchanged, "-" removed, "+" added
+    text: str
+
+
+class ClauseChange(msgspec.Struct):
+    number: int
+    change: str  # added, removed, changed, same
+    before: str | None
+    after: str | None
+
+
+class CharterDiff(msgspec.Struct):
+    from_version: int
+    to_version: int
+    lines: list[DiffLine]
+    clauses: list[ClauseChange]
+
+
 class Page(msgspec.Struct):
     """One page of a list; pass `next_cursor` back as `cursor` for the next page."""
 
@@ -206,8 +226,15 @@ def network_view(network: Network, member_count: int, membership: Membership | N
     )
 
 
-def member_view(m: Membership) -> MemberView:
-    return MemberView(person=person_ref(m.person), role=m.role, state=m.state, until=m.until, joined_at=m.created_at)
+def member_view(m: Membership, *, with_answers: bool = False) -> MemberView:
+    return MemberView(
+        person=person_ref(m.person),
+        role=m.role,
+        state=m.state,
+        until=m.until,
+        joined_at=m.created_at,
+        join_answers=list(m.join_answers) if with_answers else None,
+    )
 
 
 def post_view(

@@ -15,9 +15,11 @@ from litestar.plugins.problem_details import ProblemDetailsPlugin
 from litestar.static_files import create_static_files_router
 
 from server import auth, db, problems
+from server.api.appeals import AppealController
 from server.api.auth import auth_router
 from server.api.health import health
 from server.api.me import MeController, OrganisationController, TokenController
+from server.api.moderation import FlagController, ModerationController
 from server.api.networks import NetworkController
 from server.api.notifications import NotificationController
 from server.api.posts import OfferController, PostController
@@ -78,6 +80,9 @@ def create_app(settings: Settings) -> Litestar:
             PostController,
             OfferController,
             NotificationController,
+            FlagController,
+            ModerationController,
+            AppealController,
         ],
     )
     csrf = CSRFConfig(

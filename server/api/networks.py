@@ -13,7 +13,7 @@ from network import charter, membership, networks, posts
 from network.access import access_to, open_network
 from network.enums import EvidenceStrength, MemberState, Phase, PostKind, RequestStatus
 from network.errors import NotFound
-from network.inputs import CharterInput, Email, FollowInput, MemberChange, NetworkInput, PostInput
+from network.inputs import Answer, CharterInput, Email, FollowInput, MemberChange, NetworkInput, PostInput
 from network.views import CharterView, MembershipView, MemberView, NetworkView, Page, PostView, member_view
 from server.api.params import Cursor, Limit
 from server.deps import Db, Me, Viewer
@@ -21,6 +21,7 @@ from server.deps import Db, Me, Viewer
 
 class JoinInput(msgspec.Struct, forbid_unknown_fields=True):
     invitation: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    answers: Annotated[list[Answer], msgspec.Meta(max_length=5)] = []  # to the network's join questions
 
 
 class JoinResult(msgspec.Struct):
@@ -66,7 +67,9 @@ class NetworkController(Controller):
         self, db: Db, person: Me, slug: FromPath[str], data: JSONBody[JoinInput | None] = None
     ) -> JoinResult:
         network = await networks.get_by_slug(db, slug)
-        m = await membership.join(db, network, person, data.invitation if data else None)
+        m = await membership.join(
+            db, network, person, data.invitation if data else None, answers=data.answers if data else None
+        )
         return JoinResult(state=m.state, role=m.role.value)
 
     @post("/{slug:str}/leave", status_code=HTTP_204_NO_CONTENT, summary="Leave, or withdraw a join request")
@@ -77,7 +80,7 @@ class NetworkController(Controller):
     @get("/{slug:str}/members", summary="Members, leads and observers")
     async def members(self, db: Db, person: Me, slug: FromPath[str]) -> list[MemberView]:
         access = await open_network(db, slug, person)
-        return [member_view(m) for m in await membership.list_members(db, access)]
+        return [member_view(m, with_answers=access.is_lead) for m in await membership.list_members(db, access)]
 
     @patch("/{slug:str}/members/{person_id:int}", summary="Set a member's role or state (leads)")
     async def change_member(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from network.enums import OrgKind
-from tests.conftest import ApiClient, World, problem
+from tests.conftest import ApiClient, World, event_kinds, problem
 
 
 async def written(world: World) -> tuple[int, int, int, int]:
@@ -100,13 +100,17 @@ async def test_request_network_join_waits_for_a_lead(world: World) -> None:
     assert await world.count("notifications", f"person_id = {asking.id} AND kind = 'membership.approved'") == 1
     assert (await asking.get(f"/networks/{slug}")).json()["membership"]["state"] == "active"
 
-    # a second request, declined by removing it: told privately, not logged
+    # a second request, declined by removing it: told privately, logged without naming them
     assert (await member.post(f"/networks/{slug}/join")).json()["state"] == "pending"
     events_before = await world.count("events")
     declined = await lead.delete(f"/networks/{slug}/members/{member.id}", params={"reason": "Trusts only"})
     assert declined.status_code == 204, declined.text
     assert await world.count("notifications", f"person_id = {member.id} AND kind = 'membership.declined'") == 1
-    assert await world.count("events") == events_before
+    assert await world.count("events") == events_before + 1
+    assert (await event_kinds(world))[-1] == "decision.logged"
+    log = (await lead.get(f"/networks/{slug}/log")).json()["items"]
+    assert log[0]["action"] == "decline_join" and log[0]["subject"] is None
+    assert log[0]["label"] == "a request to join" and log[0]["reason"] == "Trusts only"
     assert await membership_row(world, slug, member.id) is None
 
 

@@ -7,6 +7,8 @@ from litestar import Router
 from web import (
     auth_pages,
     compose_pages,
+    governance_pages,
+    moderation_pages,
     network_pages,
     notification_pages,
     pages,
@@ -26,6 +28,8 @@ web_router = Router(
         *post_pages.handlers,
         *compose_pages.handlers,
         *search_pages.handlers,
+        *moderation_pages.handlers,
+        *governance_pages.handlers,
     ],
     include_in_schema=False,
 )

@@ -1,0 +1,7 @@
+"""Placeholder: filled in by the moderation pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+handlers: list[Any] = []

@@ -18,6 +18,7 @@ from network.inputs import NetworkInput, OfferInput, PostInput, ReplyInput, Reso
 from network.models import Membership, Network, Organisation, Person, Post
 from network.networks import create_network
 from network.views import member_view, to_payload
+from server import demo_moderation
 from server.demo_content import DEMO_PASSWORD, NETWORKS, ORGANISATIONS, PEOPLE, POSTS, DemoPost
 
 
@@ -80,6 +81,7 @@ async def seed(session: AsyncSession) -> None:
     for index, demo_post in enumerate(POSTS):
         age = timedelta(days=len(POSTS) - index, hours=(index * 7) % 24)
         await _seed_post(session, nets[demo_post.network], people, demo_post, now - age)
+    await demo_moderation.seed(session, nets, people)
 
 
 async def _seed_post(

@@ -156,7 +156,11 @@ class Post(IdentityAuditBase):
     """A practice or a request. Practice fields and request fields are both nullable columns."""
 
     __tablename__ = "posts"
-    __table_args__ = (Index("ix_posts_network_feed", "network_id", "state", "id"),)
+    __table_args__ = (
+        Index("ix_posts_network_feed", "network_id", "state", "id"),
+        # the feed's order (pinned first, newest first) read backwards: a page costs the same at any size
+        Index("ix_posts_network_pinned", "network_id", "pinned", "id"),
+    )
 
     network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)

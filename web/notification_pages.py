@@ -50,6 +50,48 @@ def _reason(data: dict[str, Any]) -> Markup:
     return Markup(" Reason given: {}.").format(reason.rstrip(".")) if reason else Markup("")
 
 
+def _clause(data: dict[str, Any], slug: str) -> Markup:
+    clause = data.get("clause")
+    if not isinstance(clause, int):
+        return Markup("")
+    return Markup(' (<a href="/networks/{}/charter#clause-{}">charter clause {}</a>)').format(slug, clause, clause)
+
+
+def _appeal(data: dict[str, Any]) -> Markup:
+    """An appeal link while the decision can still be appealed."""
+    decision_id, until = data.get("decision_id"), data.get("appealable_until")
+    if not isinstance(decision_id, int) or not until:
+        return Markup("")
+    try:
+        last_day = datetime.fromisoformat(str(until))
+    except ValueError:
+        return Markup("")
+    return Markup(' <a href="/decisions/{}/appeal">Appeal this decision</a> (until {:%d %B %Y}).').format(
+        decision_id, last_day
+    )
+
+
+_DECIDED = {
+    "approve": Markup("approved your {} — it is now shown to members"),
+    "hide": Markup("hid your {}"),
+    "restore": Markup("restored your {}"),
+    "remove": Markup("removed your {}"),
+    "edit": Markup("edited your {}"),
+    "lock": Markup("locked the thread {}"),
+    "unlock": Markup("unlocked the thread {}"),
+    "pin": Markup("pinned your {}"),
+    "unpin": Markup("unpinned your {}"),
+}
+_SANCTIONED = {"mute": "muted you", "suspend": "suspended you", "ban": "banned you", "lift": "lifted your sanction"}
+
+
+def _until(data: dict[str, Any]) -> str:
+    try:
+        return f" until {datetime.fromisoformat(str(data['until'])):%d %B %Y %H:%M} UTC" if data.get("until") else ""
+    except ValueError:
+        return ""
+
+
 def _words(value: Any) -> str:
     return str(value or "").replace("_", " ")
 
@@ -92,6 +134,50 @@ def sentence(view: NotificationView, names: dict[int, str]) -> Markup:
             return Markup("A lead edited your post {}.{}").format(post_link, _reason(data))
         case "membership.approved":
             return Markup("Your request to join {} was approved: you are now a member.").format(network_link)
+        case "membership.changed" if data.get("action") in _SANCTIONED:
+            return Markup("A lead of {} {}{}.{}{}{}").format(
+                network_link,
+                _SANCTIONED[str(data["action"])],
+                _until(data) if data.get("action") in ("mute", "suspend") else "",
+                _reason(data),
+                _clause(data, slug),
+                _appeal(data),
+            )
+        case "decision":
+            what = "reply on " if data.get("target_type") == "reply" else "post "
+            template = _DECIDED.get(str(data.get("action")), Markup("decided on your {}"))
+            return Markup("A lead {}.{}{}{}").format(
+                template.format(Markup("{}{}").format(what, post_link)),
+                _reason(data),
+                _clause(data, slug),
+                _appeal(data),
+            )
+        case "flag.decided":
+            outcome = "they acted on it" if data.get("outcome") == "upheld" else "they decided to leave it as it is"
+            return Markup("The leads of {} looked at your flag on {}: {}.{}").format(
+                network_link, post_link, outcome, _reason(data)
+            )
+        case "queue.added":
+            what = "A held" if data.get("held") else "A flagged"
+            item = "reply on" if data.get("target_type") == "reply" else "post,"
+            return Markup('{} {} {} is waiting in the <a href="/networks/{}/queue">{} review queue</a> ({}).').format(
+                what, item, post_link, slug, network, data.get("severity") or "to review"
+            )
+        case "appeal.filed":
+            appeal_id = data.get("appeal_id")
+            who = " It comes to the platform's admins: the network has no other lead." if data.get("to_admin") else ""
+            return Markup('{} appealed a decision in {}.{} <a href="/appeals/{}">Read and decide it</a>.').format(
+                by, network_link, who, appeal_id
+            )
+        case "appeal.decided":
+            outcome = (
+                "overturned: the decision is undone"
+                if data.get("outcome") == "overturned"
+                else "upheld: the decision stands"
+            )
+            return Markup('The appeal in {} was {}.{} <a href="/appeals/{}">See the appeal</a>.').format(
+                network_link, outcome, _reason(data), data.get("appeal_id")
+            )
         case "membership.changed":
             return Markup("Your membership of {} changed: you are now {} ({}).{}").format(
                 network_link, _words(data.get("role")), _words(data.get("state")), _reason(data)

@@ -110,17 +110,59 @@ async def test_membership_notifications_read_as_sentences(world: World) -> None:
     change = {"state": "muted", "until": "2099-01-01T00:00:00Z", "reason": "Off-topic <posts>"}
     assert (await lead.patch(f"/networks/{slug}/members/{erin.id}", json=change)).is_success
     assert (await lead.delete(f"/networks/{slug}/members/{erin.id}", params={"reason": "Repeated"})).status_code == 204
-    assert (await lead.delete(f"/networks/{slug}/members/{frank.id}")).status_code == 204
+    refused = await lead.delete(f"/networks/{slug}/members/{frank.id}")  # a decline says why
+    assert refused.status_code == 422, refused.text
+    assert (await lead.delete(f"/networks/{slug}/members/{frank.id}", params={"reason": "Trusts only"})).is_success
 
     html = (await page(world, erin, "/notifications")).text
     texts = items(html)
     assert texts[0].startswith("Unread You were removed from Maths Hub. Reason given: Repeated.")
-    assert texts[1].startswith("Unread Your membership of Maths Hub changed: you are now member (muted).")
+    assert texts[1].startswith("Unread A lead of Maths Hub muted you until 01 January 2099 00:00 UTC.")
     assert "Reason given: Off-topic <posts>." in texts[1] and "Off-topic &lt;posts&gt;" in html
+    assert "Appeal this decision" in texts[1]
     assert texts[2].startswith("Unread Your request to join Maths Hub was approved")
     assert 'href="/networks"' in html
     frank_texts = items((await page(world, frank, "/notifications")).text)
-    assert frank_texts[0].startswith("Unread Your request to join Maths Hub was declined.")
+    assert frank_texts[0].startswith("Unread Your request to join Maths Hub was declined. Reason given: Trusts only.")
+
+
+async def test_moderation_notifications_read_as_sentences_with_their_links(world: World) -> None:
+    lead = await world.person(name="Lena Lead")
+    slug = await world.network(lead, name="Maths Hub")
+    other_lead = await world.member(slug, name="Olu Other")
+    assert (await lead.patch(f"/networks/{slug}/members/{other_lead.id}", json={"role": "lead"})).is_success
+    author, reporter = await world.member(slug, name="Ann Author"), await world.member(slug, name="Rex Reporter")
+    post = await world.practice(author, slug, title="Times tables <b>daily</b>")
+    flagged = await reporter.post(f"/posts/{post['id']}/flags", json={"reason": "spam"})
+    assert flagged.status_code == 201, flagged.text
+    lead_html = (await page(world, lead, "/notifications")).text
+    assert any(
+        t.startswith("Unread A flagged post, “Times tables <b>daily</b>” is waiting in the Maths Hub review queue")
+        for t in items(lead_html)
+    )
+    assert f'href="/networks/{slug}/queue"' in lead_html and "&lt;b&gt;daily" in lead_html
+
+    body = {"target_type": "post", "target_id": post["id"], "action": "hide", "reason": "An advert", "clause": 3}
+    decided = await lead.post(f"/networks/{slug}/decisions", json=body)
+    assert decided.status_code == 201, decided.text
+    author_html = (await page(world, author, "/notifications")).text
+    first = items(author_html)[0]
+    assert first.startswith("Unread A lead hid your post “Times tables <b>daily</b>”. Reason given: An advert.")
+    assert "(charter clause 3)" in first and "Appeal this decision" in first
+    assert f'href="/decisions/{decided.json()["id"]}/appeal"' in author_html
+    assert f'href="/networks/{slug}/charter#clause-3"' in author_html
+    reporter_first = items((await page(world, reporter, "/notifications")).text)[0]
+    assert reporter_first.startswith("Unread The leads of Maths Hub looked at your flag on “Times tables")
+    assert "they acted on it" in reporter_first
+
+    appeal = await author.post("/appeals", json={"decision_id": decided.json()["id"], "statement": "Not an advert."})
+    assert appeal.status_code == 201, appeal.text
+    decider_first = items((await page(world, other_lead, "/notifications")).text)[0]
+    assert decider_first.startswith("Unread Ann Author appealed a decision in Maths Hub. Read and decide it.")
+    outcome = {"outcome": "overturned", "reason": "It is practice, with a product named"}
+    assert (await other_lead.post(f"/appeals/{appeal.json()['id']}/decide", json=outcome)).is_success
+    author_first = items((await page(world, author, "/notifications")).text)[0]
+    assert author_first.startswith("Unread The appeal in Maths Hub was overturned: the decision is undone.")
 
 
 async def test_mark_one_and_all_read_with_post_redirect_get(world: World) -> None:

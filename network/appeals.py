@@ -245,3 +245,10 @@ async def _undo(session: AsyncSession, access: Access, original: DecisionRecord)
                     PostEdit(**restored, reason="Appeal overturned the edit."),
                     notify_author=False,
                 )
+
+
+async def decider_refusal(session: AsyncSession, person: Person, appeal_id: int) -> str | None:
+    """Why this person may not decide this appeal (as `decide` would refuse), or None: for pages that
+    show the form only to those who may use it."""
+    appeal, network = await _load(session, appeal_id)
+    return _refusal(appeal, await access_to(session, network, person))

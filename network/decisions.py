@@ -136,8 +136,10 @@ async def _on_content(session: AsyncSession, access: Access, data: DecisionInput
         clause=data.clause,
         details=details,
     )
-    if action in _RESOLVING:
-        outcome = "dismissed" if action is Decision.DISMISS else "upheld"
+    # an edit of held content leaves it held, so it stays in the queue until a lead approves it or takes it down
+    if action in _RESOLVING and not (action is Decision.EDIT and item.state is ContentState.HELD):
+        # approving publishes the content as it is: its flags were not upheld
+        outcome = "dismissed" if action in (Decision.DISMISS, Decision.APPROVE) else "upheld"
         for f in flags:
             f.status, f.decision_id = outcome, entry.id
         await session.flush()

@@ -60,8 +60,8 @@ async def build(session: AsyncSession, access: Access) -> bytes:
     posts = await _posts(session, network.id)
     post_ids = [p.id for p in posts]
     post_rows = [
-        {name: _value(getattr(p, name)) for name in _POST_COLUMNS if hasattr(p, name)}
-        | {"author": p.author.display_name}
+        {name: _value(getattr(p, name)) for name in _POST_COLUMNS if name != "author"}
+        | {"author": p.author.display_name}  # the author's name, not the Person row of the same name
         for p in posts
     ]
     replies: Iterable[Reply] = (

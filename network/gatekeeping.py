@@ -70,13 +70,16 @@ async def _published_posts(session: AsyncSession, network_id: int, person_id: in
     return int(count or 0)
 
 
-async def check(session: AsyncSession, access: Access, texts: list[str], *, new_post: bool) -> Verdict:
-    """Refuse, or say whether to hold, what a member is about to publish."""
+async def check(
+    session: AsyncSession, access: Access, texts: list[str], *, new_post: bool, edit: bool = False
+) -> Verdict:
+    """Refuse, or say whether to hold, what a member is about to publish (`edit`: their own words again,
+    which slow mode does not slow: fixing a typo is not a new post)."""
     person = access.person
     assert person is not None
     network = access.network
     reviewer = access.can(Action.MODERATE)
-    if network.slow_mode_seconds and not reviewer:
+    if network.slow_mode_seconds and not reviewer and not edit:
         last = await _last_contribution(session, network.id, person.id)
         if last is not None:
             wait = timedelta(seconds=network.slow_mode_seconds) - (clock.now() - last)  # type: ignore[operator]

@@ -51,17 +51,40 @@ async def invite(session: AsyncSession, access: Access, email: str) -> tuple[Inv
     return invitation, raw
 
 
-async def _take_invitation(session: AsyncSession, network: Network, person: Person, token: str) -> bool:
+async def _invitation(session: AsyncSession, network: Network, token: str) -> Invitation | None:
     result = await session.execute(
         select(Invitation).where(Invitation.network_id == network.id, Invitation.digest == _digest(token))
     )
-    invitation = result.scalar_one_or_none()
-    now = clock.now()
-    if invitation is None or invitation.used_at is not None or invitation.expires_at <= now:
-        return False
+    return result.scalar_one_or_none()
+
+
+def _invitation_refusal(invitation: Invitation | None, person: Person) -> str | None:
+    if invitation is None:
+        return "This invitation link is not valid: check that you copied all of it, or ask the lead for a new one."
+    if invitation.used_at is not None:
+        return "This invitation has been used already; each invitation works once. Ask the lead for a new one."
+    if invitation.expires_at <= clock.now():
+        return f"This invitation expired on {invitation.expires_at:%d %B %Y}. Ask the lead for a new one."
     if invitation.email != person.email:
+        return "This invitation was made for another email address: sign in with the address it was sent to."
+    return None
+
+
+async def invitation_problem(
+    session: AsyncSession, network: Network, person: Person, token: str
+) -> tuple[bool, str | None]:
+    """Whether the token is one of this network's invitations at all, and None when it lets this person
+    join, else why not. Only reads: `join` takes the invitation."""
+    invitation = await _invitation(session, network, token)
+    return invitation is not None, _invitation_refusal(invitation, person)
+
+
+async def _take_invitation(session: AsyncSession, network: Network, person: Person, token: str) -> bool:
+    invitation = await _invitation(session, network, token)
+    if _invitation_refusal(invitation, person) is not None:
         return False
-    invitation.used_at = now
+    assert invitation is not None
+    invitation.used_at = clock.now()
     return True
 
 

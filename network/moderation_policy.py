@@ -147,7 +147,7 @@ def appeal_decider_refusal(
 def log_actor(*, by_admin: bool, name_leads: bool, actor_name: str | None) -> str:
     """How the transparency log names who acted: platform admins always by name."""
     if by_admin:
-        return f"{actor_name or 'A platform admin'} (platform admin)"
+        return f"{actor_name} (platform admin)" if actor_name else "A platform admin"
     if name_leads and actor_name:
         return actor_name
     return "A network lead"

@@ -201,9 +201,11 @@ async def edit_post(
     )
     for name, value in changed.items():
         setattr(post, name, value)
-    verdict = await gatekeeping.check(session, access, _texts(post), new_post=False)
+    verdict = await gatekeeping.check(session, access, _texts(post), new_post=False, edit=True)
     post.revision += 1
     post.edited_at = clock.now()
+    # a hidden post stays hidden: holding it would let an approval publish what a lead hid
+    verdict.hold = verdict.hold and post.state in (ContentState.VISIBLE, ContentState.HELD)
     newly_held = verdict.hold and post.state is ContentState.VISIBLE
     if verdict.hold:
         post.state = ContentState.HELD

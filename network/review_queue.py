@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import activity, clock, markdown
@@ -159,7 +159,7 @@ async def _history(session: AsyncSession, network_id: int, person_id: int) -> Au
         .where(Post.network_id == network_id, Reply.author_id == person_id)
     )
     upheld = await session.scalar(
-        select(func.count())
+        select(func.count(distinct(Flag.id)))  # an item queued more than once joins each of its entries
         .select_from(Flag)
         .join(QueueEntry, (QueueEntry.target_type == Flag.target_type) & (QueueEntry.target_id == Flag.target_id))
         .where(Flag.network_id == network_id, Flag.status == "upheld", QueueEntry.author_id == person_id)

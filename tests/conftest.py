@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from argon2 import PasswordHasher
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -77,6 +78,13 @@ def _reset_postgres_schema(url: str) -> None:
         await engine.dispose()
 
     asyncio.run(reset())
+
+
+@pytest.fixture(autouse=True)
+def light_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests make accounts by the dozen: hash with argon2id's lightest settings (same format;
+    the service keeps argon2-cffi's defaults, and servers started as processes use them)."""
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture(scope="session", params=_backends())

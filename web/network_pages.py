@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import msgspec
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -45,7 +45,9 @@ from network.models import Membership, Person
 from network.permissions import Action, effective_state
 from network.views import NetworkView, Page
 from server.deps import Db, Viewer
+from web import join_pages
 from web.forms import see_other
+from web.governance_common import network_nav
 from web.render import page
 
 FEED_PAGE = 20
@@ -207,18 +209,37 @@ async def directory(
 
 
 @post("/networks/{slug:str}/join", summary="Join, or ask to join, a network")
-async def join(request: Request[Any, Any, Any], db: Db, viewer: Viewer, slug: FromPath[str]) -> Template | Redirect:
+async def join(
+    request: Request[Any, Any, Any], db: Db, viewer: Viewer, slug: FromPath[str]
+) -> Template | Redirect | Response[Any]:
     form = await request.form()
     back = form.get("back")
     from_network = back == "network"
+    invitation = str(form.get("invitation", ""))[:100]
+    answers = [str(a) for a in form.getall("answers", [])][:5]
     if viewer is None:
         return see_other("/signin?next=" + quote(f"/networks/{slug}" if from_network else "/networks"))
     try:
         async with db.begin_nested():  # a refusal writes nothing
-            await membership.join(db, await networks.get_by_slug(db, slug), viewer)
+            network = await networks.get_by_slug(db, slug)
+            joined = await membership.join(db, network, viewer, invitation or None, answers=answers)
     except NotFound as exc:
         return await not_found(request, db, viewer, exc.message)
     except DomainError as exc:
+        if back == "join" or any(name.startswith("answers") for name in exc.fields):
+            # the join page, with the questions, what was answered and the message beside each missing answer
+            shown = await networks.get_by_slug(db, slug)
+            return await join_pages.render_join(
+                request,
+                db,
+                viewer,
+                shown,
+                invitation=invitation,
+                answers=answers,
+                error=exc.message,
+                fields=exc.fields,
+                status=exc.status,
+            )
         if from_network:
             try:
                 return await _network_page(
@@ -227,7 +248,7 @@ async def join(request: Request[Any, Any, Any], db: Db, viewer: Viewer, slug: Fr
             except NotFound:
                 pass
         return await _directory_page(request, db, viewer, error=exc.message, status_code=exc.status)
-    if from_network:
+    if from_network or (back == "join" and joined.state is not MemberState.PENDING):
         return see_other(f"/networks/{slug}?joined=1")
     return see_other(f"/networks?joined={quote(slug)}#network-{quote(slug)}")
 
@@ -369,6 +390,8 @@ async def _network_page(
     feed = await load_feed(db, access, query)
     if feed.errors and status_code == 200:
         status_code = 400
+    where = standing(view, viewer, access.now)
+    asks = where.action == "join" and join_pages.asks_questions(access.network, viewer, invited=False)
     return await page(
         "network.html",
         request,
@@ -376,7 +399,9 @@ async def _network_page(
         viewer,
         status_code=status_code,
         network=view,
-        standing=standing(view, viewer, access.now),
+        standing=where,
+        join=join_pages.join_form(access.network, viewer, back="network") if asks else None,
+        nav=await network_nav(db, access, "feed"),
         event_seq=event_seq,
         charter=charter_view,
         charter_html=nested(charter_view.body_html, 3) if charter_view else "",

@@ -5,6 +5,10 @@ page works without JavaScript; `post.js` keeps an open page current from the liv
 the two fragments below (one reply, one offer) so their HTML is rendered in one place only.
 A refusal from the domain re-renders the page with the message beside the form and what the
 reader typed kept. A post the reader may not read is a 404 page, as in the API.
+
+What the page shows about moderation (who may flag what, a lead's tools, the author's notice on
+held or hidden content) is worked out here by `moderation_for`; the forms post to the routes in
+`web.moderation_pages`.
 """
 
 from __future__ import annotations
@@ -22,14 +26,27 @@ from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import cursors, markdown, offers, posts, reactions, replies
+from network import charter, cursors, markdown, offers, posts, reactions, replies, transparency
 from network.access import Access
-from network.enums import ContentState, EvidenceStrength, OfferStatus, PostKind, ReactionKind, RequestStatus
+from network.enums import (
+    ContentState,
+    Decision,
+    EvidenceStrength,
+    FlagReason,
+    OfferStatus,
+    PostKind,
+    ReactionKind,
+    RequestStatus,
+    Role,
+    TargetType,
+)
 from network.errors import DomainError, Invalid, NotFound
 from network.inputs import CloseInput, OfferInput, ReplyInput
 from network.models import Offer, Person, Post, Reply
+from network.moderation_models import DecisionRecord, Flag
+from network.moderation_policy import APPEAL_WINDOW, content_move, thread_move
 from network.permissions import Action
-from network.views import OfferView, PostView, RevisionView, offer_view, reply_view
+from network.views import OfferView, PostView, ReplyView, RevisionView, offer_view, reply_view
 from server.deps import Db, Viewer
 from web.forms import post_action, read_form, see_other, sign_in_first
 from web.render import page
@@ -199,6 +216,180 @@ async def _history(db: AsyncSession, post_: Post, view: PostView) -> list[dict[s
     return entries
 
 
+# ---- moderation on the post page -----------------------------------------------------------------------------
+
+FLAG_REASONS: list[tuple[FlagReason, str]] = [
+    (FlagReason.PERSONAL_DATA, "Personal data (pupil or staff)"),
+    (FlagReason.CHARTER, "Breaks the charter"),
+    (FlagReason.OFF_TOPIC, "Off topic"),
+    (FlagReason.INAPPROPRIATE, "Inappropriate"),
+    (FlagReason.SPAM, "Spam"),
+    (FlagReason.OTHER, "Other"),
+]
+FLAG_REASON_WORDS = {reason.value: words for reason, words in FLAG_REASONS} | {
+    FlagReason.WATCHED_WORD.value: "Matched a watched word or pattern"
+}
+# the decisions a lead takes from the post page, in the order offered, with what each does
+DECISION_WORDS: dict[Decision, str] = {
+    Decision.DISMISS: "Dismiss the flags (it stays as it is)",
+    Decision.APPROVE: "Approve (publish it)",
+    Decision.HIDE: "Hide (its author still sees it, with your reason)",
+    Decision.RESTORE: "Restore (show it to members again)",
+    Decision.REMOVE: "Remove",
+    Decision.LOCK: "Lock the thread (no new replies)",
+    Decision.UNLOCK: "Unlock the thread",
+    Decision.PIN: "Pin to the top of the feed",
+    Decision.UNPIN: "Unpin",
+}
+REPLY_DECISIONS = [Decision.APPROVE, Decision.HIDE, Decision.RESTORE, Decision.REMOVE]
+POST_DECISIONS = [*REPLY_DECISIONS, Decision.LOCK, Decision.UNLOCK, Decision.PIN, Decision.UNPIN]
+# what the page says after a flag or a decision went through (?done=…)
+DONE = {
+    "flagged": "Thanks — the network's leads will look at this.",
+    "dismiss": "Dismissed: the flags were not upheld. The decision is in the network's log.",
+    "approve": "Approved: it is shown to members now. The decision is in the network's log.",
+    "hide": "Hidden: its author still sees it, with your reason. The decision is in the network's log.",
+    "restore": "Restored: it is shown to members again. The decision is in the network's log.",
+    "remove": "Removed. The decision is in the network's log.",
+    "edit": "Edited, with your reason. The decision is in the network's log.",
+    "lock": "Locked: no new replies. The decision is in the network's log.",
+    "unlock": "Unlocked: members can reply again. The decision is in the network's log.",
+    "pin": "Pinned. The decision is in the network's log.",
+    "unpin": "Unpinned. The decision is in the network's log.",
+}
+
+
+def fitting(
+    actions: list[Decision], state: ContentState, *, locked: bool = False, pinned: bool = False
+) -> list[tuple[str, str]]:
+    """The decisions (value, words) that would change something for content in `state`."""
+    fits = []
+    for action in actions:
+        try:
+            content_move(action, state)
+        except ValueError:
+            continue
+        if thread_move(action, locked=locked, pinned=pinned) is None:
+            fits.append((action.value, DECISION_WORDS[action]))
+    return fits
+
+
+async def clauses_of(db: AsyncSession, network_id: int) -> list[str]:
+    """The current charter's clauses, clause 1 first (empty when the network has no charter)."""
+    current = await charter.current_charter(db, network_id)
+    return charter.parse_clauses(current.body) if current else []
+
+
+@dataclass
+class HiddenNotice:
+    """Why the reader's own post or reply is hidden: the lead's latest decision on it, and the appeal."""
+
+    decision_id: int
+    reason: str
+    clause: int | None
+    appeal_until: datetime
+    appealed: bool
+    may_appeal: bool
+
+
+def _key(target_type: TargetType, target_id: int) -> str:
+    return "post" if target_type is TargetType.POST else f"reply-{target_id}"
+
+
+async def hidden_notices(
+    db: AsyncSession, access: Access, items: list[tuple[TargetType, int]]
+) -> dict[str, HiddenNotice]:
+    """The latest 'hide' decision on each item, keyed "post" or "reply-<id>" (none for an item never hidden)."""
+    found: dict[str, HiddenNotice] = {}
+    for target_type in (TargetType.POST, TargetType.REPLY):
+        ids = [i for t, i in items if t is target_type]
+        if not ids:
+            continue
+        rows = await db.execute(
+            select(DecisionRecord)
+            .where(
+                DecisionRecord.network_id == access.network.id,
+                DecisionRecord.target_type == target_type,
+                DecisionRecord.target_id.in_(ids),
+                DecisionRecord.action == Decision.HIDE,
+            )
+            .order_by(DecisionRecord.id.desc())
+        )
+        latest: dict[int, DecisionRecord] = {}
+        for record in rows.scalars():
+            latest.setdefault(int(record.target_id or 0), record)
+        appeals = await transparency.appeal_statuses(db, [r.id for r in latest.values()])
+        for target_id, record in latest.items():
+            until = record.created_at + APPEAL_WINDOW
+            found[_key(target_type, target_id)] = HiddenNotice(
+                decision_id=record.id,
+                reason=record.reason,
+                clause=record.clause,
+                appeal_until=until,
+                appealed=record.id in appeals,
+                may_appeal=record.id not in appeals and access.now < until,
+            )
+    return found
+
+
+@dataclass
+class Moderation:
+    """What the post page shows about moderation to this reader."""
+
+    clauses: list[str] = field(default_factory=list)
+    lead: bool = False
+    flag_post: bool = False  # the reader may flag the post
+    flaggable: set[int] = field(default_factory=set)  # replies the reader may flag
+    flagged: set[str] = field(default_factory=set)  # "post", "reply-<id>": the reader's open flags
+    post_actions: list[tuple[str, str]] = field(default_factory=list)
+    reply_actions: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    notices: dict[str, HiddenNotice] = field(default_factory=dict)
+    done: str = ""  # the confirmation after a flag or a decision
+    done_on: str = ""  # where it is shown: "post" or "reply-<id>"
+    reasons: list[tuple[FlagReason, str]] = field(default_factory=lambda: FLAG_REASONS)
+
+
+async def moderation_for(
+    db: AsyncSession, access: Access, post_: PostView, reply_list: list[ReplyView], *, done: str = "", on: str = ""
+) -> Moderation:
+    """Who may flag what (members and leads, never observers, never their own words, only what is shown),
+    a lead's decisions that fit each item now, and why the reader's own hidden items are hidden."""
+    person = access.person
+    if person is None:
+        return Moderation()
+    observer = access.membership is not None and access.membership.role is Role.OBSERVER
+    may_flag = access.can(Action.FLAG) and not observer
+    lead = access.can(Action.MODERATE)
+    mine = [(TargetType.POST, post_.id)] if post_.author.id == person.id and post_.state is ContentState.HIDDEN else []
+    mine += [
+        (TargetType.REPLY, r.id) for r in reply_list if r.author.id == person.id and r.state is ContentState.HIDDEN
+    ]
+    flagged: set[str] = set()
+    if may_flag:
+        rows = await db.execute(
+            select(Flag.target_type, Flag.target_id).where(
+                Flag.post_id == post_.id, Flag.reporter_id == person.id, Flag.status == "open"
+            )
+        )
+        flagged = {_key(t, i) for t, i in rows.tuples()}
+    clauses = await clauses_of(db, access.network.id) if may_flag or lead else []
+    message = DONE.get(done or "", "")
+    return Moderation(
+        clauses=clauses,
+        lead=lead,
+        flag_post=may_flag and post_.author.id != person.id and post_.state is ContentState.VISIBLE,
+        flaggable={
+            r.id for r in reply_list if may_flag and r.author.id != person.id and r.state is ContentState.VISIBLE
+        },
+        flagged=flagged,
+        post_actions=fitting(POST_DECISIONS, post_.state, locked=post_.locked, pinned=post_.pinned) if lead else [],
+        reply_actions={r.id: fitting(REPLY_DECISIONS, r.state) for r in reply_list} if lead else {},
+        notices=await hidden_notices(db, access, mine) if mine else {},
+        done=message,
+        done_on=(on or "post") if message else "",
+    )
+
+
 async def render_post(
     request: Request[Any, Any, Any],
     db: AsyncSession,
@@ -207,8 +398,11 @@ async def render_post(
     *,
     trouble: Trouble | None = None,
     replies_after: str | None = None,
+    done: str | None = None,
+    on: str | None = None,
 ) -> Response[Any]:
-    """The whole page; with `trouble`, the refusal is shown beside its form with the input kept."""
+    """The whole page; with `trouble`, the refusal is shown beside its form with the input kept;
+    with `done`, the confirmation of a flag or decision just made (on the post, or on reply `on`)."""
     if viewer is None:
         return await not_found(request, db, viewer, "Sign in to read the posts of the networks you belong to.")
     try:
@@ -223,6 +417,7 @@ async def render_post(
     offer_list = await offers.list_offers(db, post_) if post_.kind is PostKind.REQUEST else []
     mine = set(await reactions.mine(db, post_.id, viewer.id))
     powers = powers_for(access, post_, offer_list)
+    moderation = await moderation_for(db, access, view, reply_page.items, done=done or "", on=on or "")
     return await page(
         "post.html",
         request,
@@ -240,6 +435,7 @@ async def render_post(
         powers=powers,
         history=await _history(db, post_, view),
         trouble=trouble,
+        mod=moderation,
         **helpers(),
     )
 
@@ -338,8 +534,10 @@ class PostPages(Controller):
         viewer: Viewer,
         post_id: FromPath[int],
         replies_after: FromQuery[str | None] = None,
+        done: FromQuery[str | None] = None,
+        on: FromQuery[str | None] = None,
     ) -> Response[Any]:
-        return await render_post(request, db, viewer, post_id, replies_after=replies_after)
+        return await render_post(request, db, viewer, post_id, replies_after=replies_after, done=done, on=on)
 
     @post("/{post_id:int}/replies", summary="Reply to a post")
     async def reply(
@@ -407,7 +605,11 @@ class PostPages(Controller):
         except NotFound as exc:
             return await not_found(request, db, viewer, exc.message)
         view = reply_view(reply_)
-        return await page("partials/post_reply.html", request, db, viewer, reply=view, **helpers())
+        shown = await posts.describe_post(db, post_, access.network.slug)
+        moderation = await moderation_for(db, access, shown, [view])
+        return await page(
+            "partials/post_reply.html", request, db, viewer, reply=view, post=shown, mod=moderation, **helpers()
+        )
 
     @get("/{post_id:int}/offers/{offer_id:int}/item", summary="One offer as it appears in the list (for post.js)")
     async def offer_item(

@@ -38,8 +38,8 @@ def pages_to_shoot(base: str) -> list[tuple[str, str]]:
         ).raise_for_status()
         posts = api.get(f"/networks/{NETWORK}/posts", params={"limit": 50}).json()["items"]
         me = api.get("/me").json()
-    practice = next(p for p in posts if p["kind"] == "practice")
-    request = next(p for p in posts if p["kind"] == "request")
+    practice = next(p for p in posts if p["kind"] == "practice" and p["state"] == "visible")
+    request = next(p for p in posts if p["kind"] == "request" and p["state"] == "visible")
     return [
         ("landing", "/"),
         ("networks", "/networks"),
@@ -51,6 +51,11 @@ def pages_to_shoot(base: str) -> list[tuple[str, str]]:
         ("search", "/search?q=reading"),
         ("person", f"/people/{me['id']}"),
         ("organisation", f"/organisations/{me['organisation']['id']}"),
+        ("queue", f"/networks/{NETWORK}/queue"),
+        ("log", f"/networks/{NETWORK}/log"),
+        ("settings", f"/networks/{NETWORK}/settings"),
+        ("charter", "/networks/reading/charter/diff?from=1&to=2"),
+        ("appeals", "/appeals"),
     ]
 
 

@@ -36,6 +36,16 @@ EVERY_KIND = {
     "member.updated",
     "member.left",
     "charter.changed",
+    "post.hidden",
+    "post.removed",
+    "post.restored",
+    "reply.hidden",
+    "reply.removed",
+    "reply.restored",
+    "reply.updated",
+    "decision.logged",
+    "appeal.filed",
+    "network.updated",
 }
 ENVELOPE = ("at", "actor_id")  # added to every event's data by the server, not part of any resource
 LISTED_STATES = ("active", "muted")  # what a member (not a lead) sees in the members list
@@ -55,6 +65,9 @@ class Model:
         self.offers: dict[int, Json] = {}
         self.members: dict[int, Json] = {}
         self.charter: Json | None = None
+        self.log: dict[int, Json] = {}  # the transparency log, by entry id
+        self.appeals: dict[int, int] = {}  # appeal id → the decision it is against
+        self.settings: Json = {}
 
     @property
     def seq(self) -> int:
@@ -89,6 +102,29 @@ class Model:
             self.members.pop(data["person_id"])
         elif kind == "charter.changed":
             self.charter = {k: v for k, v in data.items() if k not in ENVELOPE}
+        elif kind in ("post.hidden", "post.removed"):
+            self.posts.pop(data["post_id"], None)  # a member no longer sees it (held again, hidden or removed)
+        elif kind == "post.restored":
+            self.posts[data["post"]["id"]] = dict(data["post"])
+        elif kind in ("reply.hidden", "reply.removed"):
+            self.replies.pop(data["reply_id"])
+            if data["post_id"] in self.posts:
+                self.posts[data["post_id"]]["reply_count"] = data["reply_count"]
+        elif kind in ("reply.restored", "reply.updated"):
+            reply = data["reply"]
+            self.replies[reply["id"]] = dict(reply)
+            self.posts[reply["post_id"]]["reply_count"] = data["reply_count"]
+        elif kind == "decision.logged":
+            entry = data["entry"]
+            self.log[entry["id"]] = dict(entry)
+            if entry["action"] in ("appeal_upheld", "appeal_overturned"):
+                against = self.appeals[entry["target_id"]]
+                self.log[against]["appeal"] = entry["action"].removeprefix("appeal_")
+        elif kind == "appeal.filed":
+            self.appeals[data["appeal_id"]] = data["decision_id"]
+            self.log[data["decision_id"]]["appeal"] = "open"
+        elif kind == "network.updated":
+            self.settings = dict(data["settings"])
         else:
             raise AssertionError(f"an event kind this test does not know: {kind} (add it to the model)")
 
@@ -132,6 +168,15 @@ async def compare(model: Model, watcher: ApiClient, slug: str) -> None:
         same(f"member {member['person']['id']}", model.members.get(member["person"]["id"]), member)
     network = (await watcher.get(f"/networks/{slug}")).json()
     assert network["member_count"] == len(model.members)
+    for name in ("description", "visibility", "join_policy"):
+        if name in model.settings:
+            assert model.settings[name] == network[name], name
+
+    log = (await watcher.get(f"/networks/{slug}/log", params={"limit": 100})).json()
+    assert log["next_cursor"] is None
+    assert [e["id"] for e in log["items"]] == sorted(model.log, reverse=True)
+    for entry in log["items"]:
+        same(f"log entry {entry['id']}", model.log.get(entry["id"]), entry)
 
     charter = await watcher.get(f"/networks/{slug}/charter")
     assert charter.status_code == 200, charter.text
@@ -142,6 +187,11 @@ async def head(world: World, slug: str) -> int:
     async with world.db() as session:
         result = await session.execute(text("SELECT event_seq FROM networks WHERE slug = :slug"), {"slug": slug})
         return int(result.scalar_one())
+
+
+async def decide(lead: ApiClient, slug: str, target_type: str, target_id: int, action: str, **extra: Any) -> Any:
+    body = {"target_type": target_type, "target_id": target_id, "action": action, "reason": "Kept in sync"}
+    return await lead.post(f"/networks/{slug}/decisions", json=body | extra)
 
 
 def ok(response: Any, status: int = 200) -> Json:
@@ -182,7 +232,7 @@ async def test_applying_pushed_events_matches_a_fresh_fetch(world: World) -> Non
         await checkpoint("post edited")
 
         ok(await watcher.post(f"/posts/{practice['id']}/replies", json={"body": "We tried this."}), 201)
-        ok(await offerer_a.post(f"/posts/{request['id']}/replies", json={"body": "Which year groups?"}), 201)
+        asked = ok(await offerer_a.post(f"/posts/{request['id']}/replies", json={"body": "Which year groups?"}), 201)
         await checkpoint("replies to a practice and a request")
 
         ok(await watcher.post(f"/posts/{practice['id']}/reactions", json={"kind": "useful"}))
@@ -225,6 +275,45 @@ async def test_applying_pushed_events_matches_a_fresh_fetch(world: World) -> Non
             "No personal data.",
             "Be kind, always.",
         ]
+
+        # moderation: decisions on content and members, an appeal, settings and held content approved
+        second_lead = await world.member(slug)
+        ok(await lead.patch(f"/networks/{slug}/members/{second_lead.id}", json={"role": "lead"}))
+        flagged = await offerer_b.post(f"/posts/{practice['id']}/flags", json={"reason": "charter", "clause": 3})
+        ok(flagged, 201)
+        hidden = ok(await decide(lead, slug, "post", practice["id"], "hide", clause=3), 201)
+        filed = ok(await author.post("/appeals", json={"decision_id": hidden["id"], "statement": "Kind enough"}), 201)
+        await checkpoint("a flagged post hidden and the decision appealed")
+        ok(await second_lead.post(f"/appeals/{filed['id']}/decide", json={"outcome": "overturned", "reason": "Fine"}))
+        await checkpoint("the appeal overturned: the post is back")
+
+        ok(await decide(lead, slug, "post", practice["id"], "lock"), 201)
+        ok(await decide(lead, slug, "post", practice["id"], "pin"), 201)
+        ok(await decide(lead, slug, "reply", asked["id"], "hide"), 201)
+        await checkpoint("a thread locked and pinned, a reply hidden")
+        ok(await decide(lead, slug, "reply", asked["id"], "restore"), 201)
+        ok(await decide(lead, slug, "reply", asked["id"], "edit", edit={"body": "Which year groups, please?"}), 201)
+        ok(await decide(lead, slug, "reply", asked["id"], "remove"), 201)
+        await checkpoint("a reply restored, edited and removed")
+
+        ok(await lead.patch(f"/networks/{slug}/settings", json={"premod_posts": 1, "description": "Reading work"}))
+        newcomer = await world.member(slug)
+        held = await world.practice(newcomer, slug, title="Held until approved")
+        assert held["state"] == "held"
+        pupil = "Our pupil Jayden Smith (UPN B801200005001) now reads at home."
+        held_reply = ok(await newcomer.post(f"/posts/{request['id']}/replies", json={"body": pupil}), 201)
+        assert held_reply["state"] == "held"
+        await checkpoint("settings changed; held content sends nothing")
+        ok(await decide(lead, slug, "post", held["id"], "approve"), 201)
+        ok(await decide(lead, slug, "reply", held_reply["id"], "approve"), 201)
+        await checkpoint("held content approved")
+
+        ok(await decide(lead, slug, "member", offerer_a.id, "mute"), 201)
+        ok(await decide(lead, slug, "member", offerer_a.id, "lift"), 201)
+        ok(await decide(lead, slug, "member", offerer_b.id, "suspend"), 201)
+        ok(await author.patch(f"/posts/{request['id']}", json={"body": pupil}))
+        ok(await decide(lead, slug, "post", held["id"], "remove"), 201)
+        await checkpoint("sanctions, an edit that took a post back to the leads, a post removed")
 
         assert [m for m in await ws.quiet(0.3) if m["type"] == "event"] == []  # nothing beyond the head
     finally:

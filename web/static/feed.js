@@ -1,6 +1,7 @@
 // A network's feed, live: new posts are announced in a "N new posts — show" bar (a polite live
 // region), never inserted under the reader's eyes; "show" swaps in the newest page of the feed.
 // Counts of posts already on the page (replies, offers, reactions, a request's status) update in place.
+// A post a lead hides or removes leaves the list; one restored is announced like a new post.
 (function () {
   "use strict";
   var main = document.getElementById("main");
@@ -60,11 +61,29 @@
     if (status && STATUS[post.status]) status.textContent = STATUS[post.status];
   }
 
+  function removePost(id) {
+    if (fresh[id]) { delete fresh[id]; announce(); }
+    var el = item(id);
+    if (!el) return;
+    var hadFocus = el.contains(document.activeElement);
+    el.remove();
+    if (hadFocus) {
+      var heading = document.getElementById("feed-heading");
+      if (heading) heading.focus();
+    }
+  }
+
   window.commonsLive.onEvent(function (m) {
     if (m.network !== slug || !m.data) return;
     var d = m.data;
-    if (m.kind === "post.created" && d.post) {
+    if ((m.kind === "post.created" || m.kind === "post.restored") && d.post) {
       if (!onPage(d.post.id) && matches(d.post)) { fresh[d.post.id] = true; announce(); }
+    } else if ((m.kind === "post.hidden" || m.kind === "post.removed") && d.post_id) {
+      removePost(d.post_id);
+    } else if (/^reply\.(hidden|removed)$/.test(m.kind) && item(d.post_id)) {
+      setCount(item(d.post_id), "reply_count", d.reply_count);
+    } else if (/^reply\.(restored|updated)$/.test(m.kind) && d.reply && item(d.reply.post_id)) {
+      setCount(item(d.reply.post_id), "reply_count", d.reply_count);
     } else if (m.kind === "post.updated" && d.post) {
       updatePost(d.post);
     } else if (m.kind === "reply.created" && d.reply && item(d.reply.post_id)) {
@@ -78,19 +97,9 @@
   function shown() {
     fresh = {};
     announce();
-    var heading = document.getElementById("feed-heading");
-    if (heading) heading.focus();
   }
 
-  if (show) {
-    show.addEventListener("click", function (e) {
-      if (!window.htmx) return; // without htmx the link simply loads the newest page
-      e.preventDefault();
-      window.htmx.ajax("GET", show.dataset.fragment, { target: "#feed", swap: "outerHTML" }).then(shown, function () {
-        location.assign(show.href);
-      });
-    });
-  }
+  window.commonsLive.showNewer(show, "#feed", "feed-heading", shown);
 
   window.commonsLive.follow(slug, isNaN(seq) ? undefined : seq);
 })();

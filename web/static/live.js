@@ -16,6 +16,22 @@
     follow: function (slug, after) {
       cursors["network:" + slug] = after === undefined ? null : after;
       send(subscription("network:" + slug));
+    },
+    // The "N new — show" link of a live list: with htmx it swaps in the list's fragment (its
+    // data-fragment) in place and moves focus to the list's heading; without, it is a plain link.
+    showNewer: function (link, target, headingId, done) {
+      if (!link) return;
+      link.addEventListener("click", function (e) {
+        if (!window.htmx) return;
+        e.preventDefault();
+        window.htmx.ajax("GET", link.dataset.fragment, { target: target, swap: "outerHTML" }).then(function () {
+          done();
+          var heading = document.getElementById(headingId);
+          if (heading) heading.focus();
+        }, function () {
+          location.assign(link.href);
+        });
+      });
     }
   };
 

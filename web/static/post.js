@@ -3,7 +3,9 @@
 // the request's status change in place; short messages go to a polite status region. Nothing is
 // inserted above what the reader is looking at and focus is never taken, so nothing moves.
 // Offers and replies come from the server as HTML fragments, rendered by the same templates as
-// the page, so this script builds no markup of its own.
+// the page, so this script builds no markup of its own. A lead's decision is applied too: a reply
+// hidden or removed leaves the list (or is redrawn, for a reader who may still see it), a restored
+// or edited one is put back or redrawn, and a post hidden or removed says so at the top.
 (function () {
   "use strict";
   var main = document.getElementById("main");
@@ -14,6 +16,7 @@
 
   var postId = Number(main.dataset.post);
   var revision = Number(main.dataset.revision);
+  var mine = main.dataset.mine === "1";
   var announcer = document.getElementById("post-announcer");
   var replyList = document.getElementById("reply-list");
   var offerList = document.getElementById("offer-list");
@@ -53,17 +56,88 @@
     (same || fresh).focus({ preventScroll: true });
   }
 
+  function replyUrl(id) { return "/posts/" + postId + "/replies/" + id + "/item"; }
+
+  function showEmpty() {
+    var empty = document.getElementById("no-replies");
+    if (empty && replyList) empty.hidden = replyList.children.length > 0;
+  }
+
+  // A reply in its place by id (the list reads oldest first), after the replies before it.
+  function insertReply(item) {
+    var id = Number(item.dataset.reply);
+    var later = Array.prototype.find.call(replyList.children, function (li) { return Number(li.dataset.reply) > id; });
+    if (later) replyList.insertBefore(item, later);
+    else replyList.appendChild(item);
+    showEmpty();
+  }
+
   function onReply(data) {
     var reply = data.reply;
     if (!reply || reply.post_id !== postId) return;
     if (typeof data.reply_count === "number") setAll("[data-reply-count]", data.reply_count);
     if (!replyList || replyList.dataset.complete !== "1" || document.getElementById("reply-" + reply.id)) return;
-    fragment("/posts/" + postId + "/replies/" + reply.id + "/item").then(function (item) {
+    fragment(replyUrl(reply.id)).then(function (item) {
       if (!item || document.getElementById(item.id)) return;
-      replyList.appendChild(item);
-      var empty = document.getElementById("no-replies");
-      if (empty) empty.hidden = true;
+      insertReply(item);
     });
+  }
+
+  // reply.restored / reply.updated: redraw it where it is, or put it back like a new one.
+  function onReplyBack(kind, data) {
+    var reply = data.reply;
+    if (!reply || reply.post_id !== postId) return;
+    var existing = document.getElementById("reply-" + reply.id);
+    if (!existing) { onReply(data); return; }
+    if (typeof data.reply_count === "number") setAll("[data-reply-count]", data.reply_count);
+    fragment(replyUrl(reply.id)).then(function (item) {
+      if (item) replaceKeepingFocus(existing, item);
+      if (kind === "reply.updated") announce("A lead has edited a reply.");
+    });
+  }
+
+  // reply.hidden / reply.removed: gone for most readers; a lead (or the author of a hidden reply)
+  // still may see it, so the fragment decides: it comes back redrawn, or not at all.
+  function onReplyGone(kind, data) {
+    if (data.post_id !== postId) return;
+    if (typeof data.reply_count === "number") setAll("[data-reply-count]", data.reply_count);
+    var existing = document.getElementById("reply-" + data.reply_id);
+    if (!existing) return;
+    fragment(replyUrl(data.reply_id)).then(function (item) {
+      if (item) { replaceKeepingFocus(existing, item); return; }
+      var hadFocus = existing.contains(document.activeElement);
+      existing.remove();
+      showEmpty();
+      if (hadFocus) focusHeading("replies-h");
+      announce("A reply has been " + (kind === "reply.hidden" ? "hidden" : "removed") + " by a lead.");
+    });
+  }
+
+  function focusHeading(id) {
+    var heading = document.getElementById(id);
+    if (!heading) return;
+    heading.setAttribute("tabindex", "-1");
+    heading.focus({ preventScroll: true });
+  }
+
+  // post.hidden / post.removed: the page says so (the author is asked to reload for the reason).
+  function onPostGone(kind, data) {
+    if (data.post_id !== postId) return;
+    var gone = document.getElementById("post-gone");
+    if (!gone) return;
+    var how = kind === "post.hidden" ? "hidden" : "removed";
+    var words = mine ? "A lead has " + how + " your post." : "This post has been " + how + " by a lead.";
+    gone.querySelector("[data-gone-text]").textContent = words;
+    gone.hidden = false;
+    announce(words);
+  }
+
+  function onPostBack(data) {
+    if (!data.post || data.post.id !== postId) return;
+    var gone = document.getElementById("post-gone");
+    if (gone) gone.hidden = true;
+    announce("This post is shown to members again.");
+    onPost(data);
   }
 
   function onReactions(data) {
@@ -110,6 +184,10 @@
   window.commonsLive.onEvent(function (message) {
     var data = message.data || {};
     if (message.kind === "reply.created") onReply(data);
+    else if (message.kind === "reply.restored" || message.kind === "reply.updated") onReplyBack(message.kind, data);
+    else if (message.kind === "reply.hidden" || message.kind === "reply.removed") onReplyGone(message.kind, data);
+    else if (message.kind === "post.hidden" || message.kind === "post.removed") onPostGone(message.kind, data);
+    else if (message.kind === "post.restored") onPostBack(data);
     else if (message.kind === "reaction.changed") onReactions(data);
     else if (message.kind.indexOf("offer.") === 0) onOffer(message.kind, data);
     else if (message.kind === "post.updated") onPost(data);

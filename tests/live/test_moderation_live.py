@@ -1,0 +1,110 @@
+"""Moderation live, over real websockets: a sanctioned member's socket goes quiet at once while others keep
+receiving; members see a hidden post leave and the log entry arrive; leads hear of new queue entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import ApiClient, World
+from tests.live.client import WsClient, token_for
+
+
+async def decide(lead: ApiClient, slug: str, target_type: str, target_id: int, action: str, **extra: Any) -> int:
+    body = {"target_type": target_type, "target_id": target_id, "action": action, "reason": "Live test"} | extra
+    response = await lead.post(f"/networks/{slug}/decisions", json=body)
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+async def following(world: World, client: ApiClient, slug: str) -> WsClient:
+    ws = await WsClient.connect(world.server.url, await token_for(client))
+    subscribed = await ws.subscribe(slug)
+    assert subscribed["type"] == "subscribed", subscribed
+    return ws
+
+
+@pytest.mark.parametrize(("action", "visibility"), [("suspend", "members"), ("suspend", "public"), ("ban", "public")])
+async def test_a_sanctioned_members_socket_receives_nothing_more(world: World, action: str, visibility: str) -> None:
+    lead = await world.person()
+    slug = await world.network(lead, visibility=visibility)
+    sanctioned, other = await world.member(slug), await world.member(slug)
+    watched = await following(world, sanctioned, slug)
+    watching = await following(world, other, slug)
+    try:
+        await world.practice(lead, slug, title="Before")
+        for ws in (watched, watching):
+            (before,) = await ws.events(1)
+            assert before["data"]["post"]["title"] == "Before"
+
+        await decide(lead, slug, "member", sanctioned.id, action)
+        error = await watched.next("error")
+        assert error["code"] == "forbidden" and error["network"] == slug
+        # what came before the error is the sanction itself, and nothing after it
+        kinds = [m["kind"] for m in watched.received if m["type"] == "event"]
+        assert kinds[-2:] == ["decision.logged", "member.updated"]
+
+        after = await world.practice(lead, slug, title="After")
+        await decide(lead, slug, "post", after["id"], "pin")
+        got = [m["kind"] for m in await watching.events(5)]
+        assert got == ["decision.logged", "member.updated", "post.created", "post.updated", "decision.logged"]
+        assert [m for m in await watched.quiet(0.7) if m["type"] == "event"] == []
+
+        again = await watched.subscribe(slug)
+        assert again["type"] == "error" and again["code"] in ("forbidden", "not_found")
+    finally:
+        await watched.close()
+        await watching.close()
+
+
+async def test_members_see_a_hidden_post_leave_and_its_log_entry_arrive(world: World) -> None:
+    lead = await world.person()
+    slug = await world.network(lead, visibility="members")
+    author, member = await world.member(slug), await world.member(slug)
+    post = await world.practice(author, slug, title="To be hidden")
+    ws = await following(world, member, slug)
+    try:
+        decision = await decide(lead, slug, "post", post["id"], "hide", clause=2)
+        hidden, logged = await ws.events(2)
+        assert hidden["kind"] == "post.hidden"
+        assert {k: hidden["data"][k] for k in ("post_id", "state")} == {"post_id": post["id"], "state": "hidden"}
+        assert "title" not in hidden["data"] and "post" not in hidden["data"]  # nothing of the content travels
+        assert logged["kind"] == "decision.logged" and logged["seq"] == hidden["seq"] + 1
+        entry = logged["data"]["entry"]
+        fetched = (await member.get(f"/networks/{slug}/log")).json()["items"][0]
+        assert entry == fetched
+        assert (entry["id"], entry["action"], entry["clause"]) == (decision, "hide", 2)
+
+        await decide(lead, slug, "post", post["id"], "restore")
+        restored, _ = await ws.events(2)
+        assert restored["kind"] == "post.restored"
+        assert restored["data"]["post"] == (await member.get(f"/posts/{post['id']}")).json()
+    finally:
+        await ws.close()
+
+
+async def test_leads_hear_live_of_a_new_queue_entry(world: World) -> None:
+    lead = await world.person()
+    slug = await world.network(lead)
+    author, reporter = await world.member(slug), await world.member(slug)
+    post = await world.practice(author, slug, title="Flag me live")
+    streams = {}
+    for name, client in (("lead", lead), ("author", author)):
+        ws = await WsClient.connect(world.server.url, await token_for(client))
+        await ws.send({"type": "subscribe", "stream": "notifications", "after": None})
+        assert (await ws.next("subscribed"))["stream"] == "notifications"
+        streams[name] = ws
+    try:
+        flagged = await reporter.post(f"/posts/{post['id']}/flags", json={"reason": "personal_data"})
+        assert flagged.status_code == 201, flagged.text
+        note = await streams["lead"].next("notification")
+        assert note["kind"] == "queue.added"
+        [entry] = (await lead.get(f"/networks/{slug}/queue")).json()
+        assert note["data"]["entry_id"] == entry["id"]
+        assert (note["data"]["post_id"], note["data"]["title"]) == (post["id"], "Flag me live")
+        assert note["data"]["severity"] == "Personal data" and note["data"]["held"] is False
+        assert [m for m in await streams["author"].quiet(0.5) if m["type"] == "notification"] == []
+    finally:
+        for ws in streams.values():
+            await ws.close()

@@ -100,7 +100,7 @@ async def check(
     holds = [h for h in hits if h.action is ScreenAction.HOLD]
     if holds:
         verdict.hold, verdict.hits = True, holds
-        verdict.hold_reason = "; ".join(dict.fromkeys(h.message for h in holds))
+        verdict.hold_reason = " ".join(dict.fromkeys(h.message for h in holds))
     elif (
         new_post
         and network.premod_posts

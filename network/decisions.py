@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import activity, clock, membership, posts, replies, review_queue, transparency
+from network import activity, clock, membership, posts, redaction, replies, review_queue, transparency
 from network.access import Access
 from network.enums import ContentState, Decision, MemberState, TargetType
 from network.errors import Conflict, Invalid, NotFound
@@ -123,6 +123,11 @@ async def _on_content(session: AsyncSession, access: Access, data: DecisionInput
     elif action in (Decision.PIN, Decision.UNPIN):
         post.pinned = action is Decision.PIN
     await session.flush()
+    if action is Decision.REMOVE:
+        if reply is not None:
+            await redaction.redact_reply(session, access.network.id, reply.id, post.id)
+        else:
+            await redaction.redact_post(session, access.network.id, post.id)
     await announce(session, access, action, post, reply)
     entry = await transparency.record(
         session,
@@ -232,5 +237,6 @@ async def tell(
         "appealable_until": (entry.created_at + APPEAL_WINDOW).isoformat() if appealable else None,
     }
     if post is not None:
-        payload |= {"post_id": post.id, "title": post.title}
+        removed = entry.action is Decision.REMOVE and entry.target_type is TargetType.POST
+        payload |= {"post_id": post.id, "title": redaction.REMOVED_TITLE if removed else post.title}
     await activity.notify(session, person_id, kind, payload | extra, network=access.network, actor=access.person)

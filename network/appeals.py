@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import activity, clock, membership, posts, transparency
 from network.access import Access, access_to, lead_ids
-from network.decisions import announce, tell
+from network.decisions import SANCTION_STATES, announce, tell
 from network.enums import AppealStatus, ContentState, Decision, MemberState, Role, TargetType
 from network.errors import Conflict, Forbidden, Invalid, NotFound
 from network.inputs import AppealDecisionInput, AppealInput, MemberChange, PostEdit
@@ -196,12 +196,7 @@ async def _undo(session: AsyncSession, access: Access, original: DecisionRecord)
                 Membership.network_id == access.network.id, Membership.person_id == original.target_id
             )
         )
-        sanctioned = {
-            Decision.MUTE: MemberState.MUTED,
-            Decision.SUSPEND: MemberState.SUSPENDED,
-            Decision.BAN: MemberState.BANNED,
-        }
-        if m is not None and m.state is sanctioned.get(action):
+        if m is not None and action is not Decision.LIFT and m.state is SANCTION_STATES.get(action):
             await membership.apply_change(
                 session,
                 access,

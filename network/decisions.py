@@ -33,7 +33,7 @@ from network.moderation_policy import (
 from network.permissions import Action
 from network.views import reply_view, to_payload
 
-_SANCTION_STATES = {
+SANCTION_STATES = {
     Decision.MUTE: MemberState.MUTED,
     Decision.SUSPEND: MemberState.SUSPENDED,
     Decision.BAN: MemberState.BANNED,
@@ -69,7 +69,7 @@ async def decide(session: AsyncSession, access: Access, data: DecisionInput) -> 
 
 
 async def _sanction(session: AsyncSession, access: Access, data: DecisionInput) -> DecisionRecord:
-    change = MemberChange(state=_SANCTION_STATES[data.action], until=data.until, reason=data.reason)
+    change = MemberChange(state=SANCTION_STATES[data.action], until=data.until, reason=data.reason)
     _, entry = await membership.apply_change(
         session, access, data.target_id, change, clause=data.clause, action=data.action
     )

@@ -58,21 +58,21 @@ async def build(session: AsyncSession, access: Access) -> bytes:
     access.require(Action.EXPORT)
     network = access.network
     posts = await _posts(session, network.id)
-    post_ids = [p.id for p in posts]
     post_rows = [
         {name: _value(getattr(p, name)) for name in _POST_COLUMNS if name != "author"}
         | {"author": p.author.display_name}  # the author's name, not the Person row of the same name
         for p in posts
     ]
-    replies: Iterable[Reply] = (
-        (
-            await session.execute(
-                select(Reply).where(Reply.post_id.in_(post_ids), Reply.state != ContentState.REMOVED).order_by(Reply.id)
-            )
-        ).scalars()
-        if post_ids
-        else []
-    )
+    # replies and offers of the exported posts, by a join (an id list could exceed SQLite's bound parameters)
+    exported = (Post.network_id == network.id) & (Post.state != ContentState.REMOVED)
+    replies = (
+        await session.execute(
+            select(Reply)
+            .join(Post, Post.id == Reply.post_id)
+            .where(exported, Reply.state != ContentState.REMOVED)
+            .order_by(Reply.id)
+        )
+    ).scalars()
     reply_rows = [
         {
             "id": r.id,
@@ -86,11 +86,9 @@ async def build(session: AsyncSession, access: Access) -> bytes:
         }
         for r in replies
     ]
-    offers: Iterable[Offer] = (
-        (await session.execute(select(Offer).where(Offer.post_id.in_(post_ids)).order_by(Offer.id))).scalars()
-        if post_ids
-        else []
-    )
+    offers = (
+        await session.execute(select(Offer).join(Post, Post.id == Offer.post_id).where(exported).order_by(Offer.id))
+    ).scalars()
     offer_rows = [
         {
             "id": o.id,

@@ -10,19 +10,19 @@ Leads and platform admins are not held or slowed: they are the reviewers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import clock
+from network import clock, review_queue
 from network.access import Access
-from network.enums import ContentState
+from network.enums import ContentState, TargetType
 from network.errors import Invalid, RateLimited
 from network.models import Post, Reply
 from network.moderation_models import WatchedWord
 from network.permissions import Action
-from network.screening import Hit, ScreenAction, screen, strongest
+from network.screening import Hit, ScreenAction, hit_record, screen, strongest
 from network.screening import WatchedWord as Word
 
 
@@ -33,19 +33,13 @@ class Verdict:
     hits: list[Hit] = field(default_factory=list)  # what held it
     flags: list[Hit] = field(default_factory=list)  # `flag` words: published, but raised with the leads
 
-    def hit_payload(self, hits: list[Hit] | None = None) -> list[dict[str, str]]:
-        return [
-            {"source": h.source, "label": h.label, "excerpt": h.excerpt[:200], "action": h.action.value}
-            for h in (self.hits if hits is None else hits)
-        ]
-
 
 async def words_of(session: AsyncSession, network_id: int) -> list[Word]:
     result = await session.execute(select(WatchedWord).where(WatchedWord.network_id == network_id))
     return [Word(w.pattern, w.is_regex, w.action, w.message) for w in result.scalars()]
 
 
-async def _last_contribution(session: AsyncSession, network_id: int, person_id: int) -> object:
+async def _last_contribution(session: AsyncSession, network_id: int, person_id: int) -> datetime | None:
     last_post = await session.scalar(
         select(func.max(Post.created_at)).where(Post.network_id == network_id, Post.author_id == person_id)
     )
@@ -82,7 +76,7 @@ async def check(
     if network.slow_mode_seconds and not reviewer and not edit:
         last = await _last_contribution(session, network.id, person.id)
         if last is not None:
-            wait = timedelta(seconds=network.slow_mode_seconds) - (clock.now() - last)  # type: ignore[operator]
+            wait = timedelta(seconds=network.slow_mode_seconds) - (clock.now() - last)
             if wait.total_seconds() > 0:
                 seconds = max(1, int(wait.total_seconds() + 0.999))
                 raise RateLimited(
@@ -109,3 +103,39 @@ async def check(
         verdict.hold = True
         verdict.hold_reason = f"A new member's first {network.premod_posts} posts are approved by a lead."
     return verdict
+
+
+async def refer(
+    session: AsyncSession,
+    access: Access,
+    verdict: Verdict,
+    *,
+    target_type: TargetType,
+    post: Post,
+    target_id: int,
+    author_id: int,
+) -> None:
+    """Once the item is written: a held one goes to the leads' queue, and `flag` words raise a flag there."""
+    if verdict.hold:
+        await review_queue.enqueue(
+            session,
+            access.network,
+            target_type=target_type,
+            target_id=target_id,
+            post=post,
+            author_id=author_id,
+            title=post.title,
+            held=True,
+            hold_reason=verdict.hold_reason,
+            hits=[hit_record(h) for h in verdict.hits],
+            actor=access.person,
+        )
+    await review_queue.raise_filter_flags(
+        session,
+        access.network,
+        target_type=target_type,
+        target_id=target_id,
+        post=post,
+        author_id=author_id,
+        hits=verdict.flags,
+    )

@@ -8,7 +8,7 @@ import msgspec
 from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import activity, clock, cursors, followers, gatekeeping, review_queue
+from network import activity, clock, cursors, followers, gatekeeping
 from network.access import Access, open_network_by_id
 from network.enums import ContentState, OfferStatus, PostKind, ReactionKind, RequestStatus, TargetType
 from network.errors import Conflict, Forbidden, Invalid, NotFound
@@ -98,18 +98,10 @@ async def create_post(session: AsyncSession, access: Access, data: PostInput) ->
         post.state = ContentState.HELD
     session.add(post)
     await session.flush()
-    if verdict.hold:
-        await _hold(session, access, post, verdict)
-    else:
+    if not verdict.hold:
         await publish(session, access, post)
-    await review_queue.raise_filter_flags(
-        session,
-        access.network,
-        target_type=TargetType.POST,
-        target_id=post.id,
-        post=post,
-        author_id=author.id,
-        hits=verdict.flags,
+    await gatekeeping.refer(
+        session, access, verdict, target_type=TargetType.POST, post=post, target_id=post.id, author_id=author.id
     )
     return post
 
@@ -129,23 +121,6 @@ async def publish(session: AsyncSession, access: Access, post: Post) -> None:
         post.author,
     )
     await followers.notify_new_post(session, access.network, post, post.author)
-
-
-async def _hold(session: AsyncSession, access: Access, post: Post, verdict: gatekeeping.Verdict) -> None:
-    """Only the author and the leads see a held post until a lead decides."""
-    await review_queue.enqueue(
-        session,
-        access.network,
-        target_type=TargetType.POST,
-        target_id=post.id,
-        post=post,
-        author_id=post.author_id,
-        title=post.title,
-        held=True,
-        hold_reason=verdict.hold_reason,
-        hits=verdict.hit_payload(),
-        actor=access.person,
-    )
 
 
 def _snapshot(post: Post) -> dict[str, Any]:
@@ -213,19 +188,11 @@ async def edit_post(
     if newly_held:
         withdrawn = {"post_id": post.id, "state": post.state.value}
         await activity.record(session, access.network, "post.hidden", withdrawn, actor)
-    if verdict.hold:
-        await _hold(session, access, post, verdict)
     elif post.state is ContentState.VISIBLE:  # members never receive hidden content
         view = await describe_post(session, post, access.network.slug)
         await activity.record(session, access.network, "post.updated", {"post": to_payload(view)}, actor)
-    await review_queue.raise_filter_flags(
-        session,
-        access.network,
-        target_type=TargetType.POST,
-        target_id=post.id,
-        post=post,
-        author_id=post.author_id,
-        hits=verdict.flags,
+    await gatekeeping.refer(
+        session, access, verdict, target_type=TargetType.POST, post=post, target_id=post.id, author_id=post.author_id
     )
     if not is_author and notify_author:
         await activity.notify(

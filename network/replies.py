@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import activity, cursors, followers, gatekeeping, posts, review_queue
+from network import activity, cursors, followers, gatekeeping, posts
 from network.access import Access
 from network.enums import ContentState, TargetType
 from network.errors import Forbidden, Invalid
@@ -31,30 +31,10 @@ async def add_reply(session: AsyncSession, access: Access, post: Post, data: Rep
         reply.state = ContentState.HELD
     session.add(reply)
     await session.flush()
-    if verdict.hold:
-        await review_queue.enqueue(
-            session,
-            access.network,
-            target_type=TargetType.REPLY,
-            target_id=reply.id,
-            post=post,
-            author_id=author.id,
-            title=post.title,
-            held=True,
-            hold_reason=verdict.hold_reason,
-            hits=verdict.hit_payload(),
-            actor=author,
-        )
-    else:
+    if not verdict.hold:
         await publish(session, access, post, reply)
-    await review_queue.raise_filter_flags(
-        session,
-        access.network,
-        target_type=TargetType.REPLY,
-        target_id=reply.id,
-        post=post,
-        author_id=author.id,
-        hits=verdict.flags,
+    await gatekeeping.refer(
+        session, access, verdict, target_type=TargetType.REPLY, post=post, target_id=reply.id, author_id=author.id
     )
     return reply
 

@@ -28,7 +28,7 @@ from network.moderation_views import (
     note_view,
 )
 from network.permissions import Action
-from network.screening import Hit
+from network.screening import Hit, hit_record
 from network.views import person_ref
 
 
@@ -66,7 +66,7 @@ async def enqueue(
         if hold_reason:
             entry.hold_reason = hold_reason
         if hits:
-            entry.hits = [*entry.hits, *hits]
+            entry.hits = [*entry.hits, *(h for h in hits if h not in entry.hits)]  # an edit re-screens the same text
         await session.flush()
         return entry
     entry = QueueEntry(
@@ -199,7 +199,10 @@ async def _content(session: AsyncSession, entry: QueueEntry) -> tuple[QueueConte
     ), author
 
 
-async def describe(session: AsyncSession, entry: QueueEntry) -> QueueEntryView:
+async def describe(
+    session: AsyncSession, entry: QueueEntry, histories: dict[int, AuthorHistory] | None = None
+) -> QueueEntryView:
+    """The entry as a lead needs it; `histories` shares each author's record across one queue listing."""
     flags = (
         await session.execute(
             select(Flag)
@@ -211,6 +214,9 @@ async def describe(session: AsyncSession, entry: QueueEntry) -> QueueEntryView:
         await session.execute(select(QueueNote).where(QueueNote.entry_id == entry.id).order_by(QueueNote.id))
     ).scalars()
     content, author = await _content(session, entry)
+    histories = {} if histories is None else histories
+    history = histories.get(author.id) or await _history(session, entry.network_id, author.id)
+    histories[author.id] = history
     return QueueEntryView(
         id=entry.id,
         target_type=entry.target_type,
@@ -223,7 +229,7 @@ async def describe(session: AsyncSession, entry: QueueEntry) -> QueueEntryView:
         hits=list(entry.hits),
         content=content,
         author=person_ref(author),
-        history=await _history(session, entry.network_id, author.id),
+        history=history,
         flags=[flag_view(f) for f in flags],
         notes=[note_view(n) for n in notes],
         claimed_by=person_ref(entry.claimed_by) if entry.claimed_by else None,
@@ -242,7 +248,8 @@ async def list_queue(session: AsyncSession, access: Access, *, resolved: bool = 
     else:
         stmt = stmt.where(QueueEntry.status == "open").order_by(QueueEntry.severity, QueueEntry.id).limit(200)
     entries = list((await session.execute(stmt)).scalars())
-    return [await describe(session, e) for e in entries]
+    histories: dict[int, AuthorHistory] = {}
+    return [await describe(session, e, histories) for e in entries]
 
 
 async def open_count(session: AsyncSession, network_id: int) -> int:
@@ -297,7 +304,5 @@ async def raise_filter_flags(
         author_id=author_id,
         title=post.title,
         reasons=[FlagReason.WATCHED_WORD],
-        hits=[
-            {"source": h.source, "label": h.label, "excerpt": h.excerpt[:200], "action": h.action.value} for h in hits
-        ],
+        hits=[hit_record(h) for h in hits],
     )

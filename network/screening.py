@@ -281,6 +281,11 @@ def screen(text: str, words: Sequence[WatchedWord], *, personal_data: bool = Tru
     return [hit for _, _, hit in sorted(found, key=lambda item: (item[0], item[1]))]
 
 
+def hit_record(hit: Hit) -> dict[str, str]:
+    """A hit as a queue entry keeps it, for the leads to see what matched."""
+    return {"source": hit.source, "label": hit.label, "excerpt": hit.excerpt[:200], "action": hit.action.value}
+
+
 def strongest(hits: Sequence[Hit]) -> Hit | None:
     """The first hit with the strongest action (block, then hold, then flag), or None when there are none."""
     best: Hit | None = None

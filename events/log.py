@@ -151,8 +151,10 @@ def revoke_after_commit(session: AsyncSession, revocation: Revocation) -> None:
 
 
 def pending_wakeups(session: AsyncSession) -> list[Wakeup | Revocation]:
-    """Take the signals this session's transaction produced (call after commit)."""
+    """Take the signals this session's transaction produced (call after commit): networks' first,
+    so a post's members hear of it before the hub turns to its followers' notifications."""
     signals: list[Wakeup | Revocation] = session.info.pop(_WAKEUPS, [])
+    signals.sort(key=lambda s: not (isinstance(s, Wakeup) and s.stream == "network"))
     return signals
 
 

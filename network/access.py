@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from network import clock
 from network.enums import MemberState, Role, Visibility
@@ -93,11 +95,24 @@ async def access_to(session: AsyncSession, network: Network, person: Person | No
 
 async def open_network(session: AsyncSession, slug: str, person: Person | None, *, lock: bool = False) -> Access:
     """The network named by `slug` if the asker may read it, else NotFound."""
-    query = select(Network).where(Network.slug == slug)
-    network = (await session.execute(query)).scalar_one_or_none()
+    if person is None:
+        network = (await session.execute(select(Network).where(Network.slug == slug))).scalar_one_or_none()
+        membership = None
+    else:
+        # the network and the asker's membership in one statement: every request that names a network pays for it
+        query = (
+            select(Network, Membership)
+            .outerjoin(Membership, and_(Membership.network_id == Network.id, Membership.person_id == person.id))
+            .options(lazyload(Membership.person))
+            .where(Network.slug == slug)
+        )
+        row = (await session.execute(query)).one_or_none()
+        network, membership = row if row is not None else (None, None)
+        if membership is not None:
+            set_committed_value(membership, "person", person)
     if network is None:
         raise NotFound(f"No network '{slug}'.")
-    access = await access_to(session, network, person)
+    access = Access(network, person, membership, viewer_for(person, membership), clock.now())
     if not access.can(Action.READ):
         if person is None and network.visibility is not Visibility.HIDDEN:
             # the directory lists it to anonymous visitors anyway; a hidden one is never confirmed

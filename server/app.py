@@ -14,6 +14,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 from litestar.static_files import create_static_files_router
 
+from network.feed_cache import FeedCache
 from server import auth, db, problems
 from server.api.appeals import AppealController
 from server.api.auth import auth_router
@@ -57,6 +58,7 @@ def create_app(settings: Settings) -> Litestar:
         app.state.settings = settings
         app.state.session_maker = database.create_session_maker()
         app.state.bus = bus
+        app.state.feed_cache = FeedCache()
         app.state.hub = hub = Hub(app.state.session_maker, may_read, tick_seconds=settings.live_tick_seconds)
         await hub.start()
         stop_listening = bus.listen(hub.on_signal)

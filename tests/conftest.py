@@ -363,7 +363,12 @@ class World:
         return obs
 
     async def set_post(self, post_id: int, assignment: str) -> None:
-        """Set columns the API has no route for yet (pinned, locked, state), as a lead's tool would."""
+        """Set pinned, locked or state directly, for pages that read them.
+
+        This writes behind the network's event log, so a JSON feed (which is cached by the
+        log's head) may go on serving the earlier page: tests of the JSON feed decide through
+        `POST /networks/{slug}/decisions` instead, as a lead does.
+        """
         async with self.db() as session:
             await session.execute(text(f"UPDATE posts SET {assignment} WHERE id = {int(post_id)}"))  # noqa: S608
             await session.commit()

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, delete, get, patch, post, put
+from litestar import Controller, MediaType, Response, delete, get, patch, post, put
+from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.serialization import encode_json
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from network import charter, membership, networks, posts
+from network import charter, feed_cache, membership, networks, posts
 from network.access import access_to, open_network
 from network.enums import EvidenceStrength, MemberState, Phase, PostKind, RequestStatus
 from network.errors import NotFound
+from network.feed_cache import FeedCache
 from network.inputs import Answer, CharterInput, Email, FollowInput, MemberChange, NetworkInput, PostInput
 from network.views import CharterView, MembershipView, MemberView, NetworkView, Page, PostView, member_view
 from server.api.params import Cursor, Limit
@@ -38,6 +41,11 @@ class InvitationView(msgspec.Struct):
     email: str
     token: str  # shown once, to copy into a link
     expires_at: str
+
+
+def encoded(page: bytes) -> Response[Page]:
+    """A page already encoded as JSON, sent as it is (the annotation keeps the schema's Page)."""
+    return Response(content=page, media_type=MediaType.JSON)  # type: ignore[arg-type]
 
 
 class NetworkController(Controller):
@@ -138,6 +146,7 @@ class NetworkController(Controller):
     @get("/{slug:str}/posts", summary="Practices and requests, newest first")
     async def list_posts(
         self,
+        state: State,
         db: Db,
         person: Me,
         slug: FromPath[str],
@@ -148,7 +157,7 @@ class NetworkController(Controller):
         phase: FromQuery[Phase | None] = None,
         evidence_strength: FromQuery[EvidenceStrength | None] = None,
         status: FromQuery[RequestStatus | None] = None,
-    ) -> Page:
+    ) -> Response[Page]:
         access = await open_network(db, slug, person)
         filters = posts.Filters(
             kind=kind,
@@ -157,7 +166,17 @@ class NetworkController(Controller):
             evidence_strength=evidence_strength.value if evidence_strength else None,
             status=status,
         )
-        return await posts.list_posts(db, access, cursor=cursor, limit=limit, filters=filters)
+        cache: FeedCache = state.feed_cache
+        key = feed_cache.page_key(access, cursor, limit, filters)
+        kept = cache.get(key) if key is not None else None
+        if kept is not None and await feed_cache.still_shown(db, access, kept):
+            return encoded(kept.page)
+        page = await posts.list_posts(db, access, cursor=cursor, limit=limit, filters=filters)
+        body = encode_json(page)
+        entry = feed_cache.entry_for(page, body)
+        if key is not None and entry is not None:
+            cache.put(key, entry)
+        return encoded(body)
 
     @post("/{slug:str}/posts", status_code=HTTP_201_CREATED, summary="Share a practice or make a request")
     async def create_post(self, db: Db, person: Me, slug: FromPath[str], data: JSONBody[PostInput]) -> PostView:

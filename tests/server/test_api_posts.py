@@ -282,8 +282,9 @@ async def test_feed_pages_cover_every_post_once_newest_first_with_pinned_on_top(
 
     # pinned posts come first (newest pinned first), then the rest newest first
     newest = (await author.get(path, params={"limit": 1})).json()["items"][0]["id"]
-    await world.set_post(ids[1], "pinned = true")
-    await world.set_post(ids[4], "pinned = true")
+    for pinned in (ids[1], ids[4]):
+        body = {"target_type": "post", "target_id": pinned, "action": "pin", "reason": "Start here"}
+        assert (await lead.post(f"/networks/{slug}/decisions", json=body)).status_code == 201
     everything = sorted(ids, reverse=True)
     expected = [ids[4], ids[1], newest] + [i for i in everything if i not in (ids[1], ids[4])]
     for limit in (1, 2, 3):
@@ -420,7 +421,8 @@ async def test_members_only_posts_are_not_found_for_outsiders(world: World) -> N
     assert await written(world) == before
 
     # content a lead hid is shown to its author and leads, and not found for other members
-    await world.set_post(practice["id"], "state = 'hidden'")
+    body = {"target_type": "post", "target_id": practice["id"], "action": "hide", "reason": "Names a pupil"}
+    assert (await lead.post(f"/networks/{slug}/decisions", json=body)).status_code == 201
     assert (await member.get(f"/posts/{practice['id']}")).status_code == 200
     assert (await lead.get(f"/posts/{practice['id']}")).status_code == 200
     problem(await requester.get(f"/posts/{practice['id']}"), 404)

@@ -6,7 +6,7 @@ members can see appends to the network's log (the live protocol depends on that)
 reply, offer, reaction, edit, pin or moderation decision makes a new key, and a stale key is
 simply never asked for again. The one thing a page shows that changes outside the log is its
 authors' names and organisations, so a hit re-reads those (one statement) and is served only
-if they are as they were (read as plain columns: the check runs on every hit).
+if they are as they were.
 
 Leads, and authors with their own posts awaiting review or hidden, see a feed of their own:
 they are never served from here, and a page holding anything but visible posts is never kept.
@@ -26,9 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network.access import Access
 from network.enums import ContentState
-from network.models import Organisation, Person, Post
+from network.models import Person, Post
 from network.permissions import Action
-from network.views import OrganisationView, Page, PersonRef
+from network.views import Page, PersonRef, person_ref
 
 PAGES = 256
 """Pages kept per process: a page of 30 posts is about 70 KB encoded."""
@@ -97,11 +97,7 @@ async def still_shown(session: AsyncSession, access: Access, entry: Entry) -> bo
             Post.author_id == access.person.id,
             Post.state.in_((ContentState.HELD, ContentState.HIDDEN)),
         )
-    names = select(
-        Person.id, Person.display_name, Organisation.id, Organisation.name, Organisation.kind, own_unpublished
-    ).join(Organisation, Organisation.id == Person.organisation_id)
-    rows = (await session.execute(names.where(Person.id.in_(entry.authors)))).all()
-    if not rows or rows[0][5]:
+    rows = (await session.execute(select(Person, own_unpublished).where(Person.id.in_(entry.authors)))).all()
+    if not rows or rows[0][1]:
         return False
-    refs = [PersonRef(row[0], row[1], OrganisationView(row[2], row[3], row[4])) for row in rows]
-    return _names(refs) == entry.names
+    return _names([person_ref(row[0]) for row in rows]) == entry.names

@@ -26,6 +26,7 @@ from server.api.notifications import NotificationController
 from server.api.posts import OfferController, PostController
 from server.bus import build_bus
 from server.csrf import BearerAwareCSRFMiddleware
+from server.live.direct import KeepsAsgiSend
 from server.live.hub import Hub, may_read
 from server.live.socket import live_socket
 from server.sessions import SessionConfig
@@ -109,7 +110,7 @@ def create_app(settings: Settings) -> Litestar:
         include_in_schema=False,
         cache_control=CacheControlHeader(max_age=3600, public=True),
     )
-    return Litestar(
+    return KeepsAsgiSend(  # Litestar, keeping the websockets' ASGI send for live frames
         route_handlers=[api, live_socket, health, web_router, static_files],
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False),

@@ -122,7 +122,7 @@ def make_settings(database_url: str, var_dir: Path, **overrides: Any) -> Setting
 class LiveServer:
     """A real uvicorn server in a thread, on a free loopback port (as httpx's own tests do)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, ws: str = "websockets-sansio") -> None:
         self.settings = settings
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -133,7 +133,7 @@ class LiveServer:
             port=self.port,
             log_level="warning",
             lifespan="on",
-            ws="websockets-sansio",
+            ws=ws,  # type: ignore[arg-type]
             ws_max_size=64 * 1024,
         )
         self.server = uvicorn.Server(config)

@@ -26,6 +26,7 @@ class Connection:
         "_wake",
         "close_code",
         "close_reason",
+        "direct",
         "id",
         "last_heard",
         "networks",
@@ -56,6 +57,7 @@ class Connection:
         self.last_heard = time.monotonic()
         self.on_close: Callable[[], None] | None = None  # set by the socket: stop reading
         self._wake: asyncio.Future[None] | None = None
+        self.direct: Callable[[str], bool] | None = None  # set by the socket: see server/live/direct.py
 
     def send(self, frame: str) -> bool:
         if self.close_code is not None:
@@ -63,6 +65,9 @@ class Connection:
         if len(self.pending) + self.sending >= self.queue_size:
             self.close(CLOSE_SLOW_CONSUMER, "Send queue overflowed; reconnect and resume from your cursors.")
             return False
+        idle = self._wake is not None and not self.pending and not self.sending  # nothing queued before this
+        if idle and self.direct is not None and self.direct(frame):
+            return True
         self.pending.append(frame)
         wake = self._wake
         if wake is not None and not wake.done():

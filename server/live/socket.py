@@ -23,7 +23,7 @@ from network.access import open_network
 from network.errors import NotFound
 from network.models import Person
 from server.auth import SESSION_COOKIE, SESSION_KEY, bearer_token, session_digest
-from server.live import protocol
+from server.live import direct, protocol
 from server.live.connection import Connection
 from server.live.hub import Hub, excluded
 from server.settings import Settings
@@ -111,6 +111,7 @@ async def live_socket(socket: WebSocket[Any, Any, Any]) -> None:
         return
 
     conn = Connection(person_id, session_digest=digest, token_id=token_id, queue_size=settings.live_queue_size)
+    conn.direct = direct.writer(socket.scope)
     hub.register(conn)
     hub.start_heartbeat(settings.live_ping_seconds)
     # Two tasks per connection: this one reads, a writer drains the queue. Closing (by the hub, the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -91,7 +92,15 @@ async def quick_heartbeat_server(database_url: str, tmp_path: Path) -> AsyncIter
     live.stop()
 
 
-async def _append_events(world: World, slug: str, count: int) -> None:
+def _small_buffer_socket(server: LiveServer) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", server.port))
+    sock.setblocking(False)
+    return sock
+
+
+async def _append_events(world: World, slug: str, count: int, padding: int = 200) -> None:
     """A burst of events committed at once, as a busy network produces them."""
     async with world.db() as session:
         network_id = (await session.execute(text("SELECT id FROM networks WHERE slug = :s"), {"s": slug})).scalar_one()
@@ -101,7 +110,7 @@ async def _append_events(world: World, slug: str, count: int) -> None:
                 counter=Network.event_seq,
                 network_id=network_id,
                 kind="test.burst",
-                payload={"n": i, "padding": "x" * 200},
+                payload={"n": i, "padding": "x" * padding},
                 actor_id=None,
             )
         await session.commit()
@@ -111,9 +120,19 @@ async def test_an_overflowing_live_queue_closes_as_slow_consumer(world: World, t
     world.server = tight_server
     lead = await world.person()
     slug = await world.network(lead)
-    ws = await WsClient.connect(tight_server.url, await token_for(lead))
+    # The client stops reading (it holds at most 2 messages, takes none, its kernel buffer is small
+    # and nothing is compressed), so once the buffers on the way are full, frames queue on the
+    # server and overflow it.
+    ws = await WsClient.connect(
+        tight_server.url,
+        await token_for(lead),
+        max_queue=2,
+        compression=None,
+        sock=_small_buffer_socket(tight_server),
+    )
     subscribed = await ws.subscribe(slug)
-    await _append_events(world, slug, 200)  # found by the slow tick, 200 frames for a queue of 20
+    count = 400
+    await _append_events(world, slug, count, padding=25_000)  # found by the slow tick: 10 MB
     assert await ws.closed_code(skip_messages=True) == 4008
     # The client resumes from its cursor and gets everything, at its own pace, exactly once.
     delivered = [m["seq"] for m in ws.received if m["type"] == "event"]
@@ -121,8 +140,8 @@ async def test_an_overflowing_live_queue_closes_as_slow_consumer(world: World, t
     again = await WsClient.connect(tight_server.url, await token_for(lead))
     try:
         await again.subscribe(slug, after=cursor, epoch=subscribed["epoch"])
-        rest = await again.events(subscribed["seq"] + 200 - cursor)
-        assert delivered + [e["seq"] for e in rest] == list(range(subscribed["seq"] + 1, subscribed["seq"] + 201))
+        rest = await again.events(subscribed["seq"] + count - cursor)
+        assert delivered + [e["seq"] for e in rest] == list(range(subscribed["seq"] + 1, subscribed["seq"] + count + 1))
     finally:
         await again.close()
 

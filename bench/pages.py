@@ -105,13 +105,20 @@ async def measure_database(database: str, args: argparse.Namespace) -> list[dict
         server = await Server("commons", work, commons_env(url)).start()
         endpoints = await prepare(server, seeded, args.posts)
         token = seeded.tokens[0]  # a member, signed in with a token
+        names = [name for name in ("health", "feed_json", "post_json", "feed_html", "post_html") if name in endpoints]
+        for name in names:
+            await wrk(server.url + endpoints[name], token, args.warmup, args.connections)
+        # Round-robin: run i of every endpoint before run i + 1 of any, so a drift of the machine
+        # during the measurement hits the ceiling and the pages alike.
+        measured: dict[str, list[dict[str, float]]] = {name: [] for name in names}
+        for _ in range(args.runs):
+            for name in names:
+                measured[name].append(await wrk(server.url + endpoints[name], token, args.seconds, args.connections))
         for name in ("health", "feed_json", "post_json", "feed_html", "post_html"):
             if name not in endpoints:
                 rows.append({"database": database, "endpoint": name, "path": None, "missing": True})
                 continue
-            target = server.url + endpoints[name]
-            await wrk(target, token, args.warmup, args.connections)
-            runs = [await wrk(target, token, args.seconds, args.connections) for _ in range(args.runs)]
+            runs = measured[name]
             row = {
                 "database": database,
                 "endpoint": name,
@@ -125,10 +132,10 @@ async def measure_database(database: str, args: argparse.Namespace) -> list[dict
             }
             rows.append(row)
             log(f"{database} {name}: {row['rps']:.0f} req/s, p99 {row['p99_ms']:.1f} ms")
-        health = next(r for r in rows if r["endpoint"] == "health")
         for row in rows:
-            if not row.get("missing"):
-                row["vs_health"] = ratio(row["rps"], health["rps"])
+            if not row.get("missing"):  # the median of the rounds' own ratios
+                pairs = zip(row["runs"], measured["health"], strict=True)
+                row["vs_health"] = median(ratio(run["rps"], health["rps"]) for run, health in pairs)
         return rows
     finally:
         if server:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -93,20 +93,24 @@ async def access_to(session: AsyncSession, network: Network, person: Person | No
     return Access(network, person, membership, viewer_for(person, membership), clock.now())
 
 
+# Built once, with bound parameters: every request that names a network runs one of them (see
+# network/accounts.py's _LIVE_TOKEN for why). The network and the asker's membership come in one.
+_NETWORK = select(Network).where(Network.slug == bindparam("slug"))
+_NETWORK_AND_MEMBERSHIP = (
+    select(Network, Membership)
+    .outerjoin(Membership, and_(Membership.network_id == Network.id, Membership.person_id == bindparam("person_id")))
+    .options(lazyload(Membership.person))
+    .where(Network.slug == bindparam("slug"))
+)
+
+
 async def open_network(session: AsyncSession, slug: str, person: Person | None, *, lock: bool = False) -> Access:
     """The network named by `slug` if the asker may read it, else NotFound."""
     if person is None:
-        network = (await session.execute(select(Network).where(Network.slug == slug))).scalar_one_or_none()
+        network = (await session.execute(_NETWORK, {"slug": slug})).scalar_one_or_none()
         membership = None
     else:
-        # the network and the asker's membership in one statement: every request that names a network pays for it
-        query = (
-            select(Network, Membership)
-            .outerjoin(Membership, and_(Membership.network_id == Network.id, Membership.person_id == person.id))
-            .options(lazyload(Membership.person))
-            .where(Network.slug == slug)
-        )
-        row = (await session.execute(query)).one_or_none()
+        row = (await session.execute(_NETWORK_AND_MEMBERSHIP, {"slug": slug, "person_id": person.id})).one_or_none()
         network, membership = row if row is not None else (None, None)
         if membership is not None:
             set_committed_value(membership, "person", person)

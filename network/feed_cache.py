@@ -21,7 +21,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 
 import msgspec
-from sqlalchemy import ColumnElement, exists, false, select
+from sqlalchemy import BindParameter, bindparam, exists, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network.access import Access
@@ -87,17 +87,28 @@ def entry_for(page: Page, encoded: bytes) -> Entry | None:
     return Entry(encoded, tuple(sorted(refs)), _names(list(refs.values())))
 
 
+# Built once, with bound parameters (see network/accounts.py's _LIVE_TOKEN for why).
+_AUTHORS: BindParameter[list[int]] = bindparam("authors", expanding=True)
+_AUTHORS_FOR_ANONYMOUS = select(Person, false()).where(Person.id.in_(_AUTHORS))  # an anonymous reader has no posts
+_AUTHORS_AND_OWN_UNPUBLISHED = select(
+    Person,
+    exists().where(
+        Post.network_id == bindparam("network_id"),
+        Post.author_id == bindparam("person_id"),
+        Post.state.in_((ContentState.HELD, ContentState.HIDDEN)),
+    ),
+).where(Person.id.in_(_AUTHORS))
+
+
 async def still_shown(session: AsyncSession, access: Access, entry: Entry) -> bool:
     """Whether a kept page is what the asker would be shown now: its authors' names unchanged,
     and the asker has no unpublished posts of their own in the network (one statement)."""
-    own_unpublished: ColumnElement[bool] = false()  # an anonymous reader has no posts
-    if access.person is not None:
-        own_unpublished = exists().where(
-            Post.network_id == access.network.id,
-            Post.author_id == access.person.id,
-            Post.state.in_((ContentState.HELD, ContentState.HIDDEN)),
-        )
-    rows = (await session.execute(select(Person, own_unpublished).where(Person.id.in_(entry.authors)))).all()
+    if access.person is None:
+        result = await session.execute(_AUTHORS_FOR_ANONYMOUS, {"authors": list(entry.authors)})
+    else:
+        params = {"authors": list(entry.authors), "network_id": access.network.id, "person_id": access.person.id}
+        result = await session.execute(_AUTHORS_AND_OWN_UNPUBLISHED, params)
+    rows = result.all()
     if not rows or rows[0][1]:
         return False
     return _names([person_ref(row[0]) for row in rows]) == entry.names

@@ -14,10 +14,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -195,9 +197,36 @@ async def token_and_person(session: AsyncSession, raw: str) -> tuple[ApiToken, P
     token: ApiToken = row[0]
     person: Person = row[1]
     now = clock.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        token.last_used_at = now
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_GRAIN:
+        session.info.setdefault(_TOKEN_USES, {})[token.id] = now
     return token, person
+
+
+TOKEN_USE_GRAIN = timedelta(seconds=60)  # a token's last use is kept to the minute
+_TOKEN_USES = "commons.token_uses"
+
+
+def pending_token_uses(session: AsyncSession) -> dict[int, datetime]:
+    """Token uses noted in this session and not yet written (taken: a second call returns none).
+
+    They are written apart, by `record_token_uses` in a transaction of its own: a request that
+    only reads must not turn into one that writes just to stamp its token."""
+    uses: dict[int, datetime] = session.info.pop(_TOKEN_USES, {})
+    return uses
+
+
+async def record_token_uses(session: AsyncSession, uses: Mapping[int, datetime]) -> None:
+    """Stamp each token's last use unless another request did within the grain (so of many
+    concurrent requests with one token, one writes)."""
+    for token_id, at in uses.items():
+        await session.execute(
+            update(ApiToken)
+            .where(
+                ApiToken.id == token_id,
+                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < at - TOKEN_USE_GRAIN),
+            )
+            .values(last_used_at=at)
+        )
 
 
 async def list_tokens(session: AsyncSession, person: Person) -> list[ApiToken]:

@@ -9,6 +9,7 @@ fails the client gets an error, and wake-ups are published only after it succeed
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -17,11 +18,15 @@ from litestar import Request
 from litestar.datastructures import State
 from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from events.log import discard_wakeups, pending_wakeups
+from network import accounts
 from server.settings import Settings
+
+log = logging.getLogger("commons")
 
 SQLITE_WRITE = "commons_sqlite_write"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -89,3 +94,21 @@ async def provide_db(state: State, request: Request[Any, Any, Any]) -> AsyncGene
         wakeups = pending_wakeups(session)
         if wakeups:
             await state.bus.publish(wakeups)
+        await record_token_uses(maker, session)
+
+
+async def record_token_uses(maker: async_sessionmaker[AsyncSession], used_in: AsyncSession) -> None:
+    """Write the token uses `used_in` noted, in a writing transaction of their own. On SQLite a
+    transaction that read and then writes fails at once when another wrote in between (whatever
+    the busy timeout), so concurrent reads with one token failed with 503 when each stamped it.
+    A lost stamp is not worth failing a request for: a failure is logged only."""
+    uses = accounts.pending_token_uses(used_in)
+    if not uses:
+        return
+    try:
+        async with maker() as session:
+            await begin_write(session)
+            await accounts.record_token_uses(session, uses)
+            await session.commit()
+    except SQLAlchemyError as exc:
+        log.warning("could not record the use of tokens %s: %s", sorted(uses), exc)

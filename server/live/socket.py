@@ -70,7 +70,8 @@ async def _authenticate(
     socket: WebSocket[Any, Any, Any], sessions: async_sessionmaker[AsyncSession]
 ) -> tuple[int | None, str | None, int | None]:
     """Who connects, as plain ids: no ORM object or session outlives the handshake (thousands of
-    connections stay open)."""
+    connections stay open). A token's last use is not stamped here: thousands of sockets that
+    connect at once would each need a write of their own (see server/db.py, record_token_uses)."""
     async with sessions() as session:
         person, digest, token_id = await _identify(socket, session)
         return (person.id if person else None), digest, token_id

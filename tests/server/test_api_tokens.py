@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import text
 
+from network import accounts, clock
+from network.models import ApiToken
 from tests.conftest import ApiClient, World
 
 
@@ -48,6 +52,38 @@ async def test_create_token_shows_it_once_and_lists_never_do(world: World) -> No
     assert (await as_script(world, "GET", "/me", token)).status_code == 200
     [item] = (await owner.get("/tokens")).json()
     assert item["last_used_at"] is not None
+
+
+async def test_concurrent_requests_with_one_token_all_succeed(world: World) -> None:
+    # Each of them finds the token's last use stale; recording it must not fail any of them
+    # (on SQLite a read transaction that then writes is refused when another wrote first).
+    owner = await world.person()
+    token = (await new_token(owner))["token"]
+    for _ in range(3):
+        responses = await asyncio.gather(*(as_script(world, "GET", "/me", token) for _ in range(16)))
+        assert [r.status_code for r in responses] == [200] * 16, [r.text for r in responses if r.status_code != 200]
+        async with world.db() as session:
+            await session.execute(text("UPDATE api_tokens SET last_used_at = NULL"))
+            await session.commit()
+    assert (await as_script(world, "GET", "/me", token)).status_code == 200
+    [item] = (await owner.get("/tokens")).json()
+    assert item["last_used_at"] is not None
+
+
+async def test_a_tokens_last_use_is_kept_to_the_minute(world: World) -> None:
+    owner = await world.person()
+    token_id = (await new_token(owner))["id"]
+    first = clock.now()
+
+    async def stamp(at: datetime) -> datetime | None:
+        async with world.db() as session:
+            await accounts.record_token_uses(session, {token_id: at})
+            await session.commit()
+            return (await session.get_one(ApiToken, token_id, populate_existing=True)).last_used_at
+
+    assert await stamp(first) == first
+    assert await stamp(first + timedelta(seconds=30)) == first  # within the minute: unchanged
+    assert await stamp(first + timedelta(seconds=61)) == first + timedelta(seconds=61)
 
 
 async def test_tokens_are_stored_hashed(world: World) -> None:

@@ -26,6 +26,7 @@ from bench.publish import BODY
 from bench.servers import Server, commons_env
 
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+ENDPOINTS = ("health", "feed_json", "post_json", "feed_html", "post_html")  # health first: the ceiling
 
 
 def wrk_available() -> bool:
@@ -105,7 +106,7 @@ async def measure_database(database: str, args: argparse.Namespace) -> list[dict
         server = await Server("commons", work, commons_env(url)).start()
         endpoints = await prepare(server, seeded, args.posts)
         token = seeded.tokens[0]  # a member, signed in with a token
-        names = [name for name in ("health", "feed_json", "post_json", "feed_html", "post_html") if name in endpoints]
+        names = [name for name in ENDPOINTS if name in endpoints]
         for name in names:
             await wrk(server.url + endpoints[name], token, args.warmup, args.connections)
         # Round-robin: run i of every endpoint before run i + 1 of any, so a drift of the machine
@@ -114,7 +115,7 @@ async def measure_database(database: str, args: argparse.Namespace) -> list[dict
         for _ in range(args.runs):
             for name in names:
                 measured[name].append(await wrk(server.url + endpoints[name], token, args.seconds, args.connections))
-        for name in ("health", "feed_json", "post_json", "feed_html", "post_html"):
+        for name in ENDPOINTS:
             if name not in endpoints:
                 rows.append({"database": database, "endpoint": name, "path": None, "missing": True})
                 continue
@@ -158,11 +159,7 @@ async def run(args: argparse.Namespace) -> Report:
         for r in measured
         if r["endpoint"] == "feed_json"
     ]
-    names = [
-        n
-        for n in ("health", "feed_json", "post_json", "feed_html", "post_html")
-        if any(r["endpoint"] == n for r in measured)
-    ]
+    names = [n for n in ENDPOINTS if any(r["endpoint"] == n for r in measured)]
     report.extra["plot"] = bars(
         report.path(".png"),
         "Requests/s, one server process (median of runs)",

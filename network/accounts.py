@@ -177,6 +177,10 @@ async def person_for_token(session: AsyncSession, raw: str) -> Person | None:
     return found[1] if found else None
 
 
+TOKEN_USE_GRAIN = timedelta(seconds=60)  # a token's last use is kept to the minute
+_TOKEN_USES = "commons.token_uses"
+
+
 # Built once, with bound parameters: every request signed in with a token runs it, and a statement
 # built per call costs more in building and in computing its cache key than in the database.
 _LIVE_TOKEN = (
@@ -200,10 +204,6 @@ async def token_and_person(session: AsyncSession, raw: str) -> tuple[ApiToken, P
     if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_GRAIN:
         session.info.setdefault(_TOKEN_USES, {})[token.id] = now
     return token, person
-
-
-TOKEN_USE_GRAIN = timedelta(seconds=60)  # a token's last use is kept to the minute
-_TOKEN_USES = "commons.token_uses"
 
 
 def pending_token_uses(session: AsyncSession) -> dict[int, datetime]:

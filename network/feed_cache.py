@@ -21,7 +21,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 
 import msgspec
-from sqlalchemy import BindParameter, bindparam, exists, false, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network.access import Access
@@ -87,9 +87,8 @@ def entry_for(page: Page, encoded: bytes) -> Entry | None:
     return Entry(encoded, tuple(sorted(refs)), _names(list(refs.values())))
 
 
-# Built once, with bound parameters (see network/accounts.py's _LIVE_TOKEN for why).
-_AUTHORS: BindParameter[list[int]] = bindparam("authors", expanding=True)
-_AUTHORS_FOR_ANONYMOUS = select(Person, false()).where(Person.id.in_(_AUTHORS))  # an anonymous reader has no posts
+# Built once, with bound parameters (see network/accounts.py's _LIVE_TOKEN for why). For an
+# anonymous reader person_id is NULL, which no author_id equals: they have no posts of their own.
 _AUTHORS_AND_OWN_UNPUBLISHED = select(
     Person,
     exists().where(
@@ -97,17 +96,15 @@ _AUTHORS_AND_OWN_UNPUBLISHED = select(
         Post.author_id == bindparam("person_id"),
         Post.state.in_((ContentState.HELD, ContentState.HIDDEN)),
     ),
-).where(Person.id.in_(_AUTHORS))
+).where(Person.id.in_(bindparam("authors", expanding=True)))
 
 
 async def still_shown(session: AsyncSession, access: Access, entry: Entry) -> bool:
     """Whether a kept page is what the asker would be shown now: its authors' names unchanged,
     and the asker has no unpublished posts of their own in the network (one statement)."""
-    if access.person is None:
-        result = await session.execute(_AUTHORS_FOR_ANONYMOUS, {"authors": list(entry.authors)})
-    else:
-        params = {"authors": list(entry.authors), "network_id": access.network.id, "person_id": access.person.id}
-        result = await session.execute(_AUTHORS_AND_OWN_UNPUBLISHED, params)
+    person_id = access.person.id if access.person is not None else None
+    params = {"authors": list(entry.authors), "network_id": access.network.id, "person_id": person_id}
+    result = await session.execute(_AUTHORS_AND_OWN_UNPUBLISHED, params)
     rows = result.all()
     if not rows or rows[0][1]:
         return False

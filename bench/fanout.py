@@ -12,6 +12,10 @@ load-generator processes (spread over 127.0.0.x), then
 Every run counts lost, duplicated and out-of-order events per socket (all must be zero), server
 CPU and RSS, and the load generators' CPU (a saturated client shows as ~100% per process).
 
+Our subscribers also follow their notifications, as every page of the web app does (unless
+`--no-notifications`): with `--follow all` each post notifies every one of them, so a run lasts
+until those have arrived too, and their count and latency are reported beside the events'.
+
     python -m bench.fanout --subscribers 1000 --runs 3
 """
 
@@ -86,6 +90,8 @@ async def measure_target(label: str, n: int, args: argparse.Namespace, frame_byt
             work,
             tokens_file=target.tokens_file,
             name=label,
+            notifications=args.notifications and target.mode == "commons",
+            notes_per_event=1 if args.follow == "all" else 0,
         )
         t0 = time.monotonic()
         await fleet.start()
@@ -112,6 +118,7 @@ async def measure_target(label: str, n: int, args: argparse.Namespace, frame_byt
                     published = await target.burst(args.burst, args.burst_concurrency)
                 last = await target.head()
                 behind = await fleet.wait_for(last, args.drain_timeout)
+            drained = time.time()
             ranges.append((first, last))
             runs.append(
                 {
@@ -127,6 +134,7 @@ async def measure_target(label: str, n: int, args: argparse.Namespace, frame_byt
                     "client_cpu_pct": client_cpu.percent(),
                     "server_rss_mb": rss.peak / 2**20,
                     "behind_after_drain": behind,
+                    "drained_at": drained,
                 }
             )
             log(f"{label} {phase} run {i + 1}: seqs {first}-{last}, {behind} sockets behind after drain")
@@ -138,6 +146,8 @@ async def measure_target(label: str, n: int, args: argparse.Namespace, frame_byt
         for run, result in zip(runs, results, strict=True):
             span = max(result.last_recv - run["first_sent"], 1e-9) if result.delivered else math.nan
             lat = summary(result.latencies_ms)
+            if fleet.notifications:
+                run.update(notes(fleet, run))
             run.update(
                 expected=(result.last - result.first + 1) * fleet.ready,
                 delivered=result.delivered,
@@ -172,6 +182,19 @@ async def measure_target(label: str, n: int, args: argparse.Namespace, frame_byt
             shutil.rmtree(work, ignore_errors=True)
         else:
             log(f"kept {work}")
+
+
+def notes(fleet: Fleet, run: dict[str, Any]) -> dict[str, Any]:
+    """The notifications that arrived during one run (runs wait for them, so windows do not
+    overlap): how many against how many were due, and their commit→receive latency."""
+    window = [lat for recv, lat in fleet.notes if run["first_sent"] <= recv <= run["drained_at"]]
+    lat = summary(window) if window else {"p50": math.nan, "p99": math.nan}
+    return {
+        "notes_expected": run["published"] * fleet.notes_per_event * fleet.ready,
+        "notes_delivered": len(window),
+        "note_p50_ms": lat["p50"],
+        "note_p99_ms": lat["p99"],
+    }
 
 
 def start_profiler(path: str, label: str, target: Target) -> subprocess.Popen[bytes] | None:
@@ -214,10 +237,14 @@ def condense(measured: dict[str, Any]) -> list[dict[str, Any]]:
             "server_rss_mb",
             "api_p50_ms",
             "api_p99_ms",
+            "note_p50_ms",
+            "note_p99_ms",
         ):
-            row[key] = median(r[key] for r in runs if r[key] is not None)
+            row[key] = median(r.get(key) for r in runs)
         for key in ("lost", "duplicated", "out_of_order", "publish_failures", "delivered", "expected"):
             row[key] = sum(r[key] for r in runs)
+        for key in ("notes_expected", "notes_delivered"):
+            row[key] = sum(r[key] for r in runs) if key in runs[0] else None
         row["runs"] = len(runs)
         row["rate"] = runs[0]["rate"]
         row["closed"] = measured["closed_during_runs"]
@@ -238,7 +265,9 @@ def verdicts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 continue
             v: dict[str, Any] = {"target": ours, "subscribers": n}
             v["zero_loss"] = all(
-                by[(ours, n, p)]["lost"] + by[(ours, n, p)]["duplicated"] == 0 for p in ("steady", "burst")
+                by[(ours, n, p)]["lost"] + by[(ours, n, p)]["duplicated"] == 0
+                and by[(ours, n, p)].get("notes_delivered") == by[(ours, n, p)].get("notes_expected")
+                for p in ("steady", "burst")
             )
             if bare_b:
                 v["deliveries_vs_bare"] = ratio(burst["deliveries_per_s"], bare_b["deliveries_per_s"])
@@ -269,6 +298,8 @@ def print_tables(rows: list[dict[str, Any]], checks: list[dict[str, Any]]) -> No
         "cli CPU%",
         "srv RSS MB",
         "API p50 ms",
+        "notes",
+        "note p99 ms",
     ]
     print(
         table(
@@ -289,6 +320,8 @@ def print_tables(rows: list[dict[str, Any]], checks: list[dict[str, Any]]) -> No
                     r["client_cpu_pct"],
                     r["server_rss_mb"],
                     r["api_p50_ms"],
+                    f"{r['notes_delivered']}/{r['notes_expected']}" if r.get("notes_expected") is not None else "",
+                    r["note_p99_ms"],
                 ]
                 for r in rows
             ],
@@ -358,6 +391,12 @@ def parser() -> argparse.ArgumentParser:
         choices=["all", "mentions"],
         default="all",
         help="Subscribers' follow level: all (each post also notifies every one of them) or mentions.",
+    )
+    p.add_argument(
+        "--no-notifications",
+        dest="notifications",
+        action="store_false",
+        help="Our subscribers follow only the network, not their notifications.",
     )
     p.add_argument("--name", default="fanout", help="Report name (bench/results/NAME.json and .png).")
     p.add_argument("--profile", default="", help="Record the server with py-spy into this file (raw format).")

@@ -41,6 +41,8 @@ class Fleet:
     token_offset: int = 0
     ip_base: int = 2
     name: str = "fleet"
+    notifications: bool = False  # each socket also follows its notifications (as the web app does)
+    notes_per_event: int = 0  # notifications each socket should get per event (1 when it follows `all`)
     children: list[asyncio.subprocess.Process] = field(default_factory=list)
     ready: int = 0
     failed: int = 0
@@ -48,6 +50,7 @@ class Fleet:
     closed: int = 0
     close_codes: list[int] = field(default_factory=list)
     frame_bytes: int = 0
+    notes: list[tuple[float, float]] = field(default_factory=list)  # (receive time, latency ms)
 
     @property
     def processes(self) -> list[psutil.Process]:
@@ -78,6 +81,8 @@ class Fleet:
             ]
             if self.tokens_file:
                 command += ["--tokens", str(self.tokens_file)]
+            if self.notifications:
+                command.append("--notifications")
             child = await asyncio.create_subprocess_exec(
                 *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, cwd=ROOT
             )
@@ -108,8 +113,9 @@ class Fleet:
             await child.stdin.drain()
 
     async def wait_for(self, last: int, timeout: float = 30) -> int:
-        """Wait until every socket has seq `last`; returns how many sockets were still behind."""
-        await self._tell(f"WAIT {last} {timeout}")
+        """Wait until every socket has seq `last` (and its notifications); returns how many sockets
+        were still behind."""
+        await self._tell(f"WAIT {last} {timeout} {self.notes_per_event if self.notifications else 0}")
         lines = await asyncio.gather(*(self._expect(c, "WAITED") for c in self.children))
         return sum(int(line.split()[1]) for line in lines)
 
@@ -123,11 +129,15 @@ class Fleet:
         await asyncio.gather(*(self._expect(c, "COLLECTED") for c in self.children))
         results = [RunResult(a, b) for a, b in ranges]
         self.closed, codes = 0, set()
+        self.notes = []
         for path in paths:
             data: dict[str, Any] = json.loads(path.read_text())
             self.closed += data["closed"]
             codes.update(data["close_codes"])
             self.frame_bytes = self.frame_bytes or data["frame_bytes"]
+            pairs = array("d")
+            pairs.frombytes(Path(f"{path}.notes.f64").read_bytes())
+            self.notes += list(zip(pairs[::2], pairs[1::2], strict=True))
             for i, run in enumerate(data["runs"]):
                 merged = results[i]
                 merged.delivered += run["delivered"]

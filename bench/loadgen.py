@@ -7,12 +7,15 @@ Started by `bench.fleet`; talks to it over stdin/stdout:
   (deliveries, lost, duplicated, out of order, first/last receive time) as JSON at <path>, and
   each run's commit→receive latencies (ms, float32) beside it as <path>.<run>.f32, then prints
   `COLLECTED`;
-- on `WAIT <seq> <seconds>` waits until every socket has received that seq, then prints
+- on `WAIT <seq> <seconds>` waits until every socket has received that seq (and, with
+  `--notifications`, one notification per event it received), then prints
   `WAITED <sockets still behind>`;
 - on `QUIT` closes its sockets and exits.
 
 Modes: `commons` (our `/ws`, one API token per socket), `bare` (the `websockets` baseline,
-the same frames) and `sio` (python-socketio: Engine.IO packets over the websocket).
+the same frames) and `sio` (python-socketio: Engine.IO packets over the websocket). With
+`--notifications` a `commons` socket also follows its person's notifications, as every page of
+the web app does; their receive times and latencies are written beside the events'.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class Message(msgspec.Struct):
     type: str
     seq: int = 0
     data: Data | None = None
+    stream: str = ""
 
 
 _decode = msgspec.json.Decoder(Message).decode
@@ -59,13 +63,14 @@ def _timestamp(at: str) -> float:
 
 
 class Conn:
-    __slots__ = ("index", "ready", "seqs", "subscribed_seq")
+    __slots__ = ("index", "notes", "ready", "seqs", "subscribed_seq")
 
     def __init__(self, index: int) -> None:
         self.index = index
         self.ready: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self.seqs = array("l")
         self.subscribed_seq = -1
+        self.notes = 0  # notifications received
 
 
 class Recorder:
@@ -77,6 +82,8 @@ class Recorder:
         self.recv = array("d")
         self.frame_bytes = 0
         self.other: dict[str, int] = {}
+        self.note_recv = array("d")
+        self.note_lat = array("d")
 
     def on_text(self, proto: WsClientProtocol, text: str) -> None:
         now = time.time()
@@ -100,8 +107,14 @@ class Recorder:
             self.recv.append(now)
             at = message.data.at if message.data else ""
             self.lat.append((now - _timestamp(at)) * 1000 if at else float("nan"))
+        elif kind == "notification":
+            conn.notes += 1
+            self.note_recv.append(now)
+            at = message.data.at if message.data else ""
+            self.note_lat.append((now - _timestamp(at)) * 1000 if at else float("nan"))
         elif kind == "subscribed":
-            self._ready(conn, message.seq)
+            if message.stream != "notifications":
+                self._ready(conn, message.seq)
         elif kind == "ping":
             proto.send_text('{"type":"pong"}')
         else:
@@ -143,18 +156,24 @@ async def open_one(
         proto.state = conn
         if args.mode != "sio":
             proto.send_text(json.dumps({"type": "subscribe", "network": args.network, "after": None}))
+        if args.mode == "commons" and args.notifications:
+            proto.send_text(json.dumps({"type": "subscribe", "stream": "notifications", "after": None}))
         await asyncio.wait_for(conn.ready, 30)
     return conn, proto
 
 
-async def wait_for(conns: list[Conn], protos: list[WsClientProtocol], last: int, timeout: float) -> int:
-    """Until every open socket has received seq `last` (or the timeout); how many are still behind."""
+async def wait_for(
+    conns: list[Conn], protos: list[WsClientProtocol], last: int, timeout: float, notes_per_event: int = 0
+) -> int:
+    """Until every open socket has received seq `last` and its notifications (or the timeout); how
+    many are still behind."""
     deadline = time.monotonic() + timeout
     while True:
         behind = sum(
             1
             for conn, proto in zip(conns, protos, strict=True)
-            if not proto.closed.done() and (not conn.seqs or conn.seqs[-1] < last)
+            if not proto.closed.done()
+            and (not conn.seqs or conn.seqs[-1] < last or conn.notes < notes_per_event * len(conn.seqs))
         )
         if not behind or time.monotonic() > deadline:
             return behind
@@ -194,6 +213,11 @@ def collect(recorder: Recorder, conns: list[Conn], protos: list[WsClientProtocol
                 "last_recv": last_recv if delivered else None,
             }
         )
+    notes = array("d")
+    for recv, lat in zip(recorder.note_recv, recorder.note_lat, strict=True):
+        notes.extend((recv, lat))
+    with Path(f"{path}.notes.f64").open("wb") as out:
+        notes.tofile(out)
     closed = [p.close_code for p in protos if p.closed.done()]
     path.write_text(
         json.dumps(
@@ -238,7 +262,7 @@ async def main(args: argparse.Namespace) -> None:
             break
         command, *rest = line.split()
         if command == "WAIT":
-            behind = await wait_for(conns, protos, int(rest[0]), float(rest[1]))
+            behind = await wait_for(conns, protos, int(rest[0]), float(rest[1]), int(rest[2]) if rest[2:] else 0)
             print(f"WAITED {behind}", flush=True)
         elif command == "COLLECT":
             collect(recorder, conns, protos, Path(rest[0]), rest[1] if len(rest) > 1 else "")
@@ -260,6 +284,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--ip-base", type=int, default=2, help="Sockets bind to 127.0.0.<ip-base + i % ips>.")
     parser.add_argument("--ips", type=int, default=50)
     parser.add_argument("--concurrency", type=int, default=50, help="Handshakes in flight.")
+    parser.add_argument("--notifications", action="store_true", help="Also follow the person's notifications.")
     return parser.parse_args(argv)
 
 

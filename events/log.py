@@ -96,7 +96,6 @@ async def append_notifications(
     columns = NOTIFICATIONS.c
     postgres = session.get_bind().dialect.name == "postgresql"
     owners = sorted(kinds)
-    now = _now()
     written = 0
     for start in range(0, len(owners), BULK_CHUNK):
         chunk = owners[start : start + BULK_CHUNK]
@@ -108,6 +107,7 @@ async def append_notifications(
             .returning(pk, seq_column)
         )
         seqs = sorted((int(owner), int(seq)) for owner, seq in result.all())
+        now = _now()  # stamped once the counters are held, like an event: a person's times follow their seqs
         by_kind: dict[str, list[int]] = {}
         for owner, _ in seqs:
             by_kind.setdefault(kinds[owner], []).append(owner)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, Row, and_, bindparam, func, select, true
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -17,14 +19,51 @@ async def events_after(session: AsyncSession, network_id: int, after: int, limit
     return (await session.execute(stmt)).scalars().all()
 
 
-async def notifications_after(session: AsyncSession, person_id: int, after: int, limit: int) -> Sequence[Notification]:
-    stmt = (
-        select(Notification)
-        .where(Notification.person_id == person_id, Notification.seq > after)
-        .order_by(Notification.seq)
-        .limit(limit)
-    )
-    return (await session.execute(stmt)).scalars().all()
+NOTIFICATIONS = Notification.__table__
+
+
+async def notifications_after(session: AsyncSession, cursors: Mapping[int, int], limit: int) -> Sequence[Row[Any]]:
+    """The notifications after each person's cursor (person id → last seq sent), for many people
+    in one query, in (person, seq) order, at most `limit` rows in all.
+
+    A post to a network whose thousands of members follow everything wakes thousands of
+    notification streams at once; reading them one query each would cost more than the post.
+    The (person, cursor) pairs travel as one parameter (two arrays on PostgreSQL, one JSON text
+    on SQLite, which has no column list for VALUES), so the statement text never changes. Each
+    person's rows are found by an index seek from their cursor: on PostgreSQL a LATERAL
+    subquery, because a plain join is planned as a merge over the whole notifications index.
+    Plain rows, not ORM objects: only their frames are wanted.
+    """
+    if not cursors:
+        return []
+    columns = NOTIFICATIONS.c
+    if session.get_bind().dialect.name == "postgresql":
+        wanted = (
+            func.unnest(
+                bindparam("people", list(cursors), type_=ARRAY(BigInteger)),
+                bindparam("cursors", list(cursors.values()), type_=ARRAY(BigInteger)),
+            )
+            .table_valued("person_id", "since")
+            .render_derived(name="wanted")
+        )
+        found = (
+            select(NOTIFICATIONS)
+            .where(columns.person_id == wanted.c.person_id, columns.seq > wanted.c.since)
+            .order_by(columns.seq)
+            .limit(limit)
+            .lateral("found")
+        )
+        stmt = select(found).select_from(wanted).join(found, true()).order_by(found.c.person_id, found.c.seq)
+    else:
+        pairs = func.json_each(bindparam("wanted", json.dumps(list(cursors.items())))).table_valued("value")
+        person, since = func.json_extract(pairs.c.value, "$[0]"), func.json_extract(pairs.c.value, "$[1]")
+        stmt = (
+            select(NOTIFICATIONS)
+            .select_from(pairs)
+            .join(NOTIFICATIONS, and_(columns.person_id == person, columns.seq > since))
+            .order_by(columns.person_id, columns.seq)
+        )
+    return (await session.execute(stmt.limit(limit))).all()
 
 
 async def oldest_event_seq(session: AsyncSession, network_id: int) -> int | None:

@@ -37,7 +37,16 @@ def database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
     if settings.is_sqlite:
         engine_config = EngineConfig(echo=settings.sql_echo, connect_args={"timeout": 30, "isolation_level": None})
     else:
-        engine_config = EngineConfig(echo=settings.sql_echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        engine_config = EngineConfig(
+            echo=settings.sql_echo,
+            pool_size=10,
+            max_overflow=20,
+            pool_pre_ping=True,
+            # Short OLTP statements only: PostgreSQL compiles a plan with JIT once its cost estimate
+            # passes a threshold, which costs more than it saves here (the live hub's read of a
+            # thousand people's notifications ran in 7 ms without it and 290 ms with it).
+            connect_args={"server_settings": {"jit": "off"}},
+        )
     config = SQLAlchemyAsyncConfig(
         connection_string=settings.database_url,
         engine_config=engine_config,

@@ -1,28 +1,31 @@
 """This process's live hub: which connection follows which stream, and the pumps that feed them.
 
-Per stream (a network's events, a person's notifications) one pump runs at a time. A pump
-reads the log once from the lowest cursor among its subscribers, encodes each row once, and
-hands every subscriber exactly the rows after its own cursor, in order: one log read per
-wake-up, not one per connection, and no duplicates because a row goes to a subscriber only
-when its seq is the next one that subscriber needs. Wake-ups only make pumps run sooner;
-a slow tick compares stream heads with one query, so a lost wake-up costs latency only.
+Per network one pump runs at a time. A pump reads the log once from the lowest cursor among
+its subscribers, encodes each row once, and hands every subscriber exactly the rows after its
+own cursor, in order: one log read per wake-up, not one per connection, and no duplicates
+because a row goes to a subscriber only when its seq is the next one that subscriber needs.
+People's notification streams share one pump that reads the woken ones together, a thousand
+people per query: one post can notify every member of a network at once, and a query per
+person would cost more than the post. Wake-ups only make pumps run sooner; a slow tick
+compares stream heads with one query, so a lost wake-up costs latency only.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events import reader
-from events.models import Event, Notification
+from events.models import Event
 from events.signals import CatchUp, Revocation, Signal, Wakeup
 from network.access import Access, open_network
 from network.enums import MemberState
@@ -35,6 +38,8 @@ from server.live.connection import Connection
 log = logging.getLogger("commons.live")
 
 BATCH = 500
+PEOPLE_PER_READ = 1000
+PEOPLE_ROWS_PER_READ = 2000
 REPLAY_PAUSE = 0.05
 MEMBERSHIP_KINDS = frozenset({"member.updated", "member.left", "member.removed"})
 
@@ -86,7 +91,7 @@ def event_frame(slug: str, event: Event) -> str:
     return protocol.event(slug, event.seq, event.kind, data)
 
 
-def notification_frame(note: Notification) -> str:
+def notification_frame(note: Row[Any]) -> str:
     data = dict(note.payload)
     data.update(id=note.id, at=note.created_at.isoformat(), network_id=note.network_id, read=note.read_at is not None)
     return protocol.notification(note.seq, note.kind, data)
@@ -110,6 +115,8 @@ class Hub:
         self._ticker: asyncio.Task[None] | None = None
         self._heartbeat: asyncio.Task[None] | None = None
         self._stopping = False
+        self._people_due: dict[int, None] = {}  # woken notification streams, in order (a set that keeps it)
+        self._people_pump: asyncio.Task[None] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -120,7 +127,7 @@ class Hub:
 
     async def stop(self) -> None:
         self._stopping = True
-        for task in (self._ticker, self._heartbeat):
+        for task in (self._ticker, self._heartbeat, self._people_pump):
             if task:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -236,7 +243,11 @@ class Hub:
 
     def _wake(self, stream: Stream) -> None:
         stream.dirty = True
-        if stream.task is None or stream.task.done():
+        if stream.kind == "person":
+            self._people_due[stream.owner_id] = None
+            if self._people_pump is None or self._people_pump.done():
+                self._people_pump = asyncio.create_task(self._pump_people())
+        elif stream.task is None or stream.task.done():
             stream.task = asyncio.create_task(self._pump(stream))
 
     async def _pump(self, stream: Stream) -> None:
@@ -248,21 +259,54 @@ class Hub:
                 stream.dirty = False
                 low = min(sub.last for sub in stream.subs.values())
                 async with self._sessions() as session:
-                    if stream.kind == "network":
-                        rows: Sequence[Event | Notification] = await reader.events_after(
-                            session, stream.owner_id, low, BATCH
-                        )
-                        await self._deliver_events(session, stream, rows, low)  # type: ignore[arg-type]
-                    else:
-                        rows = await reader.notifications_after(session, stream.owner_id, low, BATCH)
-                        frames = [(n.seq, notification_frame(n)) for n in rows]  # type: ignore[union-attr]
-                        self._deliver(stream, frames, low)
+                    rows = await reader.events_after(session, stream.owner_id, low, BATCH)
+                    await self._deliver_events(session, stream, rows, low)
                 if len(rows) == BATCH:
                     stream.dirty = True
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.exception("pump for %s %s failed; the slow tick will retry", stream.kind, stream.owner_id)
+            log.exception("pump for network %s failed; the slow tick will retry", stream.owner_id)
+
+    async def _pump_people(self) -> None:
+        while self._people_due and not self._stopping:
+            owners = list(itertools.islice(self._people_due, PEOPLE_PER_READ))
+            for owner in owners:
+                del self._people_due[owner]
+            streams = [s for owner in owners if (s := self.people.get(owner)) is not None and s.subs]
+            try:
+                await self._read_people(streams)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("notification pump failed for %d people; the slow tick will retry", len(streams))
+
+    async def _read_people(self, streams: list[Stream]) -> None:
+        """One read for many people's notification streams, then each one's frames to its sockets."""
+        if not streams:
+            return
+        lows = {}
+        for stream in streams:
+            stream.dirty = False
+            lows[stream.owner_id] = min(sub.last for sub in stream.subs.values())
+        async with self._sessions() as session:
+            rows = await reader.notifications_after(session, lows, PEOPLE_ROWS_PER_READ)
+        frames: dict[int, list[tuple[int, str]]] = {}
+        for row in rows:
+            frames.setdefault(row.person_id, []).append((row.seq, notification_frame(row)))
+        # A full read may have stopped inside one person's rows: that person and those after go again.
+        cut = rows[-1].person_id if len(rows) == PEOPLE_ROWS_PER_READ else None
+        for stream in streams:
+            if stream.owner_id in frames:
+                self._deliver(stream, frames[stream.owner_id], lows[stream.owner_id])
+            if cut is not None and stream.owner_id >= cut:
+                stream.dirty = True
+            if stream.throttled:  # a replay at its socket's pace: this stream waits, the others do not
+                stream.throttled = False
+                self._people_due.pop(stream.owner_id, None)
+                asyncio.get_running_loop().call_later(REPLAY_PAUSE, self._wake, stream)
+            elif stream.dirty:
+                self._people_due[stream.owner_id] = None
 
     async def _deliver_events(self, session: AsyncSession, stream: Stream, events: Sequence[Event], low: int) -> None:
         pending: list[tuple[int, str]] = []

@@ -118,6 +118,20 @@ def test_sqlite_connections_enforce_foreign_keys_wal_and_busy_timeout(tmp_path: 
     assert busy >= 1000
 
 
+async def test_postgres_connections_run_without_jit(database_url: str, tmp_path: Path) -> None:
+    from server import db
+    from tests.conftest import make_settings
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL setting")
+    config = db.database_config(make_settings(database_url, tmp_path))
+    try:
+        async with config.get_engine().connect() as conn:
+            assert (await conn.execute(text("SHOW jit"))).scalar_one() == "off"
+    finally:
+        await config.get_engine().dispose()
+
+
 def test_log_epoch_is_fixed_when_the_database_is_created(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'epoch.db'}"
     migrate.upgrade(url)

@@ -8,7 +8,9 @@ read them). Then the app's own service functions run with random networks and pe
 - feed: `open_network` + `posts.list_posts` (30 posts, as `GET …/posts` does);
 - notifications: `notifications.list_notifications` (30, newest first);
 - unread: `notifications.unread_count`;
-- live resume: `events.reader.events_after` (what the hub reads after a wake-up).
+- live resume: `events.reader.events_after` (what the hub reads after a wake-up);
+- live notifications: `events.reader.notifications_after` for all 1,000 people, one new
+  notification each (what the hub reads after a post to a network they all follow).
 
 p50/p95/p99 per query and dataset, and `EXPLAIN (ANALYZE, BUFFERS)` of each statement per
 dataset. Flat means the highest p95 within 2× (or 2 ms) of the lowest, and the database's own
@@ -38,11 +40,12 @@ from events import reader
 from network import accounts, notifications, posts
 from network.access import open_network
 from network.models import Network, Person
+from server.db import POSTGRES_CONNECT_ARGS
 
 PEOPLE = 1000
 UNREAD_PER_PERSON = 20
 CHECK_COLUMNS = ("query", "p95_max_over_min", "p95_spread_ms", "sql_exec_max_over_min", "sql_exec_spread_ms")
-QUERIES = ["feed", "notifications", "unread", "live_resume"]
+QUERIES = ["feed", "notifications", "unread", "live_resume", "live_notifications"]
 
 GENERATE = [
     "TRUNCATE notifications, events, posts, memberships, networks, people, organisations RESTART IDENTITY CASCADE",
@@ -135,13 +138,22 @@ async def queries(session: AsyncSession, rng: random.Random, networks: int) -> d
         head = (await reader.heads(session, Network.event_seq, [network_id])).get(network_id, 0)
         return await reader.events_after(session, network_id, max(0, head - 5), 500)
 
-    return {"feed": feed, "notifications": note_list, "unread": unread, "live_resume": live_resume}
+    async def live_notifications() -> Any:
+        return await reader.notifications_after(session, {p.id: p.notification_seq - 1 for p in people}, 2000)
+
+    return {
+        "feed": feed,
+        "notifications": note_list,
+        "unread": unread,
+        "live_resume": live_resume,
+        "live_notifications": live_notifications,
+    }
 
 
 async def measure(
     url: str, posts_count: int, networks: int, args: argparse.Namespace
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    engine = create_async_engine(url)
+    engine = create_async_engine(url, connect_args=POSTGRES_CONNECT_ARGS)  # as the app connects
     recorder = Recorder()
     event.listen(engine.sync_engine, "before_cursor_execute", recorder)
     maker = async_sessionmaker(engine, expire_on_commit=False)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, Row, and_, bindparam, func, select, true
+from sqlalchemy import BigInteger, Row, Text, and_, bindparam, cast, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
@@ -32,11 +32,12 @@ async def notifications_after(session: AsyncSession, cursors: Mapping[int, int],
     on SQLite, which has no column list for VALUES), so the statement text never changes. Each
     person's rows are found by an index seek from their cursor: on PostgreSQL a LATERAL
     subquery, because a plain join is planned as a merge over the whole notifications index.
-    Plain rows, not ORM objects: only their frames are wanted.
+    Plain rows, not ORM objects, with the payload as text: only their frames are wanted.
     """
     if not cursors:
         return []
     columns = NOTIFICATIONS.c
+    wanted_columns = [c for c in columns if c.key != "payload"] + [cast(columns.payload, Text).label("payload_json")]
     if session.get_bind().dialect.name == "postgresql":
         wanted = (
             func.unnest(
@@ -47,7 +48,7 @@ async def notifications_after(session: AsyncSession, cursors: Mapping[int, int],
             .render_derived(name="wanted")
         )
         found = (
-            select(NOTIFICATIONS)
+            select(*wanted_columns)
             .where(columns.person_id == wanted.c.person_id, columns.seq > wanted.c.since)
             .order_by(columns.seq)
             .limit(limit)
@@ -58,7 +59,7 @@ async def notifications_after(session: AsyncSession, cursors: Mapping[int, int],
         pairs = func.json_each(bindparam("wanted", json.dumps(list(cursors.items())))).table_valued("value")
         person, since = func.json_extract(pairs.c.value, "$[0]"), func.json_extract(pairs.c.value, "$[1]")
         stmt = (
-            select(NOTIFICATIONS)
+            select(*wanted_columns)
             .select_from(pairs)
             .join(NOTIFICATIONS, and_(columns.person_id == person, columns.seq > since))
             .order_by(columns.person_id, columns.seq)

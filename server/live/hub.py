@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import json
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -91,10 +92,22 @@ def event_frame(slug: str, event: Event) -> str:
     return protocol.event(slug, event.seq, event.kind, data)
 
 
-def notification_frame(note: Row[Any]) -> str:
-    data = dict(note.payload)
-    data.update(id=note.id, at=note.created_at.isoformat(), network_id=note.network_id, read=note.read_at is not None)
-    return protocol.notification(note.seq, note.kind, data)
+class NotificationFrames:
+    """Frames for notification rows as `reader.notifications_after` returns them. What a post's
+    followers' rows share (kind, payload, time, network) is decoded and encoded once; only the
+    seq and the id are put in per row."""
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple[Any, ...], tuple[str, str]] = {}
+
+    def frame(self, note: Row[Any]) -> str:
+        key = (note.payload_json, note.kind, note.created_at, note.network_id, note.read_at is None)
+        parts = self._parts.get(key)
+        if parts is None:
+            data = json.loads(note.payload_json)
+            data.update(at=note.created_at.isoformat(), network_id=note.network_id, read=note.read_at is not None)
+            parts = self._parts[key] = protocol.notification_parts(note.kind, data)
+        return protocol.joined(note.seq, note.id, parts)
 
 
 class Hub:
@@ -292,8 +305,9 @@ class Hub:
         async with self._sessions() as session:
             rows = await reader.notifications_after(session, lows, PEOPLE_ROWS_PER_READ)
         frames: dict[int, list[tuple[int, str]]] = {}
+        encoder = NotificationFrames()
         for row in rows:
-            frames.setdefault(row.person_id, []).append((row.seq, notification_frame(row)))
+            frames.setdefault(row.person_id, []).append((row.seq, encoder.frame(row)))
         # A full read may have stopped inside one person's rows: that person and those after go again.
         cut = rows[-1].person_id if len(rows) == PEOPLE_ROWS_PER_READ else None
         for stream in streams:

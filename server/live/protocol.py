@@ -127,6 +127,19 @@ def notification(seq: int, kind: str, data: dict[str, Any]) -> str:
     return encode({"type": "notification", "seq": seq, "kind": kind, "data": data})
 
 
+def notification_parts(kind: str, data: dict[str, Any]) -> tuple[str, str]:
+    """A notification frame cut where its seq and the notification's id go, for `joined`: a post
+    notifies thousands of people with the same kind and data, so those are encoded once."""
+    rest = encode({k: v for k, v in data.items() if k != "id"})
+    head = ',"kind":' + _encoder.encode(kind).decode() + ',"data":{"id":'
+    return head, ("}" if rest == "{}" else "," + rest[1:]) + "}"
+
+
+def joined(seq: int, note_id: int, parts: tuple[str, str]) -> str:
+    """The same frame as `notification(seq, kind, {**data, "id": note_id})`, from its parts."""
+    return '{"type":"notification","seq":' + str(seq) + parts[0] + str(note_id) + parts[1]
+
+
 def resync(reason: str, network: str | None = None) -> str:
     if network is None:
         return encode({"type": "resync", "stream": "notifications", "reason": reason})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -50,7 +51,7 @@ async def test_each_person_gets_the_rows_after_their_own_cursor(db: async_sessio
     async with db() as session:
         rows = await reader.notifications_after(session, {a: 1, b: 3, c: 0}, 100)
     assert [(r.person_id, r.seq) for r in rows] == [(a, 2), (a, 3), (b, 4), (b, 5)]
-    assert [r.payload["title"] for r in rows] == ["post 3", "post 4", "post 3", "post 4"]
+    assert [json.loads(r.payload_json)["title"] for r in rows] == ["post 3", "post 4", "post 3", "post 4"]
     assert all(isinstance(r.created_at, datetime) and r.created_at.tzinfo is not None for r in rows)
     assert all(r.kind == "post.created" and r.read_at is None for r in rows)
 

@@ -88,6 +88,11 @@ async def test_one_post_to_many_people_is_read_back_once(
         await hub.stop()
     assert seqs == {pid: [1] for pid in ids}
     assert len(reads) == 1  # not one per person
+    frames = [json.loads(c.pending[0]) for c in conns.values()]
+    assert {f["kind"] for f in frames} == {"post.created"}
+    assert all(f["data"]["title"] == "one post" and f["data"]["read"] is False for f in frames)
+    assert len({f["data"]["id"] for f in frames}) == len(ids)  # each person's own notification
+    assert len({f["data"]["at"] for f in frames}) == 1
 
 
 async def test_reads_cut_short_carry_on_without_loss_or_repeats(

@@ -59,3 +59,19 @@ def test_frames_are_the_documented_shapes() -> None:
         "reason": "cursor_expired",
     }
     assert json.loads(p.PING) == {"type": "ping"}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"post_id": 7, "title": 'A "quoted" title, ünïcode', "at": "2026-12-03T07:30:00+00:00", "read": False},
+        {"id": 999, "by": "a payload's own id gives way to the notification's"},
+        {},
+    ],
+)
+def test_a_notification_joined_from_parts_is_the_whole_frame(data: dict[str, object]) -> None:
+    parts = p.notification_parts("post.created", data)
+    for seq, note_id in ((1, 10), (12345, 67890)):
+        whole = json.loads(p.notification(seq, "post.created", {**data, "id": note_id}))
+        assert json.loads(p.joined(seq, note_id, parts)) == whole
+        assert whole["data"]["id"] == note_id

@@ -18,7 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 import events.models  # noqa: F401  (register tables)
 import network.models  # noqa: F401
@@ -130,6 +130,17 @@ async def test_postgres_connections_run_without_jit(database_url: str, tmp_path:
             assert (await conn.execute(text("SHOW jit"))).scalar_one() == "off"
     finally:
         await config.get_engine().dispose()
+
+
+async def test_postgres_counter_tables_leave_room_for_heap_only_updates(database_url: str, engine: AsyncEngine) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL setting")
+    async with engine.connect() as conn:
+        options = await conn.execute(
+            text("SELECT relname, reloptions FROM pg_class WHERE relname IN ('people', 'networks', 'posts')")
+        )
+        found = {name: opts for name, opts in options.all()}
+    assert found == {"people": ["fillfactor=70"], "networks": ["fillfactor=70"], "posts": None}
 
 
 def test_log_epoch_is_fixed_when_the_database_is_created(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import os
@@ -135,3 +136,13 @@ def machine() -> dict[str, Any]:
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def notifications_option(p: argparse.ArgumentParser) -> None:
+    """Our sockets follow their own notifications too, as every page of the web app does."""
+    p.add_argument(
+        "--no-notifications",
+        dest="notifications",
+        action="store_false",
+        help="Our subscribers follow only the network, not their notifications.",
+    )

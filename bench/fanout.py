@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import Report, log, median, raise_nofile, ratio, summary, table
+from bench.common import Report, log, median, notifications_option, raise_nofile, ratio, summary, table
 from bench.fleet import Fleet, RunResult
 from bench.plot import fanout_plot
 from bench.publish import Published
@@ -392,12 +392,7 @@ def parser() -> argparse.ArgumentParser:
         default="all",
         help="Subscribers' follow level: all (each post also notifies every one of them) or mentions.",
     )
-    p.add_argument(
-        "--no-notifications",
-        dest="notifications",
-        action="store_false",
-        help="Our subscribers follow only the network, not their notifications.",
-    )
+    notifications_option(p)
     p.add_argument("--name", default="fanout", help="Report name (bench/results/NAME.json and .png).")
     p.add_argument("--profile", default="", help="Record the server with py-spy into this file (raw format).")
     p.add_argument("--keep", action="store_true", help="Keep the working directory (logs, database).")

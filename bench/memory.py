@@ -3,7 +3,8 @@
 Per target and run: start the server, connect a warm-up group (so one-time costs such as the
 first websocket's imports are not charged to the subscribers), take the RSS, then add
 subscribers up to each N (each authenticated with its own token and subscribed to the
-network on ours), let them sit idle, and take the RSS again. Target: ≤ 50 KB per subscriber.
+network on ours, and to its own notifications as every page of the web app is, unless
+`--no-notifications`), let them sit idle, and take the RSS again. Target: ≤ 50 KB per subscriber.
 
     python -m bench.memory --subscribers 1000 5000 10000 --runs 3
 """
@@ -17,7 +18,7 @@ import shutil
 from typing import Any
 
 from bench import seed
-from bench.common import Report, log, median, raise_nofile, table
+from bench.common import Report, log, median, notifications_option, raise_nofile, table
 from bench.fleet import Fleet
 from bench.plot import lines
 from bench.servers import Server, commons_env
@@ -38,7 +39,10 @@ async def one_run(
     try:
         await server.start()
         tokens = seeded.tokens_file if seeded else None
-        warm = await Fleet(mode, server.port, WARM, 1, work, tokens_file=tokens, name="warm").start()
+        notes = args.notifications and mode == "commons"
+        warm = await Fleet(
+            mode, server.port, WARM, 1, work, tokens_file=tokens, name="warm", notifications=notes
+        ).start()
         fleets.append(warm)
         await asyncio.sleep(args.settle)
         base = server.rss()
@@ -55,6 +59,7 @@ async def one_run(
                 token_offset=WARM + connected,
                 ip_base=2 + len(fleets) * 20,
                 name=f"mem-{n}",
+                notifications=notes,
             )
             fleets.append(await fleet.start())
             connected += fleet.ready
@@ -157,6 +162,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--targets", nargs="+", choices=TARGETS, default=TARGETS)
     p.add_argument("--settle", type=float, default=1.0, help="Seconds idle before reading the RSS.")
+    notifications_option(p)
     return p
 
 

@@ -20,6 +20,7 @@ async def events_after(session: AsyncSession, network_id: int, after: int, limit
 
 
 NOTIFICATIONS = Notification.__table__
+HEADS_CHUNK = 5000
 
 
 async def notifications_after(session: AsyncSession, cursors: Mapping[int, int], limit: int) -> Sequence[Row[Any]]:
@@ -75,13 +76,15 @@ async def oldest_event_seq(session: AsyncSession, network_id: int) -> int | None
 
 
 async def heads(session: AsyncSession, counter: InstrumentedAttribute[int], owner_ids: Iterable[int]) -> dict[int, int]:
-    """Current seq of several streams in one query (the slow tick's check)."""
+    """Current seq of several streams, a query per HEADS_CHUNK of them (the slow tick's check of
+    every followed stream: a process may follow more people than SQLite takes parameters)."""
     ids = list(owner_ids)
-    if not ids:
-        return {}
     table: Any = counter.class_
-    rows = await session.execute(select(table.id, counter).where(table.id.in_(ids)))
-    return {int(owner): int(seq) for owner, seq in rows.all()}
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), HEADS_CHUNK):
+        rows = await session.execute(select(table.id, counter).where(table.id.in_(ids[start : start + HEADS_CHUNK])))
+        found.update((int(owner), int(seq)) for owner, seq in rows.all())
+    return found
 
 
 async def epoch(session: AsyncSession) -> str:

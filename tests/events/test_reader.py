@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events import log, reader
@@ -67,3 +68,17 @@ async def test_the_limit_counts_rows_across_people_in_person_order(db: async_ses
     assert [(r.person_id, r.seq) for r in rows] == [(a, 1), (a, 2), (a, 3), (b, 1)]
     assert list(caught_up) == []
     assert list(nobody) == []
+
+
+async def test_heads_of_more_streams_than_one_statement_takes(
+    db: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reader, "HEADS_CHUNK", 2)
+    a, b, c = await people(db, 3)
+    await notify(db, [a, c], "one")
+    await notify(db, [c], "two")
+    async with db() as session:
+        found = await reader.heads(session, Person.notification_seq, [c, a, b, 10_000])
+        nothing = await reader.heads(session, Person.notification_seq, [])
+    assert found == {a: 1, b: 0, c: 2}
+    assert nothing == {}

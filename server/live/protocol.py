@@ -123,10 +123,6 @@ def event(network: str, seq: int, kind: str, data: dict[str, Any]) -> str:
     return encode({"type": "event", "network": network, "seq": seq, "kind": kind, "data": data})
 
 
-def notification(seq: int, kind: str, data: dict[str, Any]) -> str:
-    return encode({"type": "notification", "seq": seq, "kind": kind, "data": data})
-
-
 def notification_parts(kind: str, data: dict[str, Any]) -> tuple[str, str]:
     """A notification frame cut where its seq and the notification's id go, for `joined`: a post
     notifies thousands of people with the same kind and data, so those are encoded once."""
@@ -136,7 +132,7 @@ def notification_parts(kind: str, data: dict[str, Any]) -> tuple[str, str]:
 
 
 def joined(seq: int, note_id: int, parts: tuple[str, str]) -> str:
-    """The same frame as `notification(seq, kind, {**data, "id": note_id})`, from its parts."""
+    """`{"type": "notification", "seq": seq, "kind": kind, "data": {"id": note_id, **data}}`, from its parts."""
     return '{"type":"notification","seq":' + str(seq) + parts[0] + str(note_id) + parts[1]
 
 

@@ -24,8 +24,8 @@ async def test_a_waiting_writer_stamps_its_rows_after_the_one_ahead_commits(
         waiting = asyncio.create_task(append(second, owners, "second"))
         await asyncio.sleep(0.3)
         assert not waiting.done()
+        released = clock.now()  # the waiting writer can go on from here, not before
         await first.commit()
-        committed = clock.now()
         await waiting
         await second.commit()
     async with db() as session:
@@ -38,4 +38,4 @@ async def test_a_waiting_writer_stamps_its_rows_after_the_one_ahead_commits(
         ).all()
     assert [(r.seq, r.payload["title"]) for r in rows] == [(1, "first"), (2, "second")] * 3
     # the second writer's rows carry the time it wrote them, not the time it began waiting
-    assert all(r.created_at >= committed for r in rows if r.seq == 2)
+    assert all(r.created_at >= released for r in rows if r.seq == 2)

@@ -18,6 +18,10 @@ from network.enums import FollowLevel, MemberState, PostKind
 from network.models import Membership, Network, Person, Post
 
 _NOTIFIED_STATES = (MemberState.ACTIVE, MemberState.MUTED)
+# Followers told inside the post's own transaction. A larger network's are told after it commits,
+# in chunks (network/post_notices.py): a post to thousands would otherwise hold its author, and on
+# SQLite every other writer, while a row per follower is written.
+INLINE_MAX = 200
 
 
 def mentioned(text: str, names: dict[int, str]) -> set[int]:
@@ -33,20 +37,26 @@ def mentioned(text: str, names: dict[int, str]) -> set[int]:
     return found
 
 
-def post_recipients(kind: PostKind, levels: dict[int, FollowLevel]) -> set[int]:
-    """Members whose follow level asks for a new post of this kind."""
-    wanted = {FollowLevel.ALL} | ({FollowLevel.REQUESTS_ONLY} if kind is PostKind.REQUEST else set())
-    return {person_id for person_id, level in levels.items() if level in wanted}
+def notified_levels(kind: PostKind) -> frozenset[FollowLevel]:
+    """The follow levels that ask to hear of a new post of this kind."""
+    return frozenset({FollowLevel.ALL, FollowLevel.REQUESTS_ONLY} if kind is PostKind.REQUEST else {FollowLevel.ALL})
 
 
-async def _levels(session: AsyncSession, network: Network) -> dict[int, FollowLevel]:
-    """Each notified member's follow level (two columns, not a member object each: networks are large)."""
+async def followers_after(session: AsyncSession, network_id: int, kind: PostKind, after: int, limit: int) -> list[int]:
+    """The next `limit` members (by id, after `after`) whose follow level asks for a new post of
+    this kind: a range of the (network, person) index, so each chunk of a large network costs the same."""
     result = await session.execute(
-        select(Membership.person_id, Membership.follow_level).where(
-            Membership.network_id == network.id, Membership.state.in_(_NOTIFIED_STATES)
+        select(Membership.person_id)
+        .where(
+            Membership.network_id == network_id,
+            Membership.person_id > after,
+            Membership.state.in_(_NOTIFIED_STATES),
+            Membership.follow_level.in_(notified_levels(kind)),
         )
+        .order_by(Membership.person_id)
+        .limit(limit)
     )
-    return {int(person_id): level for person_id, level in result.tuples()}
+    return [int(person_id) for person_id in result.scalars()]
 
 
 async def _mentioned_members(session: AsyncSession, network: Network, text: str) -> set[int]:
@@ -75,13 +85,31 @@ def _summary(post: Post, author: Person) -> dict[str, object]:
     return {"post_id": post.id, "title": post.title, "kind": post.kind.value, "by": author.display_name}
 
 
-async def notify_new_post(session: AsyncSession, network: Network, post: Post, author: Person) -> None:
-    """Mentions first (a mention beats a plain new-post notice), then followers, in one bulk append."""
-    levels = await _levels(session, network)
+async def notify_new_post(session: AsyncSession, network: Network, post: Post, author: Person) -> bool:
+    """Tell the people named in a new post, and its followers if there are no more than
+    `INLINE_MAX`, in one bulk append; False when the followers are too many to tell now (the
+    caller leaves them to network/post_notices.py, which writes them after the commit)."""
     mentions = await _mentioned_members(session, network, f"{post.title}\n{post.body}") - {author.id}
-    kinds = dict.fromkeys(post_recipients(post.kind, levels) - mentions - {author.id}, "post.created")
-    kinds.update(dict.fromkeys(mentions, "mention"))
+    first = await followers_after(session, network.id, post.kind, after=0, limit=INLINE_MAX + 1)
+    told_all = len(first) <= INLINE_MAX
+    kinds = dict.fromkeys(set(first) - mentions - {author.id}, "post.created") if told_all else {}
+    kinds.update(dict.fromkeys(mentions, "mention"))  # a mention beats a plain new-post notice
     await _notify(session, network, kinds, _summary(post, author))
+    return told_all
+
+
+async def notify_followers(session: AsyncSession, network: Network, post: Post, people: list[int]) -> None:
+    """A new-post notice for each of these followers, except its author and the people it names
+    (they had a mention with the post itself)."""
+    text = f"{post.title}\n{post.body}"
+    named = mentioned(text, await _names(session, people)) if "@" in text else set()
+    kinds = dict.fromkeys(set(people) - named - {post.author_id}, "post.created")
+    await _notify(session, network, kinds, _summary(post, post.author))
+
+
+async def _names(session: AsyncSession, people: list[int]) -> dict[int, str]:
+    result = await session.execute(select(Person.id, Person.display_name).where(Person.id.in_(people)))
+    return {int(person_id): name for person_id, name in result.tuples()}
 
 
 async def notify_mentions(

@@ -13,7 +13,7 @@ from typing import Any
 
 from advanced_alchemy.base import IdentityAuditBase, IdentityBase
 from advanced_alchemy.types import DateTimeUTC, JsonB
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -191,6 +191,18 @@ class Post(IdentityAuditBase):
     closed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
     author: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
+
+
+class PostNotice(IdentityBase):
+    """A new post whose followers are still to be told: a large network's notices are written
+    after the post commits, a chunk of followers at a time (network/post_notices.py)."""
+
+    __tablename__ = "post_notices"
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), unique=True)
+    after_person_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), default=0, server_default=text("0")
+    )
 
 
 class PostRevision(IdentityBase):

@@ -8,7 +8,7 @@ import msgspec
 from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import activity, clock, cursors, followers, gatekeeping
+from network import activity, clock, cursors, followers, gatekeeping, post_notices
 from network.access import Access, open_network_by_id
 from network.enums import ContentState, OfferStatus, PostKind, ReactionKind, RequestStatus, TargetType
 from network.errors import Conflict, Forbidden, Invalid, NotFound
@@ -119,7 +119,8 @@ async def publish(session: AsyncSession, access: Access, post: Post) -> None:
     one members' clients measure delivery from, so it should be as near the commit as it can.
     """
     view = await describe_post(session, post, access.network.slug)
-    await followers.notify_new_post(session, access.network, post, post.author)
+    if not await followers.notify_new_post(session, access.network, post, post.author):
+        await post_notices.leave(session, post)  # too many followers to tell now: they hear after the commit
     await activity.record(session, access.network, "post.created", {"post": to_payload(view)}, post.author)
 
 

@@ -29,6 +29,7 @@ from server.csrf import BearerAwareCSRFMiddleware
 from server.live.direct import KeepsAsgiSend
 from server.live.hub import Hub, may_read
 from server.live.socket import live_socket
+from server.notice_writer import NoticeWriter
 from server.sessions import SessionConfig
 from server.settings import Settings
 from server.stores import build_stores
@@ -64,9 +65,12 @@ def create_app(settings: Settings) -> Litestar:
         await hub.start()
         stop_listening = bus.listen(hub.on_signal)
         await bus.start()
+        app.state.notice_writer = notices = NoticeWriter(app.state.session_maker, bus, settings.live_tick_seconds)
+        await notices.start()
         try:
             yield
         finally:
+            await notices.stop()
             stop_listening()
             await hub.stop()
             await bus.stop()

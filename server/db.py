@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from events.log import discard_wakeups, pending_wakeups
-from network import accounts
+from network import accounts, post_notices
 from server.settings import Settings
 
 log = logging.getLogger("commons")
@@ -99,11 +99,14 @@ async def provide_db(state: State, request: Request[Any, Any, Any]) -> AsyncGene
         except BaseException:
             await session.rollback()
             discard_wakeups(session)
+            post_notices.left_any(session)
             raise
         await session.commit()
         wakeups = pending_wakeups(session)
         if wakeups:
             await state.bus.publish(wakeups)
+        if post_notices.left_any(session):
+            state.notice_writer.kick()
         await record_token_uses(maker, session)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from network.enums import FollowLevel, PostKind
-from network.followers import mentioned, post_recipients
+from network.followers import mentioned, notified_levels
 
 NAMES = {1: "Priya Shah", 2: "Tom", 3: "Tom Byrne", 4: "Ngozi Okafor-Reid"}
 
@@ -18,12 +18,8 @@ def test_mentions_match_whole_display_names_case_insensitively() -> None:
     assert mentioned("no at-sign at all", NAMES) == set()
 
 
-def test_follow_levels_choose_new_post_recipients() -> None:
-    levels = {
-        1: FollowLevel.ALL,
-        2: FollowLevel.REQUESTS_ONLY,
-        3: FollowLevel.MENTIONS,
-        4: FollowLevel.MUTED,
-    }
-    assert post_recipients(PostKind.PRACTICE, levels) == {1}
-    assert post_recipients(PostKind.REQUEST, levels) == {1, 2}
+def test_follow_levels_choose_who_hears_of_a_new_post() -> None:
+    assert notified_levels(PostKind.PRACTICE) == {FollowLevel.ALL}
+    assert notified_levels(PostKind.REQUEST) == {FollowLevel.ALL, FollowLevel.REQUESTS_ONLY}
+    assert FollowLevel.MENTIONS not in notified_levels(PostKind.REQUEST)
+    assert FollowLevel.MUTED not in notified_levels(PostKind.REQUEST)

@@ -1,0 +1,68 @@
+"""A large network's new-post notices, written after the post commits, a chunk at a time.
+
+Telling thousands of followers inside the post's transaction would make its author wait for a
+row per follower and, on SQLite, every other writer with them. Instead the post's transaction
+leaves a `PostNotice` (so a committed post is never left untold), and the notice writer
+(server/notice_writer.py) tells `CHUNK` followers per transaction, committing the notice's
+progress with their rows: each follower is told once, across crashes and restarts too.
+People named in the post were told with it (followers.notify_new_post).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network import followers
+from network.enums import ContentState
+from network.models import Network, Post, PostNotice
+
+CHUNK = 1000  # followers per transaction (as events.log.BULK_CHUNK: one statement each)
+_LEFT = "post_notices.left"
+
+
+async def leave(session: AsyncSession, post: Post) -> None:
+    """Leave the post's followers to the notice writer (written once this transaction commits).
+    A post published again (held after an edit, then approved) before its first notice is done
+    keeps that notice: the followers it has told are not told twice."""
+    found = await session.execute(select(PostNotice.id).where(PostNotice.post_id == post.id))
+    if found.first() is None:
+        session.add(PostNotice(post_id=post.id))
+    session.info[_LEFT] = True
+
+
+def left_any(session: AsyncSession) -> bool:
+    """Whether this session's transaction left notices to write (call after commit; forgets it)."""
+    return bool(session.info.pop(_LEFT, False))
+
+
+async def waiting(session: AsyncSession) -> bool:
+    """Whether any post's followers are still to be told (a read: no write lock for nothing)."""
+    return (await session.execute(select(PostNotice.id).limit(1))).first() is not None
+
+
+async def tell_next(session: AsyncSession) -> bool:
+    """Tell the next chunk of followers of the post waiting longest; False when none is free.
+
+    On PostgreSQL the notice row is taken with SKIP LOCKED, so server processes sharing the
+    database split the work instead of queueing behind one another. A post no longer visible
+    (hidden, removed or held since) tells no one more."""
+    query = select(PostNotice).order_by(PostNotice.id).limit(1)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    notice = (await session.execute(query)).scalar_one_or_none()
+    if notice is None:
+        return False
+    post = await session.get(Post, notice.post_id)
+    if post is None or post.state is not ContentState.VISIBLE:
+        await session.delete(notice)
+        return True
+    people = await followers.followers_after(session, post.network_id, post.kind, notice.after_person_id, CHUNK)
+    if people:
+        network = await session.get_one(Network, post.network_id)
+        await followers.notify_followers(session, network, post, people)
+    if len(people) < CHUNK:
+        await session.delete(notice)
+    else:
+        notice.after_person_id = people[-1]
+    return True

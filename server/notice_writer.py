@@ -1,0 +1,82 @@
+"""The task that writes the new-post notices large networks' posts leave (network/post_notices.py).
+
+One per server process. It is kicked when a request of this process commits a post that left
+notices, and looks again on every live tick, so notices left by a process that stopped (or
+by another process) are written too. Each chunk of followers is its own short transaction:
+on SQLite the write lock is held for one chunk, and other requests' writes go in between.
+After each commit the followers' wake-ups go out on the bus, as a request's would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from events.bus import Bus
+from events.log import discard_wakeups, pending_wakeups
+from network import post_notices
+from server.db import begin_write
+
+log = logging.getLogger("commons.notices")
+
+
+class NoticeWriter:
+    def __init__(self, session_maker: async_sessionmaker[AsyncSession], bus: Bus, tick_seconds: float) -> None:
+        self._maker = session_maker
+        self._bus = bus
+        self._tick = tick_seconds
+        self._due = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._due.set()  # notices a previous run left are written at once
+        self._task = asyncio.create_task(self._run(), name="notice-writer")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def kick(self) -> None:
+        """A transaction of this process left notices: write them now rather than at the next tick."""
+        self._due.set()
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._due.wait(), self._tick)
+            self._due.clear()
+            try:
+                await self.drain()
+            except Exception:  # the notices stay in the database: the next tick tries again
+                log.exception("could not write new-post notices")
+
+    async def drain(self) -> int:
+        """Write chunks until none is waiting (or the rest are another process's); how many were written."""
+        chunks = 0
+        while await self._write_chunk():
+            chunks += 1
+            await asyncio.sleep(0)  # let requests waiting on the loop in between chunks
+        return chunks
+
+    async def _write_chunk(self) -> bool:
+        async with self._maker() as session:
+            if not await post_notices.waiting(session):
+                return False
+        async with self._maker() as session:
+            await begin_write(session)
+            try:
+                told = await post_notices.tell_next(session)
+                await session.commit()
+            except BaseException:
+                discard_wakeups(session)
+                raise
+            wakeups = pending_wakeups(session)
+        if wakeups:
+            await self._bus.publish(wakeups)
+        return told

@@ -9,14 +9,17 @@ fails the client gets an error, and wake-ups are published only after it succeed
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import asynccontextmanager, nullcontext
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from advanced_alchemy.extensions.litestar import AsyncSessionConfig, EngineConfig, SQLAlchemyAsyncConfig
 from litestar import Request
 from litestar.datastructures import State
-from sqlalchemy import event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -88,20 +91,41 @@ async def begin_write(session: AsyncSession) -> None:
     await session.connection(execution_options={SQLITE_WRITE: True})
 
 
+_TURNS: WeakKeyDictionary[Engine | Connection, asyncio.Lock] = WeakKeyDictionary()
+
+
+@asynccontextmanager
+async def writing(session: AsyncSession) -> AsyncIterator[None]:
+    """A writing transaction, to be committed or rolled back inside the block.
+
+    On SQLite this process's writers first take turns on an asyncio lock. Our own because
+    SQLite's busy handler makes a writer that finds the lock taken sleep and retry (1, 2, 5 …
+    up to 100 ms at a time), so in a burst of posts some waited seconds while the lock stood
+    free; the asyncio lock hands it to the next writer the moment it is released, in order.
+    Other processes (the CLI) still wait on the busy timeout."""
+    engine = session.get_bind()
+    if engine.dialect.name != "sqlite":
+        await begin_write(session)
+        yield
+        return
+    async with _TURNS.setdefault(engine, asyncio.Lock()):
+        await begin_write(session)
+        yield
+
+
 async def provide_db(state: State, request: Request[Any, Any, Any]) -> AsyncGenerator[AsyncSession, None]:
     """One session and transaction per request: committed if the handler returned, rolled back if it raised."""
     maker: async_sessionmaker[AsyncSession] = state.session_maker
     async with maker() as session:
-        if request.method not in SAFE_METHODS:
-            await begin_write(session)
-        try:
-            yield session
-        except BaseException:
-            await session.rollback()
-            discard_wakeups(session)
-            post_notices.left_any(session)
-            raise
-        await session.commit()
+        async with writing(session) if request.method not in SAFE_METHODS else nullcontext():
+            try:
+                yield session
+            except BaseException:
+                await session.rollback()
+                discard_wakeups(session)
+                post_notices.left_any(session)
+                raise
+            await session.commit()
         wakeups = pending_wakeups(session)
         if wakeups:
             await state.bus.publish(wakeups)
@@ -119,8 +143,7 @@ async def record_token_uses(maker: async_sessionmaker[AsyncSession], used_in: As
     if not uses:
         return
     try:
-        async with maker() as session:
-            await begin_write(session)
+        async with maker() as session, writing(session):
             await accounts.record_token_uses(session, uses)
             await session.commit()
     except SQLAlchemyError as exc:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from events.bus import Bus
 from events.log import discard_wakeups, pending_wakeups
 from network import post_notices
-from server.db import begin_write
+from server.db import writing
 
 log = logging.getLogger("commons.notices")
 
@@ -69,13 +69,14 @@ class NoticeWriter:
             if not await post_notices.waiting(session):
                 return False
         async with self._maker() as session:
-            await begin_write(session)
-            try:
-                told = await post_notices.tell_next(session)
-                await session.commit()
-            except BaseException:
-                discard_wakeups(session)
-                raise
+            async with writing(session):
+                try:
+                    told = await post_notices.tell_next(session)
+                    await session.commit()
+                except BaseException:
+                    await session.rollback()
+                    discard_wakeups(session)
+                    raise
             wakeups = pending_wakeups(session)
         if wakeups:
             await self._bus.publish(wakeups)

@@ -1,0 +1,62 @@
+"""Writing transactions (server/db.py `writing`): on SQLite a process's writers take turns in
+the order they asked, each handed the lock as the one before it finishes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from network.models import Network
+from server import db as server_db
+from tests.conftest import World, make_settings
+
+
+@pytest.fixture
+async def app_db(database_url: str, tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    config = server_db.database_config(make_settings(database_url, tmp_path))
+    yield config.create_session_maker()
+    await config.get_engine().dispose()
+
+
+async def test_sqlite_writers_take_turns_in_the_order_they_asked(
+    world: World, app_db: async_sessionmaker[AsyncSession], backend: str
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL writers wait on the rows they lock, not on one lock for the database")
+    slug = await world.network(await world.person())
+    before = await event_seq(app_db, slug)
+    order: list[int] = []
+    release = asyncio.Event()
+
+    async def writer(n: int, hold: bool = False) -> None:
+        async with app_db() as session, server_db.writing(session):
+            order.append(n)
+            if hold:
+                await release.wait()
+            await session.execute(
+                update(Network).where(Network.slug == slug).values(event_seq=Network.event_seq + 1)
+            )
+            await session.commit()
+
+    first = asyncio.create_task(writer(0, hold=True))
+    while not order:
+        await asyncio.sleep(0.01)
+    waiting = []
+    for n in range(1, 9):
+        waiting.append(asyncio.create_task(writer(n)))
+        await asyncio.sleep(0.02)  # each has asked before the next
+    assert order == [0]  # the others wait while the first holds its turn
+    release.set()
+    await asyncio.gather(first, *waiting)
+    assert order == list(range(9))
+    assert await event_seq(app_db, slug) == before + 9  # every writer's update landed
+
+
+async def event_seq(db: async_sessionmaker[AsyncSession], slug: str) -> int:
+    async with db() as session:
+        return int((await session.execute(select(Network.event_seq).where(Network.slug == slug))).scalar_one())

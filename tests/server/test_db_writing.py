@@ -38,9 +38,7 @@ async def test_sqlite_writers_take_turns_in_the_order_they_asked(
             order.append(n)
             if hold:
                 await release.wait()
-            await session.execute(
-                update(Network).where(Network.slug == slug).values(event_seq=Network.event_seq + 1)
-            )
+            await session.execute(update(Network).where(Network.slug == slug).values(event_seq=Network.event_seq + 1))
             await session.commit()
 
     first = asyncio.create_task(writer(0, hold=True))

@@ -75,9 +75,9 @@ async def _mentioned_members(session: AsyncSession, network: Network, text: str)
     return mentioned(text, {int(person_id): name for person_id, name in result.tuples()})
 
 
-async def _notify(session: AsyncSession, network: Network, kinds: dict[int, str], summary: dict[str, object]) -> None:
+async def _notify(session: AsyncSession, network_id: int, kinds: dict[int, str], summary: dict[str, object]) -> None:
     await log.append_notifications(
-        session, counter=Person.notification_seq, kinds=kinds, payload=summary, network_id=network.id
+        session, counter=Person.notification_seq, kinds=kinds, payload=summary, network_id=network_id
     )
 
 
@@ -94,17 +94,17 @@ async def notify_new_post(session: AsyncSession, network: Network, post: Post, a
     told_all = len(first) <= INLINE_MAX
     kinds = dict.fromkeys(set(first) - mentions - {author.id}, "post.created") if told_all else {}
     kinds.update(dict.fromkeys(mentions, "mention"))  # a mention beats a plain new-post notice
-    await _notify(session, network, kinds, _summary(post, author))
+    await _notify(session, network.id, kinds, _summary(post, author))
     return told_all
 
 
-async def notify_followers(session: AsyncSession, network: Network, post: Post, people: list[int]) -> None:
+async def notify_followers(session: AsyncSession, post: Post, people: list[int]) -> None:
     """A new-post notice for each of these followers, except its author and the people it names
     (they had a mention with the post itself)."""
     text = f"{post.title}\n{post.body}"
     named = mentioned(text, await _names(session, people)) if "@" in text else set()
     kinds = dict.fromkeys(set(people) - named - {post.author_id}, "post.created")
-    await _notify(session, network, kinds, _summary(post, post.author))
+    await _notify(session, post.network_id, kinds, _summary(post, post.author))
 
 
 async def _names(session: AsyncSession, people: list[int]) -> dict[int, str]:
@@ -117,4 +117,4 @@ async def notify_mentions(
 ) -> None:
     """Mentions in a reply; `skip` holds people already told about this reply another way."""
     mentions = await _mentioned_members(session, network, text) - set(skip) - {author.id}
-    await _notify(session, network, dict.fromkeys(mentions, "mention"), _summary(post, author))
+    await _notify(session, network.id, dict.fromkeys(mentions, "mention"), _summary(post, author))

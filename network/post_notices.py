@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import followers
 from network.enums import ContentState
-from network.models import Network, Post, PostNotice
+from network.models import Post, PostNotice
 
 CHUNK = 1000  # followers per transaction (as events.log.BULK_CHUNK: one statement each)
 _LEFT = "post_notices.left"
@@ -37,7 +37,7 @@ def left_any(session: AsyncSession) -> bool:
 
 
 async def waiting(session: AsyncSession) -> bool:
-    """Whether any post's followers are still to be told (a read: no write lock for nothing)."""
+    """Whether any post's followers are still to be told."""
     return (await session.execute(select(PostNotice.id).limit(1))).first() is not None
 
 
@@ -59,8 +59,7 @@ async def tell_next(session: AsyncSession) -> bool:
         return True
     people = await followers.followers_after(session, post.network_id, post.kind, notice.after_person_id, CHUNK)
     if people:
-        network = await session.get_one(Network, post.network_id)
-        await followers.notify_followers(session, network, post, people)
+        await followers.notify_followers(session, post, people)
     if len(people) < CHUNK:
         await session.delete(notice)
     else:

@@ -58,6 +58,9 @@ class NoticeWriter:
 
     async def drain(self) -> int:
         """Write chunks until none is waiting (or the rest are another process's); how many were written."""
+        async with self._maker() as session:
+            if not await post_notices.waiting(session):  # a read first: no write lock for nothing
+                return 0
         chunks = 0
         while await self._write_chunk():
             chunks += 1
@@ -65,9 +68,6 @@ class NoticeWriter:
         return chunks
 
     async def _write_chunk(self) -> bool:
-        async with self._maker() as session:
-            if not await post_notices.waiting(session):
-                return False
         async with self._maker() as session:
             async with writing(session):
                 try:

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from network import accounts
 from network.enums import OrgKind
 from network.inputs import OrganisationInput, RegisterInput
+from server import db as db_config
 from server import migrate
 from server.app import create_app
 from server.settings import Settings
@@ -171,6 +172,14 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 async def db(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """Direct database access for arranging data and checking what was (not) written."""
     yield async_sessionmaker(engine, expire_on_commit=False)
+
+
+@pytest.fixture
+async def app_db(database_url: str, tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions made as the app makes them (on SQLite, writers take the lock with BEGIN IMMEDIATE)."""
+    config = db_config.database_config(make_settings(database_url, tmp_path))
+    yield config.create_session_maker()
+    await config.get_engine().dispose()
 
 
 @pytest.fixture(autouse=True)

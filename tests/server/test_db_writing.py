@@ -4,8 +4,6 @@ the order they asked, each handed the lock as the one before it finishes."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -13,14 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from network.models import Network
 from server import db as server_db
-from tests.conftest import World, make_settings
-
-
-@pytest.fixture
-async def app_db(database_url: str, tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    config = server_db.database_config(make_settings(database_url, tmp_path))
-    yield config.create_session_maker()
-    await config.get_engine().dispose()
+from tests.conftest import World
 
 
 async def test_sqlite_writers_take_turns_in_the_order_they_asked(

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,9 +15,8 @@ from events.bus import MemoryBus
 from events.models import Notification
 from network import followers, post_notices
 from network.models import PostNotice
-from server import db as server_db
 from server.notice_writer import NoticeWriter
-from tests.conftest import ApiClient, World, make_settings
+from tests.conftest import ApiClient, World
 from tests.live.client import WsClient, token_for
 
 
@@ -35,14 +32,6 @@ def no_kick(monkeypatch: pytest.MonkeyPatch) -> None:
     """The server's writer is not told of new notices: it finds them on its tick, as it finds
     the ones a stopped process left."""
     monkeypatch.setattr(NoticeWriter, "kick", lambda self: None)
-
-
-@pytest.fixture
-async def app_db(database_url: str, tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Sessions made as the app makes them (on SQLite, writers take the lock with BEGIN IMMEDIATE)."""
-    config = server_db.database_config(make_settings(database_url, tmp_path))
-    yield config.create_session_maker()
-    await config.get_engine().dispose()
 
 
 async def post_kinds(client: ApiClient, post_id: int) -> list[str]:

@@ -28,11 +28,12 @@ _WAKEUPS = "commons.wakeups"
 
 
 async def _next_seq(session: AsyncSession, counter: InstrumentedAttribute[int], owner_id: int) -> int:
-    table = counter.class_
-    pk = table.id  # type: ignore[attr-defined]
+    # The owner's table, not its mapped class: a Core UPDATE skips the ORM's bulk-update
+    # machinery (about a tenth of a POST's CPU), and nothing loaded needs synchronising.
+    table = cast(Table, counter.class_.__table__)  # type: ignore[attr-defined]
+    column = table.c[counter.key]
     result = await session.execute(
-        update(table).where(pk == owner_id).values({counter.key: counter + 1}).returning(counter),
-        execution_options={"synchronize_session": False},
+        update(table).where(table.c.id == owner_id).values({column: column + 1}).returning(column)
     )
     seq = result.scalar_one()
     return int(seq)

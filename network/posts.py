@@ -99,7 +99,7 @@ async def create_post(session: AsyncSession, access: Access, data: PostInput) ->
     session.add(post)
     await session.flush()
     if not verdict.hold:
-        await publish(session, access, post)
+        await publish(session, access, post, new_post_view(post, access.network.slug))
     await gatekeeping.refer(
         session, access, verdict, target_type=TargetType.POST, post=post, target_id=post.id, author_id=author.id
     )
@@ -111,14 +111,17 @@ def _texts(post: Post) -> list[str]:
     return [post.title, post.body, post.summary, post.setting, post.what_we_did, post.what_we_stopped, post.impact]
 
 
-async def publish(session: AsyncSession, access: Access, post: Post) -> None:
+async def publish(session: AsyncSession, access: Access, post: Post, view: PostView | None = None) -> None:
     """Tell the network a post is there (on creation, or when a lead approves a held one).
+
+    `view` is the post as members see it, when the caller has it already.
 
     The followers' notifications are written first and the event last: the event's seq is
     allocated on the network's row, which stays locked until the commit, and its time is the
     one members' clients measure delivery from, so it should be as near the commit as it can.
     """
-    view = await describe_post(session, post, access.network.slug)
+    if view is None:
+        view = await describe_post(session, post, access.network.slug)
     if not await followers.notify_new_post(session, access.network, post, post.author):
         await post_notices.leave(session, post)  # too many followers to tell now: they hear after the commit
     await activity.record(session, access.network, "post.created", {"post": to_payload(view)}, post.author)
@@ -278,6 +281,13 @@ async def describe_post(session: AsyncSession, post: Post, network_slug: str) ->
         offer_count=offers.get(post.id, 0),
         reactions=reactions.get(post.id),
     )
+
+
+def new_post_view(post: Post, network_slug: str) -> PostView:
+    """A post just created, as members see it: nothing can have replied to it, offered on it or
+    reacted to it yet, so its counts are zero without asking the database (a POST's costliest
+    statement, otherwise run twice: for the event and for the response)."""
+    return post_view(post, network_slug)
 
 
 def _json_list_has(column: Any, value: str) -> Any:

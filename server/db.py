@@ -56,6 +56,7 @@ def database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
         engine_config=engine_config,
         session_config=AsyncSessionConfig(expire_on_commit=False),
         create_all=False,
+        enable_file_object_listener=False,  # no FileObject columns; it would inspect every flush
     )
     if settings.is_sqlite:
         _sqlite_pragmas(config.get_engine())

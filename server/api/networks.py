@@ -182,4 +182,4 @@ class NetworkController(Controller):
     async def create_post(self, db: Db, person: Me, slug: FromPath[str], data: JSONBody[PostInput]) -> PostView:
         access = await open_network(db, slug, person)
         post_ = await posts.create_post(db, access, data)
-        return await posts.describe_post(db, post_, access.network.slug)
+        return posts.new_post_view(post_, access.network.slug)

@@ -82,8 +82,10 @@ async def test_create_needs_only_kind_title_and_body(world: World) -> None:
     assert await event_kinds(world) == [*earlier, "post.created", "post.created"]
     async with world.db() as session:
         payloads = (await session.execute(text("SELECT payload FROM events WHERE kind = 'post.created'"))).scalars()
-        ids = [(p if isinstance(p, dict) else json.loads(p))["post"]["id"] for p in payloads]
-    assert sorted(ids) == sorted([practice["id"], request["id"]])
+        told = [(p if isinstance(p, dict) else json.loads(p))["post"] for p in payloads]
+    posted = {post["id"]: post for post in told}
+    assert sorted(posted) == sorted([practice["id"], request["id"]])
+    assert posted[practice["id"]] == practice  # the event tells members what the author was answered
 
 
 async def test_practice_and_request_fields_are_stored_and_normalised(world: World) -> None:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import cross, fanout, growth, memory, pages
+from bench import cross, fanout, growth, memory, pages, writes
 from bench.common import RESULTS, log
 
 QUICK: dict[str, list[str]] = {
@@ -41,6 +41,7 @@ FULL: dict[str, list[str]] = {
         "cross": "--subscribers 2000 --runs 5 --seconds 4",
         "pages": "--runs 5 --seconds 5 --warmup 2",
         "growth": "--datasets 10000:100 100000:100 1000000:100 100000:10000 1000000:10000 --iterations 500",
+        "writes": "--posts 300 --runs 5",
     }.items()
 }
 MODULES: dict[str, Any] = {
@@ -50,6 +51,7 @@ MODULES: dict[str, Any] = {
     "cross": cross,
     "pages": pages,
     "growth": growth,
+    "writes": writes,
 }
 
 

@@ -198,7 +198,10 @@ def notes(fleet: Fleet, run: dict[str, Any]) -> dict[str, Any]:
 
 
 def start_profiler(path: str, label: str, target: Target) -> subprocess.Popen[bytes] | None:
-    """py-spy on the server for the measured runs (ours only), in py-spy's raw (collapsed) format."""
+    """py-spy on the server for the measured runs (ours only), in py-spy's raw (collapsed) format.
+
+    Only the thread holding the GIL is sampled (`--gil`): aiosqlite's worker threads wait for work
+    inside C, where py-spy cannot tell them idle, and would otherwise fill the profile."""
     if not path or target.server is None or target.server.proc is None or target.mode != "commons":
         return None
     out = f"{path}.{label}.txt"
@@ -211,6 +214,7 @@ def start_profiler(path: str, label: str, target: Target) -> subprocess.Popen[by
         "raw",
         "-r",
         "100",
+        "--gil",
         "-o",
         out,
     ]

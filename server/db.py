@@ -27,6 +27,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from events.log import discard_wakeups, pending_wakeups
 from network import accounts, post_notices
+from server import sqlite_driver
 from server.settings import Settings
 
 log = logging.getLogger("commons")
@@ -42,7 +43,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
     """advanced-alchemy's config builds the engine and session maker for the app, the CLI and tests."""
     if settings.is_sqlite:
-        engine_config = EngineConfig(echo=settings.sql_echo, connect_args={"timeout": 30, "isolation_level": None})
+        engine_config = EngineConfig(
+            echo=settings.sql_echo,
+            connect_args={"timeout": 30, "isolation_level": None},
+            module=sqlite_driver.dbapi(),  # one trip to aiosqlite's thread per statement
+        )
     else:
         engine_config = EngineConfig(
             echo=settings.sql_echo,

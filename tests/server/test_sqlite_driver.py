@@ -1,0 +1,120 @@
+"""SQLite statements in one trip to aiosqlite's thread, answering as SQLAlchemy's own adapter does."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
+from sqlalchemy import exc, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from server import db, sqlite_driver
+from tests.conftest import make_settings
+
+
+@pytest.fixture
+def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The functions sent to aiosqlite's worker thread, by name."""
+    sent: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    return sent
+
+
+async def _engines(tmp_path: Path) -> tuple[AsyncEngine, AsyncEngine]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'drivers.db'}"
+    ours = create_async_engine(url, module=sqlite_driver.dbapi())
+    stock = create_async_engine(url)
+    async with stock.begin() as conn:
+        await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL)"))
+    return ours, stock
+
+
+@pytest.fixture
+async def engines(tmp_path: Path) -> AsyncIterator[tuple[AsyncEngine, AsyncEngine]]:
+    ours, stock = await _engines(tmp_path)
+    yield ours, stock
+    await ours.dispose()
+    await stock.dispose()
+
+
+async def test_a_statement_is_one_trip(engines: tuple[AsyncEngine, AsyncEngine], trips: list[str]) -> None:
+    ours, stock = engines
+    async with ours.connect() as conn:  # connecting makes trips of its own
+        trips.clear()
+        result = await conn.execute(text("SELECT 1 AS one, 'two' AS two"))
+        assert trips == ["_run"]
+        assert result.all() == [(1, "two")]
+    async with stock.connect() as conn:
+        trips.clear()
+        await conn.execute(text("SELECT 1"))
+        assert len(trips) >= 3  # what it replaces: cursor, execute, fetch, close
+
+
+async def test_it_answers_as_the_stock_adapter(engines: tuple[AsyncEngine, AsyncEngine]) -> None:
+    answers = []
+    for engine, names in zip(engines, (["a", "b", "c"], ["d", "e", "f"]), strict=True):
+        async with engine.begin() as conn:
+            inserted = await conn.execute(text("INSERT INTO t (name) VALUES (:name)"), {"name": names[0]})
+            many = await conn.execute(text("INSERT INTO t (name) VALUES (:name)"), [{"name": n} for n in names[1:]])
+            returned = await conn.execute(
+                text("INSERT INTO t (name) VALUES ('r' || :n) RETURNING name"), {"n": names[0]}
+            )
+            updated = await conn.execute(
+                text("UPDATE t SET name = name || '!' WHERE name IN (:x, :y)"), {"x": names[1], "y": names[2]}
+            )
+            rows = await conn.execute(text("SELECT name FROM t WHERE name LIKE :p ORDER BY id"), {"p": f"{names[1]}%"})
+            answers.append(
+                (
+                    inserted.rowcount,
+                    inserted.lastrowid is not None,
+                    many.rowcount,
+                    returned.scalar_one() == "r" + names[0],
+                    updated.rowcount,
+                    rows.scalars().all() == [names[1] + "!"],
+                    list(rows.keys()),
+                )
+            )
+    assert answers[0] == answers[1] == (1, True, 2, True, 2, True, ["name"])
+
+
+async def test_errors_are_the_dbapis_and_the_connection_goes_on(engines: tuple[AsyncEngine, AsyncEngine]) -> None:
+    ours, _ = engines
+    async with ours.connect() as conn:
+        await conn.execute(text("INSERT INTO t (name) VALUES ('same')"))
+        with pytest.raises(exc.IntegrityError):
+            await conn.execute(text("INSERT INTO t (name) VALUES ('same')"))
+        with pytest.raises(exc.OperationalError):
+            await conn.execute(text("SELECT nothing FROM nowhere"))
+        assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar_one() == 1
+        await conn.rollback()
+
+
+async def test_server_side_cursors_stream_as_before(engines: tuple[AsyncEngine, AsyncEngine]) -> None:
+    ours, _ = engines
+    async with ours.begin() as conn:
+        await conn.execute(text("INSERT INTO t (name) VALUES (:name)"), [{"name": f"n{i}"} for i in range(25)])
+        streamed = await conn.stream(text("SELECT name FROM t ORDER BY id"))
+        names = [row.name async for row in streamed]
+    assert names == [f"n{i}" for i in range(25)]
+
+
+async def test_the_app_uses_it_on_sqlite(tmp_path: Path, trips: list[str]) -> None:
+    config = db.database_config(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'app.db'}", tmp_path))
+    engine = config.get_engine()
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))  # the transaction begins (the app's BEGIN is a trip too)
+            trips.clear()
+            assert (await conn.execute(text("SELECT 41 + 1"))).scalar_one() == 42
+            assert trips == ["_run"]
+    finally:
+        await engine.dispose()

@@ -27,7 +27,7 @@ QUICK: dict[str, list[str]] = {
         "memory": "--subscribers 1000 --runs 3 --settle 0.3",
         "cross": "--subscribers 200 --runs 3 --seconds 2",
         "pages": "--runs 3 --seconds 1 --warmup 1",
-        "growth": "--datasets 10000:100 100000:100 100000:10000 --iterations 200",
+        "growth": "--datasets 10000:100 100000:100 10000:10000 --iterations 200",
     }.items()
 }
 FULL: dict[str, list[str]] = {

@@ -25,9 +25,11 @@ from bench.targets import LABELS, Target
 DATABASES = {"sqlite": "commons-sqlite", "postgres": "commons-postgres"}
 
 
-def _thread_cpu(target: Target) -> dict[int, float]:
+def _loop_cpu(target: Target) -> float:
+    """CPU seconds of the server's event loop, which runs on the process's first thread (id = pid)."""
     assert target.server is not None and target.server.ps is not None
-    return {t.id: t.user_time + t.system_time for t in target.server.ps.threads()}
+    ps = target.server.ps
+    return next(t.user_time + t.system_time for t in ps.threads() if t.id == ps.pid)
 
 
 async def measure_database(database: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -36,25 +38,22 @@ async def measure_database(database: str, args: argparse.Namespace) -> dict[str,
     target = Target(label, work, args.members, frame_bytes=0, follow="mentions")
     try:
         await target.start()
-        assert target.server is not None and target.server.ps is not None
+        assert target.server is not None
         await target.burst(args.warmup, args.concurrency)
         runs = []
         for i in range(args.runs):
-            threads_before = _thread_cpu(target)
-            cpu_before, started = target.server.cpu(), time.monotonic()
+            loop_before, cpu_before, started = _loop_cpu(target), target.server.cpu(), time.monotonic()
             published = await target.burst(args.posts, args.concurrency)
             seconds, cpu = time.monotonic() - started, target.server.cpu() - cpu_before
-            threads_after = _thread_cpu(target)
-            main = target.server.ps.pid  # the event loop runs on the process's first thread
+            loop_cpu = _loop_cpu(target) - loop_before
+            posts = len(published.sent)
             took = summary(published.took)
             run = {
-                "posts": len(published.sent),
+                "posts": posts,
                 "failures": published.failures,
-                "posts_per_s": len(published.sent) / seconds,
-                "cpu_ms_per_post": cpu / len(published.sent) * 1000,
-                "loop_cpu_ms_per_post": (threads_after.get(main, 0.0) - threads_before.get(main, 0.0))
-                / len(published.sent)
-                * 1000,
+                "posts_per_s": posts / seconds,
+                "cpu_ms_per_post": cpu / posts * 1000,
+                "loop_cpu_ms_per_post": loop_cpu / posts * 1000,
                 "api_p50_ms": took["p50"] * 1000,
                 "api_p99_ms": took["p99"] * 1000,
             }

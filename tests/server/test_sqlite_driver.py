@@ -29,18 +29,14 @@ def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return sent
 
 
-async def _engines(tmp_path: Path) -> tuple[AsyncEngine, AsyncEngine]:
+@pytest.fixture
+async def engines(tmp_path: Path) -> AsyncIterator[tuple[AsyncEngine, AsyncEngine]]:
+    """Ours and SQLAlchemy's stock adapter, on one database with one table."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'drivers.db'}"
     ours = create_async_engine(url, module=sqlite_driver.dbapi())
     stock = create_async_engine(url)
     async with stock.begin() as conn:
         await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL)"))
-    return ours, stock
-
-
-@pytest.fixture
-async def engines(tmp_path: Path) -> AsyncIterator[tuple[AsyncEngine, AsyncEngine]]:
-    ours, stock = await _engines(tmp_path)
     yield ours, stock
     await ours.dispose()
     await stock.dispose()
@@ -72,10 +68,11 @@ async def test_it_answers_as_the_stock_adapter(engines: tuple[AsyncEngine, Async
                 text("UPDATE t SET name = name || '!' WHERE name IN (:x, :y)"), {"x": names[1], "y": names[2]}
             )
             rows = await conn.execute(text("SELECT name FROM t WHERE name LIKE :p ORDER BY id"), {"p": f"{names[1]}%"})
+            first_id = (await conn.execute(text("SELECT id FROM t WHERE name = :n"), {"n": names[0]})).scalar_one()
             answers.append(
                 (
                     inserted.rowcount,
-                    inserted.lastrowid is not None,
+                    inserted.lastrowid == first_id,
                     many.rowcount,
                     returned.scalar_one() == "r" + names[0],
                     updated.rowcount,

@@ -7,7 +7,7 @@ import contextlib
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 import msgspec
@@ -22,6 +22,10 @@ from server import db, migrate
 from server.settings import Settings
 
 T = TypeVar("T")
+
+# Also what the tests' live servers use. No permessage-deflate: its zlib contexts cost ~27 KB per
+# browser socket, and a frame compressed per socket cannot be framed once for a whole network.
+WEBSOCKET_OPTIONS: dict[str, Any] = {"ws_max_size": 64 * 1024, "ws_per_message_deflate": False}
 
 
 def _run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -74,7 +78,7 @@ def serve(settings: Settings, host: str, port: int, workers: int, forwarded_allo
         proxy_headers=True,
         forwarded_allow_ips=forwarded_allow_ips,
         log_level="info",
-        ws_max_size=64 * 1024,
+        **WEBSOCKET_OPTIONS,
     )
 
 

@@ -32,6 +32,7 @@ from network.inputs import OrganisationInput, RegisterInput
 from server import db as db_config
 from server import migrate
 from server.app import create_app
+from server.cli import WEBSOCKET_OPTIONS
 from server.settings import Settings
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -135,7 +136,7 @@ class LiveServer:
             log_level="warning",
             lifespan="on",
             ws=ws,  # type: ignore[arg-type]
-            ws_max_size=64 * 1024,
+            **WEBSOCKET_OPTIONS,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

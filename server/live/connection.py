@@ -57,16 +57,18 @@ class Connection:
         self.last_heard = time.monotonic()
         self.on_close: Callable[[], None] | None = None  # set by the socket: stop reading
         self._wake: asyncio.Future[None] | None = None
-        self.direct: Callable[[str], bool] | None = None  # set by the socket: see server/live/direct.py
+        self.direct: Callable[[str, bytes | None], bool] | None = None  # set by the socket: server/live/direct.py
 
-    def send(self, frame: str) -> bool:
+    def send(self, frame: str, framed: bytes | None = None) -> bool:
+        """Queue one frame (or write it now, when nothing is queued before it). `framed` is the
+        same frame already framed for the wire, when the hub sends it to many sockets."""
         if self.close_code is not None:
             return False
         if len(self.pending) + self.sending >= self.queue_size:
             self.close(CLOSE_SLOW_CONSUMER, "Send queue overflowed; reconnect and resume from your cursors.")
             return False
         idle = self._wake is not None and not self.pending and not self.sending  # nothing queued before this
-        if idle and self.direct is not None and self.direct(frame):
+        if idle and self.direct is not None and self.direct(frame, framed):
             return True
         self.pending.append(frame)
         wake = self._wake

@@ -33,7 +33,7 @@ from network.enums import MemberState
 from network.errors import NotFound
 from network.models import Network, Person
 from network.permissions import effective_state
-from server.live import protocol
+from server.live import direct, protocol
 from server.live.connection import Connection
 
 log = logging.getLogger("commons.live")
@@ -340,20 +340,23 @@ class Hub:
         if not frames:
             return
         first = frames[0][0]
-        for sub in list(stream.subs.values()):
+        subs = list(stream.subs.values())
+        # framed once for all of them (direct.wire), when there is more than one to send it to
+        framed = [direct.wire(frame) if len(subs) > 1 else None for _, frame in frames]
+        for sub in subs:
             if sub.last < low:
                 continue
             if sub.last < first - 1:  # the rows it needs were pruned while it lagged
                 sub.conn.send(protocol.resync("cursor_expired", stream.label or None))
                 sub.last = first - 1
-            for seq, frame in frames:
+            for (seq, frame), wire in zip(frames, framed, strict=True):
                 if seq != sub.last + 1:
                     continue
                 if sub.replaying and sub.conn.room() == 0:
                     # A replay goes at the socket's pace: the rest comes in a later round, not as an overflow.
                     stream.throttled = stream.dirty = True
                     break
-                if not sub.conn.send(frame):
+                if not sub.conn.send(frame, wire):
                     break
                 sub.last = seq
         stream.head = max(stream.head, frames[-1][0])

@@ -1,4 +1,5 @@
-"""Frames written straight to idle sockets under uvicorn's sans-I/O protocol, through ASGI elsewhere."""
+"""Frames written straight to idle sockets under uvicorn's sans-I/O protocol, through ASGI elsewhere;
+a frame for many sockets framed once."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
+from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
+from websockets.frames import Frame, Opcode
+from websockets.server import ServerProtocol
 
+from server.live import direct
 from server.live.connection import Connection
 from tests.conftest import LiveServer, World, make_settings
 from tests.live.client import WsClient, token_for
@@ -26,11 +31,14 @@ def _connection_of(server: LiveServer, person_id: int) -> Connection:
     return conn
 
 
-def _counting(write: Callable[[str], bool], written: list[str]) -> Callable[[str], bool]:
-    def counted(frame: str) -> bool:
-        done = write(frame)
+Written = list[tuple[str, bytes | None]]
+
+
+def _counting(write: Callable[[str, bytes | None], bool], written: Written) -> Callable[[str, bytes | None], bool]:
+    def counted(frame: str, framed: bytes | None = None) -> bool:
+        done = write(frame, framed)
         if done:
-            written.append(frame)
+            written.append((frame, framed))
         return done
 
     return counted
@@ -46,13 +54,13 @@ async def test_live_frames_go_straight_to_an_idle_socket_in_order(world: World) 
         me = (await member.get("/me")).json()
         conn = _connection_of(world.server, me["id"])
         assert conn.direct is not None
-        written: list[str] = []
+        written: Written = []
         conn.direct = _counting(conn.direct, written)
         posts = [(await world.practice(lead, slug, title=f"Direct {i}"))["id"] for i in range(5)]
         events = await ws.events(5)
         assert [e["seq"] for e in events] == list(range(subscribed["seq"] + 1, subscribed["seq"] + 6))
         assert [e["data"]["post"]["id"] for e in events] == posts
-        written_events = [json.loads(f)["seq"] for f in written if json.loads(f)["type"] == "event"]
+        written_events = [json.loads(f)["seq"] for f, _ in written if json.loads(f)["type"] == "event"]
         assert written_events == [e["seq"] for e in events]  # every event went the direct way
         assert await ws.quiet(0.3) == []  # nothing twice
     finally:
@@ -75,3 +83,94 @@ async def test_other_servers_get_every_frame_through_asgi(world: World, wsproto_
         assert event["data"]["post"]["id"] == post["id"]
     finally:
         await ws.close()
+
+
+async def test_a_frame_for_many_sockets_is_framed_once_and_arrives_whole(world: World) -> None:
+    lead = await world.person()
+    slug = await world.network(lead)
+    members = [await world.member(slug) for _ in range(3)]
+    sockets = [await WsClient.connect(world.server.url, await token_for(m)) for m in members]
+    try:
+        for ws in sockets:
+            # the client offers permessage-deflate (the library's default); the server takes no extension
+            assert ws.ws.protocol.extensions == []
+        subscribed = [await ws.subscribe(slug) for ws in sockets]
+        written: list[Written] = []
+        for member in members:
+            conn = _connection_of(world.server, (await member.get("/me")).json()["id"])
+            assert conn.direct is not None
+            written.append([])
+            conn.direct = _counting(conn.direct, written[-1])
+        post = await world.practice(lead, slug, title="Framed once, " + "é" * 100)  # > 125 bytes: a longer header
+        for ws, sub in zip(sockets, subscribed, strict=True):
+            (event,) = await ws.events(1)
+            assert event["seq"] == sub["seq"] + 1 and event["data"]["post"]["title"] == post["title"]
+        events = [[(f, b) for f, b in mine if json.loads(f)["type"] == "event"] for mine in written]
+        assert all(len(mine) == 1 for mine in events)
+        (frame, framed), *others = [mine[0] for mine in events]
+        assert framed is not None and all(other[1] is framed for other in others)  # the same bytes object
+        payload = frame.encode()
+        # RFC 6455 5.2: FIN + text opcode, no mask bit, a 16-bit length, then the UTF-8 text as it is
+        assert 125 < len(payload) < 65536
+        assert framed == bytes([0x81, 126]) + len(payload).to_bytes(2, "big") + payload
+    finally:
+        for ws in sockets:
+            await ws.close()
+
+
+def _open_protocol(offer: str | None) -> ServerProtocol:
+    """A `websockets` server protocol after a real handshake, offered this extension header."""
+    protocol = ServerProtocol(extensions=[ServerPerMessageDeflateFactory()])
+    lines = [
+        "GET /ws HTTP/1.1",
+        "Host: localhost",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        "Sec-WebSocket-Version: 13",
+        *([f"Sec-WebSocket-Extensions: {offer}"] if offer else []),
+    ]
+    protocol.receive_data(("\r\n".join(lines) + "\r\n\r\n").encode())
+    (request,) = protocol.events_received()
+    protocol.send_response(protocol.accept(request))  # type: ignore[arg-type]
+    protocol.data_to_send()
+    return protocol
+
+
+def test_framed_bytes_go_only_to_an_open_socket_without_extensions_or_anything_waiting() -> None:
+    plain = _open_protocol(None)
+    assert direct.takes_framed(plain)
+
+    compressed = _open_protocol("permessage-deflate; client_max_window_bits")
+    assert compressed.extensions and not direct.takes_framed(compressed)
+
+    waiting = _open_protocol(None)
+    waiting.send_pong(b"")  # queued by the protocol, not yet written
+    assert not direct.takes_framed(waiting)
+    waiting.data_to_send()
+    assert direct.takes_framed(waiting)
+
+    fragmented = _open_protocol(None)
+    fragmented.send_text(b"part", fin=False)
+    fragmented.data_to_send()
+    assert not direct.takes_framed(fragmented)
+
+    closing = _open_protocol(None)
+    closing.send_close()
+    closing.data_to_send()
+    assert not direct.takes_framed(closing)
+
+
+def test_wire_is_a_whole_unmasked_text_frame() -> None:
+    for text in ("", "x" * 125, "é" * 100, "y" * 70_000):
+        payload = text.encode()
+        framed = direct.wire(text)
+        assert framed[0] == 0x81  # FIN, text
+        if len(payload) < 126:
+            header = bytes([0x81, len(payload)])
+        elif len(payload) < 65536:
+            header = bytes([0x81, 126]) + len(payload).to_bytes(2, "big")
+        else:
+            header = bytes([0x81, 127]) + len(payload).to_bytes(8, "big")
+        assert framed == header + payload
+        assert framed == Frame(Opcode.TEXT, payload).serialize(mask=False, extensions=[])

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import cross, fanout, growth, memory, pages, writes
+from bench import cross, fanout, frames, growth, memory, pages, writes
 from bench.common import RESULTS, log
 
 QUICK: dict[str, list[str]] = {
@@ -28,6 +28,7 @@ QUICK: dict[str, list[str]] = {
         "cross": "--subscribers 200 --runs 3 --seconds 2",
         "pages": "--runs 3 --seconds 1 --warmup 1",
         "growth": "--datasets 10000:100 100000:100 10000:10000 --iterations 200",
+        "frames": "--sockets 1000 --runs 3",
     }.items()
 }
 FULL: dict[str, list[str]] = {
@@ -42,6 +43,7 @@ FULL: dict[str, list[str]] = {
         "pages": "--runs 5 --seconds 5 --warmup 2",
         "growth": "--datasets 10000:100 100000:100 1000000:100 100000:10000 1000000:10000 --iterations 500",
         "writes": "--posts 300 --runs 5",
+        "frames": "--sockets 1000 --runs 5",
     }.items()
 }
 MODULES: dict[str, Any] = {
@@ -52,6 +54,7 @@ MODULES: dict[str, Any] = {
     "pages": pages,
     "growth": growth,
     "writes": writes,
+    "frames": frames,
 }
 
 

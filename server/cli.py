@@ -23,9 +23,14 @@ from server.settings import Settings
 
 T = TypeVar("T")
 
-# Also what the tests' live servers use. No permessage-deflate: its zlib contexts cost ~27 KB per
-# browser socket, and a frame compressed per socket cannot be framed once for a whole network.
-WEBSOCKET_OPTIONS: dict[str, Any] = {"ws_max_size": 64 * 1024, "ws_per_message_deflate": False}
+# Also what the tests' live servers use. No permessage-deflate: its zlib contexts cost ~33 KB per
+# browser socket, and a frame compressed per socket cannot be framed once for a whole network. No
+# protocol pings from uvicorn (a timer per socket): the hub's heartbeat pings every socket already.
+WEBSOCKET_OPTIONS: dict[str, Any] = {
+    "ws_max_size": 64 * 1024,
+    "ws_per_message_deflate": False,
+    "ws_ping_interval": None,
+}
 
 
 def _run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:

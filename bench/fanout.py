@@ -95,7 +95,8 @@ async def measure_target(label: str, n: int, args: argparse.Namespace, frame_byt
         )
         t0 = time.monotonic()
         await fleet.start()
-        log(f"{label}: {fleet.ready} of {n} subscribed in {time.monotonic() - t0:.1f}s ({fleet.failed} failed)")
+        connect_s = time.monotonic() - t0
+        log(f"{label}: {fleet.ready} of {n} subscribed in {connect_s:.1f}s ({fleet.failed} failed)")
         if fleet.failed:
             log(f"  first failure: {fleet.errors[:1]}")
         rss_connected = target.server.rss()
@@ -166,6 +167,7 @@ async def measure_target(label: str, n: int, args: argparse.Namespace, frame_byt
             "subscribers": n,
             "connected": fleet.ready,
             "connect_failures": fleet.failed,
+            "connect_s": connect_s,
             "closed_during_runs": fleet.closed,
             "close_codes": fleet.close_codes,
             "frame_bytes": fleet.frame_bytes,
@@ -252,6 +254,7 @@ def condense(measured: dict[str, Any]) -> list[dict[str, Any]]:
         row["runs"] = len(runs)
         row["rate"] = runs[0]["rate"]
         row["closed"] = measured["closed_during_runs"]
+        row["connect_s"] = measured["connect_s"]
         rows.append(row)
     return rows
 
@@ -304,6 +307,7 @@ def print_tables(rows: list[dict[str, Any]], checks: list[dict[str, Any]]) -> No
         "API p50 ms",
         "notes",
         "note p99 ms",
+        "connect s",
     ]
     print(
         table(
@@ -326,6 +330,7 @@ def print_tables(rows: list[dict[str, Any]], checks: list[dict[str, Any]]) -> No
                     r["api_p50_ms"],
                     f"{r['notes_delivered']}/{r['notes_expected']}" if r.get("notes_expected") is not None else "",
                     r["note_p99_ms"],
+                    r["connect_s"] if r["phase"] == "steady" else "",
                 ]
                 for r in rows
             ],

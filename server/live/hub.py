@@ -178,11 +178,13 @@ class Hub:
         conn.networks.pop(network_id, None)
         self._unsubscribe(self.networks, network_id, conn)
 
-    async def subscribe_network(self, conn: Connection, network: Network, after: int | None, epoch: str | None) -> None:
-        """Start (or restart) following a network: `subscribed`, then the missed events, then live ones."""
-        async with self._sessions() as session:
-            head = (await reader.heads(session, Network.event_seq, [network.id])).get(network.id, 0)
-            oldest = await reader.oldest_event_seq(session, network.id) if after is not None else None
+    async def subscribe_network(
+        self, conn: Connection, network: Network, after: int | None, epoch: str | None, session: AsyncSession
+    ) -> None:
+        """Start (or restart) following a network: `subscribed`, then the missed events, then live ones.
+        Reads the head in the caller's session (the one that checked the member may read it)."""
+        head = (await reader.heads(session, Network.event_seq, [network.id])).get(network.id, 0)
+        oldest = await reader.oldest_event_seq(session, network.id) if after is not None else None
         reason = self._resume_problem(after, epoch, head, oldest)
         if reason:
             conn.send(protocol.resync(reason, network.slug))

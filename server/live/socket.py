@@ -195,7 +195,7 @@ async def _handle(
     elif isinstance(message, protocol.SubscribeNotifications):
         await hub.subscribe_notifications(conn, message.after, message.epoch)
     elif isinstance(message, protocol.SubscribeNetwork):
-        async with sessions() as session:
+        async with sessions() as session:  # one session for the checks and the hub's read of the head
             person = await session.get(Person, conn.person_id)
             if person is None or not person.is_active:
                 conn.close(protocol.CLOSE_UNAUTHENTICATED, "This account was disabled.")
@@ -207,12 +207,12 @@ async def _handle(
                     protocol.error("not_found", "No network by that name that you may read.", network=message.network)
                 )
                 return
-        if excluded(access):
-            conn.send(
-                protocol.error("forbidden", "You are suspended or banned in this network.", network=message.network)
-            )
-            return
-        if access.network.id not in conn.networks and len(conn.networks) >= MAX_NETWORKS:
-            conn.send(protocol.error("too_many_subscriptions", f"At most {MAX_NETWORKS} networks per connection."))
-            return
-        await hub.subscribe_network(conn, access.network, message.after, message.epoch)
+            if excluded(access):
+                conn.send(
+                    protocol.error("forbidden", "You are suspended or banned in this network.", network=message.network)
+                )
+                return
+            if access.network.id not in conn.networks and len(conn.networks) >= MAX_NETWORKS:
+                conn.send(protocol.error("too_many_subscriptions", f"At most {MAX_NETWORKS} networks per connection."))
+                return
+            await hub.subscribe_network(conn, access.network, message.after, message.epoch, session)

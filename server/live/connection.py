@@ -16,6 +16,7 @@ import itertools
 import time
 from collections.abc import Callable
 
+from server.live.direct import Writer
 from server.live.protocol import CLOSE_SLOW_CONSUMER
 
 _ids = itertools.count(1)
@@ -57,7 +58,7 @@ class Connection:
         self.last_heard = time.monotonic()
         self.on_close: Callable[[], None] | None = None  # set by the socket: stop reading
         self._wake: asyncio.Future[None] | None = None
-        self.direct: Callable[[str, bytes | None], bool] | None = None  # set by the socket: server/live/direct.py
+        self.direct: Writer | None = None  # set by the socket: see server/live/direct.py
 
     def send(self, frame: str, framed: bytes | None = None) -> bool:
         """Queue one frame (or write it now, when nothing is queued before it). `framed` is the

@@ -4,7 +4,7 @@ a frame for many sockets framed once."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -34,7 +34,7 @@ def _connection_of(server: LiveServer, person_id: int) -> Connection:
 Written = list[tuple[str, bytes | None]]
 
 
-def _counting(write: Callable[[str, bytes | None], bool], written: Written) -> Callable[[str, bytes | None], bool]:
+def _counting(write: direct.Writer, written: Written) -> direct.Writer:
     def counted(frame: str, framed: bytes | None = None) -> bool:
         done = write(frame, framed)
         if done:

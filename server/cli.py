@@ -23,7 +23,7 @@ from server.settings import Settings
 
 T = TypeVar("T")
 
-# Also what the tests' live servers use. No permessage-deflate: its zlib contexts cost ~33 KB per
+# Also what the tests' live servers use. No permessage-deflate: its zlib contexts cost ~39 KB per
 # browser socket, and a frame compressed per socket cannot be framed once for a whole network. No
 # protocol pings from uvicorn (a timer per socket): the hub's heartbeat pings every socket already.
 WEBSOCKET_OPTIONS: dict[str, Any] = {

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, ColumnElement, Table, any_, bindparam, insert, literal, select, update
+from sqlalchemy import BigInteger, ColumnElement, Insert, Select, Table, Update, any_, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
@@ -27,16 +28,27 @@ from events.signals import Revocation, Wakeup
 _WAKEUPS = "commons.wakeups"
 
 
+def _owner(counter: InstrumentedAttribute[int]) -> tuple[Table, str]:
+    """The table of a stream's owner and its counter column's name."""
+    return cast(Table, counter.class_.__table__), counter.key  # type: ignore[attr-defined]
+
+
+# The statements below are built once per counter (and dialect), with bound parameters: every
+# event and notification runs one, and building a statement per call costs more CPU than the
+# database takes to run it (see network/accounts.py's _LIVE_TOKEN).
+
+
+@cache
+def _bump(table: Table, key: str) -> Update:
+    # the owner's table, not its mapped class: a Core UPDATE skips the ORM's bulk-update
+    # machinery (about a tenth of a POST's CPU), and nothing loaded needs synchronising
+    column = table.c[key]
+    return update(table).where(table.c.id == bindparam("owner_id")).values({column: column + 1}).returning(column)
+
+
 async def _next_seq(session: AsyncSession, counter: InstrumentedAttribute[int], owner_id: int) -> int:
-    # The owner's table, not its mapped class: a Core UPDATE skips the ORM's bulk-update
-    # machinery (about a tenth of a POST's CPU), and nothing loaded needs synchronising.
-    table = cast(Table, counter.class_.__table__)  # type: ignore[attr-defined]
-    column = table.c[counter.key]
-    result = await session.execute(
-        update(table).where(table.c.id == owner_id).values({column: column + 1}).returning(column)
-    )
-    seq = result.scalar_one()
-    return int(seq)
+    result = await session.execute(_bump(*_owner(counter)), {"owner_id": owner_id})
+    return int(result.scalar_one())
 
 
 async def append_event(
@@ -92,54 +104,57 @@ async def append_notifications(
     counters bumped by one UPDATE … RETURNING and the rows written by one INSERT … SELECT, per
     chunk of owners. Each person's seq stays gap-free and each gets their own wake-up.
     """
-    owner_table = cast(Table, counter.class_.__table__)  # type: ignore[attr-defined]
-    pk, seq_column = owner_table.c.id, owner_table.c[counter.key]
-    columns = NOTIFICATIONS.c
     postgres = session.get_bind().dialect.name == "postgresql"
+    lock, bump, write = _bulk_statements(*_owner(counter), postgres)
     owners = sorted(kinds)
     written = 0
     for start in range(0, len(owners), BULK_CHUNK):
         chunk = owners[start : start + BULK_CHUNK]
-        await session.execute(select(pk).where(_among(pk, chunk, postgres)).order_by(pk).with_for_update())
-        result = await session.execute(
-            update(owner_table)
-            .where(_among(pk, chunk, postgres))
-            .values({seq_column: seq_column + 1})
-            .returning(pk, seq_column)
-        )
+        await session.execute(lock, {"ids": chunk})
+        result = await session.execute(bump, {"ids": chunk})
         seqs = sorted((int(owner), int(seq)) for owner, seq in result.all())
         now = _now()  # stamped once the counters are held, like an event: a person's times follow their seqs
         by_kind: dict[str, list[int]] = {}
         for owner, _ in seqs:
             by_kind.setdefault(kinds[owner], []).append(owner)
         for kind, group in by_kind.items():
-            # INSERT … SELECT: the rows take their seq from the counters just bumped, and the
-            # payload is bound once, not serialised per row
-            await session.execute(
-                insert(NOTIFICATIONS).from_select(
-                    ["person_id", "seq", "kind", "payload", "network_id", "created_at"],
-                    select(
-                        pk,
-                        seq_column,
-                        literal(kind, columns.kind.type),
-                        literal(payload, columns.payload.type),
-                        literal(network_id, columns.network_id.type),
-                        literal(now, columns.created_at.type),
-                    ).where(_among(pk, group, postgres)),
-                )
-            )
+            values = {"ids": group, "kind": kind, "payload": payload, "network_id": network_id, "now": now}
+            await session.execute(write, values)
         for owner, seq in seqs:
             _remember(session, Wakeup("person", owner, seq))
         written += len(seqs)
     return written
 
 
-def _among(column: ColumnElement[int], ids: list[int], postgres: bool) -> ColumnElement[bool]:
-    """`column IN ids`; on PostgreSQL as `= ANY(array)`: one parameter and one statement text
-    whatever the count, so the prepared statement is reused (an IN list is a new one per size)."""
+@cache
+def _bulk_statements(table: Table, key: str, postgres: bool) -> tuple[Select[Any], Update, Insert]:
+    """Lock a chunk of owners' rows in id order, bump their counters, and write their rows by
+    INSERT … SELECT: the rows take their seq from the counters just bumped, and the payload is
+    bound once, not serialised per row."""
+    pk, seq_column = table.c.id, table.c[key]
+    columns = NOTIFICATIONS.c
+    lock = select(pk).where(_among(pk, postgres)).order_by(pk).with_for_update()
+    bump = update(table).where(_among(pk, postgres)).values({seq_column: seq_column + 1}).returning(pk, seq_column)
+    write = insert(NOTIFICATIONS).from_select(
+        ["person_id", "seq", "kind", "payload", "network_id", "created_at"],
+        select(
+            pk,
+            seq_column,
+            bindparam("kind", type_=columns.kind.type),
+            bindparam("payload", type_=columns.payload.type),
+            bindparam("network_id", type_=columns.network_id.type),
+            bindparam("now", type_=columns.created_at.type),
+        ).where(_among(pk, postgres)),
+    )
+    return lock, bump, write
+
+
+def _among(column: ColumnElement[int], postgres: bool) -> ColumnElement[bool]:
+    """`column IN :ids`; on PostgreSQL as `= ANY(:ids)`: one array parameter and one statement
+    text whatever the count, so the prepared statement is reused (an IN list is a new one per size)."""
     if postgres:
-        return column == any_(bindparam("ids", ids, type_=ARRAY(BigInteger)))
-    return column.in_(ids)
+        return column == any_(bindparam("ids", type_=ARRAY(BigInteger)))
+    return column.in_(bindparam("ids", expanding=True))
 
 
 def _remember(session: AsyncSession, signal: Wakeup | Revocation) -> None:

@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Row, Text, and_, bindparam, cast, func, select, true
+from sqlalchemy import BigInteger, Integer, Row, Select, Table, Text, and_, bindparam, cast, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from events.models import Event, LogEpoch, Notification
 
+# The statements here are built once (per counter or dialect), with bound parameters: every
+# wake-up, resume and new socket runs one, and building a statement per call costs more CPU than
+# the database takes to run it (see network/accounts.py's _LIVE_TOKEN).
+_EVENTS_AFTER = (
+    select(Event)
+    .where(Event.network_id == bindparam("network_id"), Event.seq > bindparam("after"))
+    .order_by(Event.seq)
+    .limit(bindparam("limit", type_=Integer))
+)
+
 
 async def events_after(session: AsyncSession, network_id: int, after: int, limit: int) -> Sequence[Event]:
-    stmt = select(Event).where(Event.network_id == network_id, Event.seq > after).order_by(Event.seq).limit(limit)
-    return (await session.execute(stmt)).scalars().all()
+    params = {"network_id": network_id, "after": after, "limit": limit}
+    return (await session.execute(_EVENTS_AFTER, params)).scalars().all()
 
 
 NOTIFICATIONS = Notification.__table__
@@ -37,14 +48,22 @@ async def notifications_after(session: AsyncSession, cursors: Mapping[int, int],
     """
     if not cursors:
         return []
+    if session.get_bind().dialect.name == "postgresql":
+        params: dict[str, Any] = {"people": list(cursors), "cursors": list(cursors.values())}
+        stmt = _notifications_after(postgres=True)
+    else:
+        params, stmt = {"wanted": json.dumps(list(cursors.items()))}, _notifications_after(postgres=False)
+    return (await session.execute(stmt, params | {"limit": limit})).all()
+
+
+@cache
+def _notifications_after(*, postgres: bool) -> Select[Any]:
     columns = NOTIFICATIONS.c
     wanted_columns = [c for c in columns if c.key != "payload"] + [cast(columns.payload, Text).label("payload_json")]
-    if session.get_bind().dialect.name == "postgresql":
+    limit = bindparam("limit", type_=Integer)
+    if postgres:
         wanted = (
-            func.unnest(
-                bindparam("people", list(cursors), type_=ARRAY(BigInteger)),
-                bindparam("cursors", list(cursors.values()), type_=ARRAY(BigInteger)),
-            )
+            func.unnest(bindparam("people", type_=ARRAY(BigInteger)), bindparam("cursors", type_=ARRAY(BigInteger)))
             .table_valued("person_id", "since")
             .render_derived(name="wanted")
         )
@@ -55,17 +74,18 @@ async def notifications_after(session: AsyncSession, cursors: Mapping[int, int],
             .limit(limit)
             .lateral("found")
         )
-        stmt = select(found).select_from(wanted).join(found, true()).order_by(found.c.person_id, found.c.seq)
-    else:
-        pairs = func.json_each(bindparam("wanted", json.dumps(list(cursors.items())))).table_valued("value")
-        person, since = func.json_extract(pairs.c.value, "$[0]"), func.json_extract(pairs.c.value, "$[1]")
-        stmt = (
-            select(*wanted_columns)
-            .select_from(pairs)
-            .join(NOTIFICATIONS, and_(columns.person_id == person, columns.seq > since))
-            .order_by(columns.person_id, columns.seq)
+        return (
+            select(found).select_from(wanted).join(found, true()).order_by(found.c.person_id, found.c.seq).limit(limit)
         )
-    return (await session.execute(stmt.limit(limit))).all()
+    pairs = func.json_each(bindparam("wanted", type_=Text)).table_valued("value")
+    person, since = func.json_extract(pairs.c.value, "$[0]"), func.json_extract(pairs.c.value, "$[1]")
+    return (
+        select(*wanted_columns)
+        .select_from(pairs)
+        .join(NOTIFICATIONS, and_(columns.person_id == person, columns.seq > since))
+        .order_by(columns.person_id, columns.seq)
+        .limit(limit)
+    )
 
 
 async def oldest_event_seq(session: AsyncSession, network_id: int) -> int | None:
@@ -79,12 +99,18 @@ async def heads(session: AsyncSession, counter: InstrumentedAttribute[int], owne
     """Current seq of several streams, a query per HEADS_CHUNK of them (the slow tick's check of
     every followed stream: a process may follow more people than SQLite takes parameters)."""
     ids = list(owner_ids)
-    table: Any = counter.class_
+    owner_class: Any = counter.class_
+    stmt = _heads(owner_class.__table__, counter.key)
     found: dict[int, int] = {}
     for start in range(0, len(ids), HEADS_CHUNK):
-        rows = await session.execute(select(table.id, counter).where(table.id.in_(ids[start : start + HEADS_CHUNK])))
+        rows = await session.execute(stmt, {"ids": ids[start : start + HEADS_CHUNK]})
         found.update((int(owner), int(seq)) for owner, seq in rows.all())
     return found
+
+
+@cache
+def _heads(table: Table, key: str) -> Select[Any]:
+    return select(table.c.id, table.c[key]).where(table.c.id.in_(bindparam("ids", expanding=True)))
 
 
 async def epoch(session: AsyncSession) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events import log
@@ -42,20 +42,30 @@ def notified_levels(kind: PostKind) -> frozenset[FollowLevel]:
     return frozenset({FollowLevel.ALL, FollowLevel.REQUESTS_ONLY} if kind is PostKind.REQUEST else {FollowLevel.ALL})
 
 
-async def followers_after(session: AsyncSession, network_id: int, kind: PostKind, after: int, limit: int) -> list[int]:
-    """The next `limit` members (by id, after `after`) whose follow level asks for a new post of
-    this kind: a range of the (network, person) index, so each chunk of a large network costs the same."""
-    result = await session.execute(
+def _followers_query(kind: PostKind) -> Select[tuple[int]]:
+    return (
         select(Membership.person_id)
         .where(
-            Membership.network_id == network_id,
-            Membership.person_id > after,
+            Membership.network_id == bindparam("network_id"),
+            Membership.person_id > bindparam("after"),
             Membership.state.in_(_NOTIFIED_STATES),
             Membership.follow_level.in_(notified_levels(kind)),
         )
         .order_by(Membership.person_id)
-        .limit(limit)
+        .limit(bindparam("limit", type_=Integer))
     )
+
+
+# Built once per kind, with bound parameters (see network/accounts.py's _LIVE_TOKEN for why): every
+# post and every chunk of its followers' notices runs one.
+_FOLLOWERS_AFTER = {kind: _followers_query(kind) for kind in PostKind}
+
+
+async def followers_after(session: AsyncSession, network_id: int, kind: PostKind, after: int, limit: int) -> list[int]:
+    """The next `limit` members (by id, after `after`) whose follow level asks for a new post of
+    this kind: a range of the (network, person) index, so each chunk of a large network costs the same."""
+    params = {"network_id": network_id, "after": after, "limit": limit}
+    result = await session.execute(_FOLLOWERS_AFTER[kind], params)
     return [int(person_id) for person_id in result.scalars()]
 
 

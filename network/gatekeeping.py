@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import clock, review_queue
@@ -34,8 +34,12 @@ class Verdict:
     flags: list[Hit] = field(default_factory=list)  # `flag` words: published, but raised with the leads
 
 
+# Built once, with a bound parameter: every post and reply runs it (see network/accounts.py's _LIVE_TOKEN).
+_WORDS = select(WatchedWord).where(WatchedWord.network_id == bindparam("network_id"))
+
+
 async def words_of(session: AsyncSession, network_id: int) -> list[Word]:
-    result = await session.execute(select(WatchedWord).where(WatchedWord.network_id == network_id))
+    result = await session.execute(_WORDS, {"network_id": network_id})
     return [Word(w.pattern, w.is_regex, w.action, w.message) for w in result.scalars()]
 
 

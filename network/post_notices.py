@@ -10,7 +10,7 @@ People named in the post were told with it (followers.notify_new_post).
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import followers
@@ -20,12 +20,18 @@ from network.models import Post, PostNotice
 CHUNK = 1000  # followers per transaction (as events.log.BULK_CHUNK: one statement each)
 _LEFT = "post_notices.left"
 
+# Built once (see network/accounts.py's _LIVE_TOKEN for why): every post and every chunk runs them.
+_NOTICE_OF_POST = select(PostNotice.id).where(PostNotice.post_id == bindparam("post_id"))
+_ANY_NOTICE = select(PostNotice.id).limit(1)
+_NEXT_NOTICE = select(PostNotice).order_by(PostNotice.id).limit(1)
+_NEXT_NOTICE_SKIP_LOCKED = _NEXT_NOTICE.with_for_update(skip_locked=True)
+
 
 async def leave(session: AsyncSession, post: Post) -> None:
     """Leave the post's followers to the notice writer (written once this transaction commits).
     A post published again (held after an edit, then approved) before its first notice is done
     keeps that notice: the followers it has told are not told twice."""
-    found = await session.execute(select(PostNotice.id).where(PostNotice.post_id == post.id))
+    found = await session.execute(_NOTICE_OF_POST, {"post_id": post.id})
     if found.first() is None:
         session.add(PostNotice(post_id=post.id))
     session.info[_LEFT] = True
@@ -38,7 +44,7 @@ def left_any(session: AsyncSession) -> bool:
 
 async def waiting(session: AsyncSession) -> bool:
     """Whether any post's followers are still to be told."""
-    return (await session.execute(select(PostNotice.id).limit(1))).first() is not None
+    return (await session.execute(_ANY_NOTICE)).first() is not None
 
 
 async def tell_next(session: AsyncSession) -> bool:
@@ -47,10 +53,8 @@ async def tell_next(session: AsyncSession) -> bool:
     On PostgreSQL the notice row is taken with SKIP LOCKED, so server processes sharing the
     database split the work instead of queueing behind one another. A post no longer visible
     (hidden, removed or held since) tells no one more."""
-    query = select(PostNotice).order_by(PostNotice.id).limit(1)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    notice = (await session.execute(query)).scalar_one_or_none()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    notice = (await session.execute(_NEXT_NOTICE_SKIP_LOCKED if postgres else _NEXT_NOTICE)).scalar_one_or_none()
     if notice is None:
         return False
     post = await session.get(Post, notice.post_id)

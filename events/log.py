@@ -22,16 +22,11 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from events.models import Event, Notification
+from events.models import Event, Notification, counter_owner
 from events.signals import Revocation, Wakeup
 
 _WAKEUPS = "commons.wakeups"
 _INSERT_EVENT = insert(cast(Table, Event.__table__))
-
-
-def _owner(counter: InstrumentedAttribute[int]) -> tuple[Table, str]:
-    """The table of a stream's owner and its counter column's name."""
-    return cast(Table, counter.class_.__table__), counter.key  # type: ignore[attr-defined]
 
 
 # The statements below are built once per counter (and dialect), with bound parameters: every
@@ -48,7 +43,7 @@ def _bump(table: Table, key: str) -> Update:
 
 
 async def _next_seq(session: AsyncSession, counter: InstrumentedAttribute[int], owner_id: int) -> int:
-    result = await session.execute(_bump(*_owner(counter)), {"owner_id": owner_id})
+    result = await session.execute(_bump(*counter_owner(counter)), {"owner_id": owner_id})
     return int(result.scalar_one())
 
 
@@ -109,7 +104,7 @@ async def append_notifications(
     chunk of owners. Each person's seq stays gap-free and each gets their own wake-up.
     """
     postgres = session.get_bind().dialect.name == "postgresql"
-    lock, bump, write = _bulk_statements(*_owner(counter), postgres)
+    lock, bump, write = _bulk_statements(*counter_owner(counter), postgres)
     owners = sorted(kinds)
     written = 0
     for start in range(0, len(owners), BULK_CHUNK):

@@ -10,12 +10,18 @@ package knows nothing of what they are.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from advanced_alchemy.base import IdentityBase
 from advanced_alchemy.types import DateTimeUTC, JsonB
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
+
+
+def counter_owner(counter: InstrumentedAttribute[int]) -> tuple[Table, str]:
+    """The table of a stream's owner and its counter column's name (hashable: a key for statements
+    built once per counter)."""
+    return cast(Table, counter.class_.__table__), counter.key  # type: ignore[attr-defined]
 
 
 class Event(IdentityBase):

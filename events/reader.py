@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from events.models import Event, LogEpoch, Notification
+from events.models import Event, LogEpoch, Notification, counter_owner
 
 # The statements here are built once (per counter or dialect), with bound parameters: every
 # wake-up, resume and new socket runs one, and building a statement per call costs more CPU than
@@ -99,8 +99,7 @@ async def heads(session: AsyncSession, counter: InstrumentedAttribute[int], owne
     """Current seq of several streams, a query per HEADS_CHUNK of them (the slow tick's check of
     every followed stream: a process may follow more people than SQLite takes parameters)."""
     ids = list(owner_ids)
-    owner_class: Any = counter.class_
-    stmt = _heads(owner_class.__table__, counter.key)
+    stmt = _heads(*counter_owner(counter))
     found: dict[int, int] = {}
     for start in range(0, len(ids), HEADS_CHUNK):
         rows = await session.execute(stmt, {"ids": ids[start : start + HEADS_CHUNK]})

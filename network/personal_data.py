@@ -30,6 +30,17 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def _starting(*alternations: str) -> str:
+    """A lookahead for the letters an alternation's alternatives start with, in either case.
+
+    Python's `re` tries every alternative at every position it scans; in front of them, this skips in C the
+    positions where none could start (half or more of a scan of ordinary text). Split at every `|`, nested ones
+    too: a letter too many only lets a position through to the full pattern."""
+    letters = {part[:1].lower() for alternation in alternations for part in alternation.split("|")}
+    assert all(letter.isalpha() for letter in letters), alternations
+    return f"(?=(?i:[{''.join(sorted(letters))}]))"
+
+
 # --- Unique Pupil Number -------------------------------------------------------------------------------------
 # DfE's standard: a check letter, then 12 digits (LA, establishment, year, serial). A temporary UPN ends in a
 # letter instead of the last digit; it is issued to a real pupil, so it is just as personal. The check letter
@@ -50,7 +61,8 @@ def _upn_check_letter(body: str) -> str:
 # Ten digits, written together or as 3-3-4. Not part of a longer number, not the tail of an international phone
 # number ("+44 161 496 0000", "+44 (0)161 ..."), and the modulus-11 check digit must be right.
 
-_NHS_RE = re.compile(r"(?<![\w+)])(?<!\d[ ,./-])\d{3}([ -]?)\d{3}\1\d{4}(?!\w)(?![,./-]\d)")
+# A digit first, the lookbehinds after it, so the scan looks only at digits.
+_NHS_RE = re.compile(r"\d(?<![\w+)]\d)(?<!\d[ ,./-]\d)\d{2}([ -]?)\d{3}\1\d{4}(?!\w)(?![,./-]\d)")
 _PHONE_WORD_RE = re.compile(
     r"\b(?:tel|telephone|phone|call|ring|fax|mobile|mob|whatsapp|text|sms|contact|switchboard|helpline|office)\b"
 )
@@ -71,10 +83,9 @@ def _nhs_number_valid(digits: str) -> bool:
 # Ten digits, first non-zero. Too many ordinary numbers have that shape, so one is only reported when a label
 # such as "ULN" or "learner number" stands just before it, or "(ULN)" just after.
 
-_ULN_LABEL_RE = re.compile(
-    r"(?i:\bULN\b|\bunique[ \t]learner[ \t]number\b|\blearner[ \t](?:number|no|ref|reference)\b)"
-)
-_TEN_DIGITS_RE = re.compile(r"(?<!\w)[1-9]\d{9}(?!\w)")
+_ULN_LABELS = r"ULN|unique[ \t]learner[ \t]number|learner[ \t](?:number|no|ref|reference)"
+_ULN_LABEL_RE = re.compile(rf"\b{_starting(_ULN_LABELS)}(?i:{_ULN_LABELS})\b")
+_TEN_DIGITS_RE = re.compile(r"[1-9](?<!\w[1-9])\d{9}(?!\w)")
 _ULN_LABEL_BEFORE = 40
 _ULN_LABEL_AFTER = 12
 
@@ -86,8 +97,9 @@ _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
     "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 )
+_BIRTH_LABELS = r"date[ \t]of[ \t]birth\b|d\.?o\.?b\b\.?|birth[ \t]?date\b|birthday\b|born(?:[ \t]on)?\b"
 _DOB_RE = re.compile(
-    r"(?i:\bdate[ \t]of[ \t]birth\b|\bd\.?o\.?b\b\.?|\bbirth[ \t]?date\b|\bbirthday\b|\bborn(?:[ \t]on)?\b)"
+    rf"\b{_starting(_BIRTH_LABELS)}(?i:{_BIRTH_LABELS})"
     r"[ \t]{0,3}[:=\-\u2013]?[ \t]{0,3}(?:(?i:is|was)[ \t])?"
     r"(?:(?P<d1>\d{1,2})[./-](?P<m1>\d{1,2})[./-](?:\d{4}|\d{2})(?!\d)(?![/.-]\d)"
     r"|\d{4}-(?P<m2>\d{1,2})-(?P<d2>\d{1,2})(?!\d)"
@@ -112,7 +124,10 @@ def _date_plausible(match: re.Match[str]) -> bool:
 
 # --- Names ---------------------------------------------------------------------------------------------------
 
-_TOKEN_RE = re.compile(r"\w[\w'\u2019-]*")
+# A run of word characters, apostrophes and hyphens holds one token, from its first word character on. Only a
+# token that starts with a capital can be a name, so the scan finds just those, in C (a prefilter: `_name_core`
+# still decides); any other token between two of them breaks their run through `_runs`' gap check.
+_CAPITALISED_TOKEN_RE = re.compile(r"(?<![\w'\u2019-])['\u2019-]*([^\W\d_a-z][\w'\u2019-]*)")
 
 # Common given names of children in England's schools. Only consulted when no pupil word introduces a name, so
 # a missing name is a missed hold, never a false one. Names that are also everyday capitalised words (May, Hope,
@@ -170,9 +185,11 @@ _NOT_NAMES = _words(
     """
 )
 
+_PUPIL_NOUNS = "pupils?|children|child|students?|learners?"
+_YEAR_WORDS = "year|yr|y"
 _PUPIL_WORD_RE = re.compile(
-    r"(?<!\w)(?:(?P<noun>(?i:pupils?|children|child|students?|learners?))"
-    r"|(?i:year|yr|y)[ \t]?\d{1,2}[ \t](?P<ynoun>(?i:boy|girl|pupil|child|student|learner)))\b"
+    rf"(?<!\w){_starting(_PUPIL_NOUNS, _YEAR_WORDS)}(?:(?P<noun>(?i:{_PUPIL_NOUNS}))"
+    rf"|(?i:{_YEAR_WORDS})[ \t]?\d{{1,2}}[ \t](?P<ynoun>(?i:boy|girl|pupil|child|student|learner)))\b"
     r"(?:['\u2019]s)?(?:[ \t](?P<link>(?i:called|named|name)))?"
     r"(?P<sep>[ \t]?[:\u2013-]|,)?[ \t]?"
 )
@@ -200,13 +217,16 @@ _HEAD_OF_WORDS = frozenset({"head", "director", "leader", "lead", "deputy"})
 
 # --- Sensitive attributes ------------------------------------------------------------------------------------
 # Acronyms are matched in capitals only ("send" and "cp" are ordinary lower-case text); words in any case.
-_SENSITIVE_RE = re.compile(
-    r"\b(?:FSM|EHCPs?|EHC[ \t]plan|SEN[ \t]support|SEND?|LAC|CLA|CiC|CIC|CIN|CP[ \t]plan|CP|PP|ADHD|ASD"
-    r"|(?i:free[ \t]school[ \t]meals?|education,?[ \t]health[ \t]and[ \t]care[ \t]plan"
+_SENSITIVE_ACRONYMS = r"FSM|EHCPs?|EHC[ \t]plan|SEN[ \t]support|SEND?|LAC|CLA|CiC|CIC|CIN|CP[ \t]plan|CP|PP|ADHD|ASD"
+_SENSITIVE_WORDS = (
+    r"free[ \t]school[ \t]meals?|education,?[ \t]health[ \t]and[ \t]care[ \t]plan"
     r"|special[ \t]educational[ \t]needs?|looked[ \t-]after|child[ \t]protection[ \t]plan|child[ \t]protection"
     r"|child[ \t]in[ \t]need|in[ \t]care|safeguarding|exclusions?|excluded|suspensions?|suspended|expelled"
     r"|pupil[ \t]premium|disadvantaged|young[ \t]carer|autism|autistic|dyslexia|dyslexic|diagnosed|diagnosis"
-    r"|social[ \t]worker|social[ \t]services))\b"
+    r"|social[ \t]worker|social[ \t]services"
+)
+_SENSITIVE_RE = re.compile(
+    rf"\b{_starting(_SENSITIVE_ACRONYMS, _SENSITIVE_WORDS)}(?:{_SENSITIVE_ACRONYMS}|(?i:{_SENSITIVE_WORDS}))\b"
 )
 # Attributes that read as something done to a pupil need a passive link when the name comes first:
 # "Noah Green was excluded", but not "Tom Briggs excluded two pupils".
@@ -287,19 +307,20 @@ def _runs(text: str) -> list[list[tuple[int, int, str]]]:
     """Consecutive name-shaped tokens separated only by a space or two."""
     runs: list[list[tuple[int, int, str]]] = []
     current: list[tuple[int, int, str]] = []
-    for match in _TOKEN_RE.finditer(text):
-        core = _name_core(match.group())
+    for match in _CAPITALISED_TOKEN_RE.finditer(text):
+        core = _name_core(match.group(1))
         if core is None:
             if current:
                 runs.append(current)
                 current = []
             continue
+        start, end = match.span(1)
         if current:
-            gap = text[current[-1][1] : match.start()]
+            gap = text[current[-1][1] : start]
             if not (len(gap) <= 2 and gap.strip(" \t\u00a0") == ""):
                 runs.append(current)
                 current = []
-        current.append((match.start(), match.end(), core))
+        current.append((start, end, core))
     if current:
         runs.append(current)
     return runs
@@ -476,8 +497,9 @@ def _identifiers(text: str) -> list[tuple[int, int, Finding]]:
             found.append((match.start(), match.end(), Finding("upn", label, match.group())))
 
     taken: set[tuple[int, int]] = set()
-    label_ends = [label.end() for label in _ULN_LABEL_RE.finditer(text)]
-    label_starts = [label.start() for label in _ULN_LABEL_RE.finditer(text)]
+    labels = list(_ULN_LABEL_RE.finditer(text))
+    label_ends = [label.end() for label in labels]
+    label_starts = [label.start() for label in labels]
     for match in _TEN_DIGITS_RE.finditer(text):
         before = bisect.bisect_right(label_ends, match.start())
         labelled_before = before > 0 and match.start() - label_ends[before - 1] <= _ULN_LABEL_BEFORE
@@ -515,9 +537,12 @@ def _close_bracket(text: str, start: int, end: int) -> int:
 
 def _named_pupils(text: str) -> list[tuple[int, int, Finding]]:
     found: list[tuple[int, int, Finding]] = []
+    names = _names(text)
+    if not names:
+        return found  # most posts name no one: no need to look for what could be said about them
     attributes = _attributes(text)
     starts = [attribute.start for attribute in attributes]
-    for name in sorted(_names(text).values(), key=lambda name: name.start):
+    for name in sorted(names.values(), key=lambda name: name.start):
         staff = name.pupil_word_start is None and _is_staff(text, name)
         if staff:
             continue

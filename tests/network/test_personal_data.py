@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
+from network import personal_data
 from network.personal_data import Finding, find_personal_data
 
 UPN_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"  # A..Z without I, O and S
@@ -321,3 +323,44 @@ ADVERSARIAL = {
 def test_long_adversarial_text_completes(unit: str) -> None:
     text = (unit * (40_000 // len(unit) + 1))[:40_000]
     assert isinstance(find_personal_data(text), list)
+
+
+# --- Scanning shortcuts --------------------------------------------------------------------------------------
+# The scan skips in C what cannot match; these check that it skips nothing that could.
+
+SCANNED = [
+    *(text for text, _ in FOUND),
+    *PASSES,
+    *ADVERSARIAL.values(),
+    "-Smith 'Jones x-Smith Jayden-Lee O'Brien \u2019Tis _Bob 2Bob \u00c9mile \u00e9mile",
+    "\u017fafeguarding \u212aai DOB: 1/2/2015",  # a long s and a Kelvin sign match s and k in any case
+]
+VARIANTS = [variant for text in SCANNED for variant in (text, text.lower(), text.upper(), text.title())]
+
+
+def test_a_first_letter_lookahead_lets_every_alternative_through_in_either_case() -> None:
+    lookahead = re.compile(personal_data._starting("ULN|learner[ \t](?:number|ref)", "born"))
+    for text in ("ULN", "uln", "Learner", "born", "BORN", "Ref"):  # a nested alternative's letter too
+        assert lookahead.match(text), text
+    for text in ("x", "1", " ", "_", "-"):
+        assert not lookahead.match(text), text
+    with pytest.raises(AssertionError):
+        personal_data._starting(r"\bULN")  # an alternative must start with a plain letter
+
+
+@pytest.mark.parametrize("name", ["_ULN_LABEL_RE", "_DOB_RE", "_PUPIL_WORD_RE", "_SENSITIVE_RE"])
+def test_a_pattern_behind_its_lookahead_finds_what_it_finds_without_it(name: str) -> None:
+    fast: re.Pattern[str] = getattr(personal_data, name)
+    plain = re.compile(re.sub(r"\(\?=\(\?i:\[[a-z]+\]\)\)", "", fast.pattern, count=1), fast.flags)
+    assert plain.pattern != fast.pattern
+    for text in VARIANTS:
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [
+            (m.span(), m.groups()) for m in plain.finditer(text)
+        ], text
+
+
+def test_the_capitalised_tokens_are_the_tokens_that_start_with_a_capital() -> None:
+    tokens = re.compile(r"\w[\w'\u2019-]*")  # what a name's words are made of, read token by token
+    for text in VARIANTS:
+        capitalised = [m.span() for m in tokens.finditer(text) if re.match(r"[^\W\d_a-z]", m.group())]
+        assert [m.span(1) for m in personal_data._CAPITALISED_TOKEN_RE.finditer(text)] == capitalised, text

@@ -82,6 +82,15 @@ def _reset_postgres_schema(url: str) -> None:
     asyncio.run(reset())
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """An accessibility sweep (`@pytest.mark.markup`) judges pages' markup, which does not depend on the
+    database: it runs once, on SQLite, and not again on PostgreSQL (whose pages the other tests render)."""
+    again = [item for item in items if item.get_closest_marker("markup") and "[postgres" in item.name]
+    if again:
+        config.hook.pytest_deselected(items=again)
+        items[:] = [item for item in items if item not in again]
+
+
 @pytest.fixture(autouse=True)
 def light_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """The tests make accounts by the dozen: hash with argon2id's lightest settings (same format;

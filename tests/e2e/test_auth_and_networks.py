@@ -188,6 +188,7 @@ PAGES: list[tuple[str, Callable[[str], str]]] = [
 ]
 
 
+@pytest.mark.markup
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 async def test_pages_are_accessible_at_desktop_and_phone_widths(
     world: World, browser: Browser, server: LiveServer, viewport: dict[str, int]

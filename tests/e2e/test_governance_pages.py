@@ -38,6 +38,7 @@ async def decide(lead: ApiClient, slug: str, **body: Any) -> dict[str, Any]:
     return dict(response.json())
 
 
+@pytest.mark.markup
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 async def test_governance_pages_are_accessible_at_desktop_and_phone_widths(
     world: World, browser: Browser, server: LiveServer, viewport: dict[str, int]

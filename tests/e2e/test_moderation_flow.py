@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.async_api import Browser, Page, expect
 
 from network.enums import OrgKind
@@ -160,6 +161,7 @@ async def test_a_reader_sees_replies_and_posts_leave_as_leads_decide(
     await context.close()
 
 
+@pytest.mark.markup
 async def test_the_queue_and_the_moderation_tools_are_accessible_at_desktop_and_phone_widths(
     world: World, browser: Browser, server: LiveServer
 ) -> None:

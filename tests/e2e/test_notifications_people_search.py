@@ -7,6 +7,7 @@ import asyncio
 import time
 from typing import Any
 
+import pytest
 from playwright.async_api import Browser, BrowserContext, Page, WebSocket, expect
 
 from network.enums import OrgKind
@@ -132,6 +133,7 @@ async def test_marking_read_works_without_javascript(world: World, browser: Brow
     await context.close()
 
 
+@pytest.mark.markup
 async def test_pages_are_accessible_at_desktop_and_phone_widths(world: World, browser: Browser) -> None:
     lead = await world.person(name="Lena Lead")
     slug = await world.network(lead, name="Reading Network")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Dialog, Page, expect
 
 from tests.conftest import PASSWORD, ApiClient, LiveServer, World
@@ -52,6 +53,7 @@ async def no_horizontal_scroll(page: Page) -> bool:
     return bool(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
 
 
+@pytest.mark.markup
 async def test_post_pages_and_forms_are_accessible_at_desktop_and_phone_widths(
     world: World, browser: Browser, server: LiveServer
 ) -> None:

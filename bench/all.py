@@ -34,7 +34,9 @@ QUICK: dict[str, list[str]] = {
 FULL: dict[str, list[str]] = {
     name: command.split()
     for name, command in {
-        "fanout": "--subscribers 1000 5000 10000 --runs 3 --offered 5000 --seconds 4 --burst 40 --burst-concurrency 4",
+        # 10k followers at `all`: a 40-post burst is 400,000 notifications, which take about 30 s to arrive
+        "fanout": "--subscribers 1000 5000 10000 --runs 3 --offered 5000 --seconds 4 --burst 40 --burst-concurrency 4 "
+        "--drain-timeout 120",
         # the live path alone: members who follow at `mentions` get no notification rows per post
         "fanout_live": "--subscribers 1000 5000 --runs 3 --offered 5000 --seconds 4 --burst 40 --burst-concurrency 4 "
         "--follow mentions --name fanout_live --targets commons-sqlite commons-postgres bare",

@@ -14,7 +14,12 @@ read them). Then the app's own service functions run with random networks and pe
 
 p50/p95/p99 per query and dataset, and `EXPLAIN (ANALYZE, BUFFERS)` of each statement per
 dataset. Flat means the highest p95 within 2× (or 2 ms) of the lowest, and the database's own
-execution time (from EXPLAIN ANALYZE) within 3× (or 1 ms).
+execution time (from EXPLAIN ANALYZE) within 3× (or 1 ms). Beside them, the pages each query's
+statements touch (shared buffers hit or read, from EXPLAIN): an index-backed read touches about
+as many at every size, a scan more as the data grows. Time can grow without them when the data
+outgrows PostgreSQL's shared buffers and the same pages come from the OS instead. Each query is
+judged among the datasets where it returns as many rows as it does at its most: a network of
+10 posts has a feed of 10, which is less work at any size, not a sign of flatness.
 
     python -m bench.growth --datasets 10000:100 100000:100 100000:10000
 """
@@ -34,17 +39,26 @@ from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from bench import seed
-from bench.common import PG_URL_GROWTH, Report, log, raise_nofile, ratio, summary, table
+from bench.common import PG_URL_GROWTH, Report, log, median, raise_nofile, ratio, summary, table
 from bench.plot import lines
 from events import reader
 from network import accounts, notifications, posts
 from network.access import open_network
 from network.models import Network, Person
+from network.views import Page
 from server.db import POSTGRES_CONNECT_ARGS
 
 PEOPLE = 1000
 UNREAD_PER_PERSON = 20
-CHECK_COLUMNS = ("query", "p95_max_over_min", "p95_spread_ms", "sql_exec_max_over_min", "sql_exec_spread_ms")
+CHECK_COLUMNS = (
+    "query",
+    "p95_max_over_min",
+    "p95_spread_ms",
+    "sql_exec_max_over_min",
+    "sql_exec_spread_ms",
+    "pages_max_over_min",
+    "compared",
+)
 QUERIES = ["feed", "notifications", "unread", "live_resume", "live_notifications"]
 
 GENERATE = [
@@ -169,11 +183,12 @@ async def measure(
                 for _ in range(args.warmup):
                     await call()
                     session.expunge_all()
-                times = []
+                times, returned = [], []
                 for _ in range(args.iterations):
                     started = time.perf_counter()
-                    await call()
+                    result = await call()
                     times.append((time.perf_counter() - started) * 1000)
+                    returned.append(_rows(result))
                     session.expunge_all()  # no identity-map help between calls
                 stats = summary(times)
                 rows.append(
@@ -185,6 +200,7 @@ async def measure(
                         "p50_ms": stats["p50"],
                         "p95_ms": stats["p95"],
                         "p99_ms": stats["p99"],
+                        "rows": round(median(returned)),
                     }
                 )
                 recorder.statements, recorder.on = [], True
@@ -200,6 +216,7 @@ async def measure(
                     plans[name].append({"sql": statement, "plan": "\n".join(r[0] for r in result.all())})
             for row in rows:  # the database's own time for the query's statements (EXPLAIN ANALYZE)
                 row["sql_exec_ms"] = sum(_execution_ms(p["plan"]) for p in plans[row["query"]])
+                row["pages"] = sum(_pages(p["plan"]) for p in plans[row["query"]])
         size = await table_sizes(maker)
         return rows, {"plans": plans, "sizes": size, "generate_seconds": seconds}
     finally:
@@ -208,6 +225,25 @@ async def measure(
 
 def _yes(value: bool) -> str:
     return "yes" if value else "NO"
+
+
+def _rows(result: Any) -> int:
+    """How many rows a query returned: a page's items, a sequence's length, or one count."""
+    if isinstance(result, Page):
+        return len(result.items)
+    if isinstance(result, int):
+        return 1
+    return len(result)
+
+
+def _pages(plan: str) -> int:
+    """Shared buffers the statement touched (hit or read): the top node's, which include its
+    children's; the planner's own come after "Planning:"."""
+    executed = plan.split("\nPlanning:")[0]
+    found = re.search(r"Buffers: shared ([^\n]*)", executed)
+    if not found:
+        return 0
+    return sum(int(n) for n in re.findall(r"(?:hit|read)=(\d+)", found.group(1)))
 
 
 def _execution_ms(plan: str) -> float:
@@ -242,7 +278,9 @@ async def run(args: argparse.Namespace) -> Report:
     report.extra["sizes"] = {key: d["sizes"] for key, d in details.items()}
     checks = []
     for name in QUERIES:
-        series = [r for r in report.rows if r["query"] == name]
+        every = [r for r in report.rows if r["query"] == name]
+        most = max(r["rows"] for r in every)
+        series = [r for r in every if r["rows"] == most]  # the same work at every size compared
         high, low = max(r["p95_ms"] for r in series), min(r["p95_ms"] for r in series)
         sql_high, sql_low = max(r["sql_exec_ms"] for r in series), min(r["sql_exec_ms"] for r in series)
         # sub-millisecond jitter is not growth: flat is the app's p95 within 2× (or 2 ms) and the
@@ -254,6 +292,8 @@ async def run(args: argparse.Namespace) -> Report:
                 "p95_spread_ms": high - low,
                 "sql_exec_max_over_min": ratio(sql_high, sql_low),
                 "sql_exec_spread_ms": sql_high - sql_low,
+                "pages_max_over_min": ratio(max(r["pages"] for r in series), min(r["pages"] for r in series)),
+                "compared": f"{len(series)} of {len(every)} ({most} row{'' if most == 1 else 's'})",
                 "flat": (ratio(high, low) <= 2.0 or high - low <= 2.0)
                 and (ratio(sql_high, sql_low) <= 3.0 or sql_high - sql_low <= 1.0),
             }
@@ -271,17 +311,19 @@ async def run(args: argparse.Namespace) -> Report:
     report.write()
     print(
         table(
-            ["posts", "networks", "query", "p50 ms", "p95 ms", "p99 ms", "max ms", "SQL exec ms (EXPLAIN)"],
+            ["posts", "networks", "query", "rows", "p50 ms", "p95 ms", "p99 ms", "max ms", "SQL exec ms", "pages"],
             [
                 [
                     r["posts"],
                     r["networks"],
                     r["query"],
+                    r["rows"],
                     r["p50_ms"],
                     r["p95_ms"],
                     r["p99_ms"],
                     r["max"],
                     r["sql_exec_ms"],
+                    r["pages"],
                 ]
                 for r in report.rows
             ],
@@ -290,7 +332,16 @@ async def run(args: argparse.Namespace) -> Report:
     print()
     print(
         table(
-            ["query", "p95 max ÷ min", "p95 max − min ms", "SQL exec max ÷ min", "SQL exec max − min ms", "flat"],
+            [
+                "query",
+                "p95 max ÷ min",
+                "p95 max − min ms",
+                "SQL exec max ÷ min",
+                "SQL exec max − min ms",
+                "pages max ÷ min",
+                "datasets compared",
+                "flat",
+            ],
             [[*(c[k] for k in CHECK_COLUMNS), _yes(c["flat"])] for c in checks],
         )
     )

@@ -1,6 +1,6 @@
 """One websocket's state: who it is, what it follows, and its bounded send queue.
 
-The hub only ever calls `send`, which never blocks: a full queue means the client reads
+The hub only ever calls `send` or `send_many`, which never block: a full queue means the client reads
 slower than its networks write, so the connection is closed with CLOSE_SLOW_CONSUMER and
 the client resumes from its cursors (memory stays bounded whatever the client does).
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from server.live.direct import Writer
 from server.live.protocol import CLOSE_SLOW_CONSUMER
@@ -63,15 +63,22 @@ class Connection:
     def send(self, frame: str, framed: bytes | None = None) -> bool:
         """Queue one frame (or write it now, when nothing is queued before it). `framed` is the
         same frame already framed for the wire, when the hub sends it to many sockets."""
+        return self.send_many((frame,), (framed,))
+
+    def send_many(self, frames: Sequence[str], framed: Sequence[bytes | None]) -> bool:
+        """Queue frames in order, or write them now in one write when nothing is queued before them:
+        a burst's frames for one socket cost one syscall and wake its client once, not once each."""
         if self.close_code is not None:
             return False
-        if len(self.pending) + self.sending >= self.queue_size:
+        idle = self._wake is not None and not self.pending and not self.sending  # nothing queued before these
+        written = self.direct(frames, framed) if idle and self.direct is not None else 0
+        if written == len(frames):
+            return True
+        rest = frames[written:]  # what the direct write did not take, in order after it
+        if len(self.pending) + self.sending + len(rest) > self.queue_size:
             self.close(CLOSE_SLOW_CONSUMER, "Send queue overflowed; reconnect and resume from your cursors.")
             return False
-        idle = self._wake is not None and not self.pending and not self.sending  # nothing queued before this
-        if idle and self.direct is not None and self.direct(frame, framed):
-            return True
-        self.pending.append(frame)
+        self.pending.extend(rest)
         wake = self._wake
         if wake is not None and not wake.done():
             wake.set_result(None)

@@ -4,9 +4,11 @@ ASGI has no broadcast: each frame would be one `websocket.send` through the conn
 writer task and Litestar's send wrappers, which came to about a fifth of the server's CPU in a
 fan-out to 1,000 subscribers (`bench.fanout`; docs/benchmarks.md). Under uvicorn's
 `websockets` sans-I/O protocol (its default when `websockets` is installed, as here) the hub
-instead writes a frame through that protocol itself, but only while nothing is queued before
-it and the transport is not paused; otherwise the frame is queued for the writer task, which
-awaits the drain as ASGI does. Under any other server, or a uvicorn whose protocol does not
+instead writes frames through that protocol itself, but only while nothing is queued before
+them and the transport is not paused; otherwise they are queued for the writer task, which
+awaits the drain as ASGI does. The frames one round of a pump has for a socket (a burst's
+events, a person's notifications) go in one `transport.write`: one syscall, one segment to
+wake the client. Under any other server, or a uvicorn whose protocol does not
 look as expected, there is no direct writer and every frame goes through ASGI.
 
 A frame a network's subscribers all get is framed once (`wire`): a server's frames are not
@@ -17,7 +19,7 @@ the per-socket encoding and framing that `websockets.broadcast` repeats.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from litestar import Litestar
@@ -36,7 +38,11 @@ except ImportError:  # pragma: no cover - uvicorn is a dependency; another serve
 _NEEDED = ("conn", "transport", "writable", "handshake_complete", "close_sent", "disconnected")
 _NEEDED_OF_CONN = ("state", "extensions", "writes", "expect_continuation_frame", "send_text", "data_to_send")
 
-Writer = Callable[[str, bytes | None], bool]
+Writer = Callable[[Sequence[str], Sequence[bytes | None]], int]
+
+# At most this much in one direct write (asyncio's default high-water mark): a transport that
+# cannot send it all is paused before more is written, and the rest waits in the send queue.
+WRITE_LIMIT = 64 * 1024
 
 
 def wire(frame: str) -> bytes:
@@ -60,9 +66,22 @@ def takes_framed(ws: Any) -> bool:
     return ws.state is State.OPEN and not (ws.extensions or ws.writes or ws.expect_continuation_frame)
 
 
+def fitting(sizes: Sequence[int], limit: int = WRITE_LIMIT) -> int:
+    """How many of these frames (by size, in order) one write takes: at least one, then as many as
+    keep it within `limit`."""
+    total = 0
+    for count, size in enumerate(sizes):
+        total += size
+        if count and total > limit:
+            return count
+    return len(sizes)
+
+
 def writer(scope: Scope) -> Writer | None:
-    """A function that writes one text frame now (given as text, and as `wire` bytes when the hub
-    framed it once for many sockets) and says whether it did, or None."""
+    """A function that writes text frames now, in one `transport.write`, and says how many it
+    wrote (or None). It is given the frames as text, and as `wire` bytes (None where the hub did
+    not frame one once for many sockets). It stops at WRITE_LIMIT bytes: what is left is queued
+    for the writer task, which awaits the drain, so the send queue's bound still holds."""
     protocol: Any = getattr(scope.get(ASGI_SEND), "__self__", None)
     if WebSocketsSansIOProtocol is None or not isinstance(protocol, WebSocketsSansIOProtocol):
         return None
@@ -71,7 +90,7 @@ def writer(scope: Scope) -> Writer | None:
     if not all(hasattr(protocol.conn, name) for name in _NEEDED_OF_CONN):
         return None
 
-    def write(frame: str, framed: bytes | None = None) -> bool:
+    def write(frames: Sequence[str], framed: Sequence[bytes | None]) -> int:
         if (
             not protocol.handshake_complete
             or protocol.close_sent
@@ -79,16 +98,21 @@ def writer(scope: Scope) -> Writer | None:
             or not protocol.writable.is_set()
             or protocol.transport.is_closing()
         ):
-            return False
+            return 0
         ws = protocol.conn
-        if framed is not None and takes_framed(ws):
-            protocol.transport.write(framed)
-            return True
+        if takes_framed(ws) and None not in framed:
+            wires: Sequence[bytes] = framed  # type: ignore[assignment]
+            count = 1 if len(wires) == 1 else fitting([len(w) for w in wires])
+            protocol.transport.write(wires[0] if count == 1 else b"".join(wires[:count]))
+            return count
+        texts = [frame.encode() for frame in frames]
+        count = fitting([len(t) for t in texts])
         try:
-            ws.send_text(frame.encode())
+            for text in texts[:count]:  # the first raises if any would (the state cannot change in between)
+                ws.send_text(text)
         except Exception:  # e.g. the peer's close frame arrived: the writer's ASGI send will say so
-            return False
+            return 0
         protocol.transport.write(b"".join(ws.data_to_send()))
-        return True
+        return count
 
     return write

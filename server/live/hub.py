@@ -55,10 +55,6 @@ class Sub:
     last: int  # the last seq this subscriber has been sent (or resumed from)
     replay_to: int = 0  # the head when it subscribed: until it gets there, it is replaying
 
-    @property
-    def replaying(self) -> bool:
-        return self.last < self.replay_to
-
 
 @dataclass(eq=False)
 class Stream:
@@ -351,16 +347,20 @@ class Hub:
             if sub.last < first - 1:  # the rows it needs were pruned while it lagged
                 sub.conn.send(protocol.resync("cursor_expired", stream.label or None))
                 sub.last = first - 1
+            take: list[str] = []
+            wires: list[bytes | None] = []
+            room = sub.conn.room()
             for (seq, frame), wire in zip(frames, framed, strict=True):
-                if seq != sub.last + 1:
+                if seq != sub.last + 1 + len(take):
                     continue
-                if sub.replaying and sub.conn.room() == 0:
+                if sub.last + len(take) < sub.replay_to and len(take) >= room:
                     # A replay goes at the socket's pace: the rest comes in a later round, not as an overflow.
                     stream.throttled = stream.dirty = True
                     break
-                if not sub.conn.send(frame, wire):
-                    break
-                sub.last = seq
+                take.append(frame)
+                wires.append(wire)
+            if take and sub.conn.send_many(take, wires):  # all of them in one write
+                sub.last += len(take)
         stream.head = max(stream.head, frames[-1][0])
 
     async def _recheck(self, session: AsyncSession, stream: Stream, person_id: int) -> None:

@@ -4,7 +4,7 @@ a frame for many sockets framed once."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -33,11 +33,15 @@ def _connection_of(server: LiveServer, person_id: int) -> Connection:
 Written = list[tuple[str, bytes | None]]
 
 
-def _counting(write: direct.Writer, written: Written) -> direct.Writer:
-    def counted(frame: str, framed: bytes | None = None) -> bool:
-        done = write(frame, framed)
+def _counting(write: direct.Writer, written: Written, calls: list[int] | None = None) -> direct.Writer:
+    """The writer, recording each frame it wrote (and, in `calls`, how many frames each write held)."""
+
+    def counted(frames: Sequence[str], framed: Sequence[bytes | None]) -> int:
+        done = write(frames, framed)
         if done:
-            written.append((frame, framed))
+            written.extend(zip(frames[:done], framed[:done], strict=True))
+            if calls is not None:
+                calls.append(done)
         return done
 
     return counted
@@ -62,6 +66,33 @@ async def test_live_frames_go_straight_to_an_idle_socket_in_order(world: World) 
         written_events = [json.loads(f)["seq"] for f, _ in written if json.loads(f)["type"] == "event"]
         assert written_events == [e["seq"] for e in events]  # every event went the direct way
         assert await ws.quiet(0.3) == []  # nothing twice
+    finally:
+        await ws.close()
+
+
+async def test_the_events_a_socket_missed_go_out_in_one_write(world: World) -> None:
+    lead = await world.person()
+    slug = await world.network(lead)
+    member = await world.member(slug)
+    ws = await WsClient.connect(world.server.url, await token_for(member))
+    try:
+        before = (await ws.subscribe(slug))["seq"]
+        await ws.send({"type": "unsubscribe", "network": slug})
+        await ws.next("unsubscribed")
+        posts = [(await world.practice(lead, slug, title=f"Missed {i}"))["id"] for i in range(4)]
+        conn = _connection_of(world.server, (await member.get("/me")).json()["id"])
+        assert conn.direct is not None
+        written: Written = []
+        calls: list[int] = []
+        conn.direct = _counting(conn.direct, written, calls)
+        await ws.subscribe(slug, after=before)
+        events = await ws.events(4)
+        assert [e["seq"] for e in events] == list(range(before + 1, before + 5))
+        assert [e["data"]["post"]["id"] for e in events] == posts
+        # the `subscribed` frame, then the four events together: one write, one wake-up of the client
+        assert calls == [1, 4]
+        assert [json.loads(f)["seq"] for f, _ in written[1:]] == [e["seq"] for e in events]
+        assert await ws.quiet(0.3) == []
     finally:
         await ws.close()
 
@@ -172,3 +203,13 @@ def test_wire_is_a_whole_unmasked_text_frame() -> None:
         else:
             header = bytes([0x81, 127]) + len(payload).to_bytes(8, "big")
         assert framed == header + payload
+
+
+def test_one_write_takes_frames_up_to_the_limit_and_always_at_least_one() -> None:
+    assert direct.fitting([10, 20, 30], limit=60) == 3
+    assert direct.fitting([10, 20, 30], limit=59) == 2
+    assert direct.fitting([10, 20, 30], limit=30) == 2
+    assert direct.fitting([10, 20, 30], limit=29) == 1
+    assert direct.fitting([100, 1], limit=50) == 1  # a frame over the limit still goes, alone
+    assert direct.fitting([]) == 0
+    assert direct.fitting([direct.WRITE_LIMIT // 2] * 3) == 2

@@ -67,7 +67,7 @@ class Connection:
 
     def send_many(self, frames: Sequence[str], framed: Sequence[bytes | None]) -> bool:
         """Queue frames in order, or write them now in one write when nothing is queued before them:
-        a burst's frames for one socket cost one syscall and wake its client once, not once each."""
+        several frames for one socket cost one syscall and wake its client once, not once each."""
         if self.close_code is not None:
             return False
         idle = self._wake is not None and not self.pending and not self.sending  # nothing queued before these

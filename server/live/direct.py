@@ -6,9 +6,9 @@ fan-out to 1,000 subscribers (`bench.fanout`; docs/benchmarks.md). Under uvicorn
 `websockets` sans-I/O protocol (its default when `websockets` is installed, as here) the hub
 instead writes frames through that protocol itself, but only while nothing is queued before
 them and the transport is not paused; otherwise they are queued for the writer task, which
-awaits the drain as ASGI does. The frames one round of a pump has for a socket (a burst's
-events, a person's notifications) go in one `transport.write`: one syscall, one segment to
-wake the client. Under any other server, or a uvicorn whose protocol does not
+awaits the drain as ASGI does. The frames one round of a pump has for a socket (a replay, a
+catch-up after a late wake-up) go in one `transport.write`: one syscall, one segment to wake
+the client. Under any other server, or a uvicorn whose protocol does not
 look as expected, there is no direct writer and every frame goes through ASGI.
 
 A frame a network's subscribers all get is framed once (`wire`): a server's frames are not

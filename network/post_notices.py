@@ -3,7 +3,7 @@
 Telling thousands of followers inside the post's transaction would make its author wait for a
 row per follower and, on SQLite, every other writer with them. Instead the post's transaction
 leaves a `PostNotice` (so a committed post is never left untold), and the notice writer
-(server/notice_writer.py) tells `CHUNK` followers per transaction, committing the notice's
+(server/notice_writer.py) tells a chunk of followers per transaction, committing the notice's
 progress with their rows: each follower is told once, across crashes and restarts too.
 People named in the post were told with it (followers.notify_new_post).
 """
@@ -17,7 +17,9 @@ from network import followers
 from network.enums import ContentState
 from network.models import Post, PostNotice
 
-CHUNK = 1000  # followers per transaction (as events.log.BULK_CHUNK: one statement each)
+CHUNK = 1000  # followers per transaction on PostgreSQL (as events.log.BULK_CHUNK: one statement each)
+# SQLite has one writer: a POST waits for the chunk being written, so its chunks are smaller.
+SQLITE_CHUNK = 250
 _LEFT = "post_notices.left"
 
 # Built once (see network/accounts.py's _LIVE_TOKEN for why): every post and every chunk runs them.
@@ -61,10 +63,11 @@ async def tell_next(session: AsyncSession) -> bool:
     if post is None or post.state is not ContentState.VISIBLE:
         await session.delete(notice)
         return True
-    people = await followers.followers_after(session, post.network_id, post.kind, notice.after_person_id, CHUNK)
+    chunk = CHUNK if postgres else SQLITE_CHUNK
+    people = await followers.followers_after(session, post.network_id, post.kind, notice.after_person_id, chunk)
     if people:
         await followers.notify_followers(session, post, people)
-    if len(people) < CHUNK:
+    if len(people) < chunk:
         await session.delete(notice)
     else:
         notice.after_person_id = people[-1]

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from events.bus import MemoryBus
 from events.models import Notification
 from network import followers, post_notices
-from network.models import PostNotice
+from network.models import Post, PostNotice
+from server.db import writing
 from server.notice_writer import NoticeWriter
 from tests.conftest import ApiClient, World
 from tests.live.client import WsClient, token_for
@@ -25,6 +26,7 @@ def large(monkeypatch: pytest.MonkeyPatch) -> None:
     """Networks of more than two followers count as large, told two followers per transaction."""
     monkeypatch.setattr(followers, "INLINE_MAX", 2)
     monkeypatch.setattr(post_notices, "CHUNK", 2)
+    monkeypatch.setattr(post_notices, "SQLITE_CHUNK", 2)
 
 
 @pytest.fixture
@@ -154,6 +156,33 @@ async def test_a_post_taken_down_before_its_followers_are_told_tells_no_one_more
     await NoticeWriter(app_db, MemoryBus(), 3600).drain()
     await eventually(lambda: _none_waiting(db))
     assert await told(db, post["id"]) == before
+
+
+async def test_sqlite_tells_fewer_followers_per_transaction(
+    world: World, backend: str, app_db: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's one writer is held for a chunk, so its chunks are the smaller; PostgreSQL's are not."""
+    monkeypatch.setattr(post_notices, "CHUNK", 4)
+    monkeypatch.setattr(post_notices, "SQLITE_CHUNK", 2)
+    slug, _, author, *_ = await crowd(world)  # a small network: its followers were told with the post
+    post = await world.practice(author, slug)
+    size = 2 if backend == "sqlite" else 4
+    count = select(func.count()).select_from(Notification).where(Notification.kind == "post.created")
+    async with app_db() as session, writing(session):
+        # The notice and its first chunk in one transaction no other writer can see or enter.
+        session.add(PostNotice(post_id=post["id"]))
+        await session.flush()
+        before = (await session.execute(count)).scalar_one()
+        assert await post_notices.tell_next(session)
+        after = (await session.execute(count)).scalar_one()
+        resume_after = (await session.execute(select(PostNotice.after_person_id))).scalar_one()
+        row = await session.get(Post, post["id"])
+        assert row is not None
+        everyone = await followers.followers_after(session, row.network_id, row.kind, 0, 100)
+        await session.rollback()
+    assert len(everyone) > size
+    assert resume_after == everyone[size - 1]  # the next chunk starts after the first `size`
+    assert after - before == len(set(everyone[:size]) - {author.id})  # the author is not told
 
 
 async def test_a_followers_socket_receives_the_notice_written_after_the_post(world: World, large: None) -> None:

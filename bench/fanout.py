@@ -156,6 +156,7 @@ async def measure_target(label: str, n: int, args: argparse.Namespace, frame_byt
                 duplicated=result.duplicated,
                 out_of_order=result.out_of_order,
                 deliveries_per_s=result.delivered / span if result.delivered else 0.0,
+                frames_per_s=frames_per_s(run, result.delivered, result.last_recv),
                 p50_ms=lat["p50"],
                 p95_ms=lat["p95"],
                 p99_ms=lat["p99"],
@@ -186,14 +187,24 @@ async def measure_target(label: str, n: int, args: argparse.Namespace, frame_byt
             log(f"kept {work}")
 
 
+def frames_per_s(run: dict[str, Any], events: int, last_event: float) -> float:
+    """Every frame the subscribers received, events and notifications, ÷ (the last of either's
+    receive − first publish): what the server wrote, where `deliveries_per_s` counts the events."""
+    frames = events + run.get("notes_delivered", 0)
+    last = max(last_event if events else 0.0, run.get("notes_last_recv", 0.0))
+    return frames / max(last - run["first_sent"], 1e-9) if frames else 0.0
+
+
 def notes(fleet: Fleet, run: dict[str, Any]) -> dict[str, Any]:
     """The notifications that arrived during one run (runs wait for them, so windows do not
     overlap): how many against how many were due, and their commit→receive latency."""
-    window = [lat for recv, lat in fleet.notes if run["first_sent"] <= recv <= run["drained_at"]]
+    inside = [(recv, lat) for recv, lat in fleet.notes if run["first_sent"] <= recv <= run["drained_at"]]
+    window = [lat for _, lat in inside]
     lat = summary(window) if window else {"p50": math.nan, "p99": math.nan}
     return {
         "notes_expected": run["published"] * fleet.notes_per_event * fleet.ready,
         "notes_delivered": len(window),
+        "notes_last_recv": max((recv for recv, _ in inside), default=0.0),
         "note_p50_ms": lat["p50"],
         "note_p99_ms": lat["p99"],
     }
@@ -234,6 +245,7 @@ def condense(measured: dict[str, Any]) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"target": measured["target"], "subscribers": measured["subscribers"], "phase": phase}
         for key in (
             "deliveries_per_s",
+            "frames_per_s",
             "p50_ms",
             "p95_ms",
             "p99_ms",
@@ -279,6 +291,7 @@ def verdicts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if bare_b:
                 v["deliveries_vs_bare"] = ratio(burst["deliveries_per_s"], bare_b["deliveries_per_s"])
                 v["deliveries_vs_bare_ok"] = v["deliveries_vs_bare"] >= 0.5
+                v["frames_vs_bare"] = ratio(burst["frames_per_s"], bare_b["frames_per_s"])
             if sio_b:
                 v["deliveries_vs_sio"] = ratio(burst["deliveries_per_s"], sio_b["deliveries_per_s"])
                 v["deliveries_vs_sio_ok"] = v["deliveries_vs_sio"] > 1.0
@@ -295,6 +308,7 @@ def print_tables(rows: list[dict[str, Any]], checks: list[dict[str, Any]]) -> No
         "N",
         "phase",
         "deliv/s",
+        "frames/s",
         "p50 ms",
         "p95 ms",
         "p99 ms",
@@ -318,6 +332,7 @@ def print_tables(rows: list[dict[str, Any]], checks: list[dict[str, Any]]) -> No
                     r["subscribers"],
                     r["phase"],
                     r["deliveries_per_s"],
+                    r["frames_per_s"],
                     r["p50_ms"],
                     r["p95_ms"],
                     r["p99_ms"],
@@ -340,13 +355,22 @@ def print_tables(rows: list[dict[str, Any]], checks: list[dict[str, Any]]) -> No
         print()
         print(
             table(
-                ["target", "N", "zero loss", "deliv/s ÷ bare (≥0.5)", "deliv/s ÷ socketio (>1)", "p99 ÷ bare (≤1.5)"],
+                [
+                    "target",
+                    "N",
+                    "zero loss",
+                    "deliv/s ÷ bare (≥0.5)",
+                    "frames/s ÷ bare",
+                    "deliv/s ÷ socketio (>1)",
+                    "p99 ÷ bare (≤1.5)",
+                ],
                 [
                     [
                         LABELS[c["target"]],
                         c["subscribers"],
                         "yes" if c["zero_loss"] else "NO",
                         c.get("deliveries_vs_bare", math.nan),
+                        c.get("frames_vs_bare", math.nan),
                         c.get("deliveries_vs_sio", math.nan),
                         c.get("p99_vs_bare", math.nan),
                     ]

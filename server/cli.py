@@ -63,15 +63,13 @@ def main(ctx: click.Context) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int, help="Processes (needs PostgreSQL for >1).")
-@click.option(
-    "--forwarded-allow-ips",
-    default="127.0.0.1",
-    show_default=True,
-    help="Proxies whose X-Forwarded-For names the client (sign-in limits count per client address).",
-)
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int, workers: int, forwarded_allow_ips: str) -> None:
-    """Serve the platform over HTTP (and the live websocket)."""
+def serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Serve the platform over HTTP (and the live websocket).
+
+    Only the proxies in TRUSTED_PROXIES (default: loopback) may name the client with
+    X-Forwarded-For; sign-in limits count per client address.
+    """
     if workers > 1 and settings.is_sqlite:
         raise click.ClickException("Several workers need PostgreSQL (set DATABASE_URL); SQLite serves one process.")
     click.echo(f"Improvement Commons on http://{host}:{port}  (database: {_safe_url(settings.database_url)})")
@@ -81,7 +79,7 @@ def serve(settings: Settings, host: str, port: int, workers: int, forwarded_allo
         port=port,
         workers=workers,
         proxy_headers=True,
-        forwarded_allow_ips=forwarded_allow_ips,
+        forwarded_allow_ips=list(settings.trusted_proxies),
         log_level="info",
         **WEBSOCKET_OPTIONS,
     )

@@ -5,6 +5,7 @@ Nothing reads the environment anywhere else; tests build a `Settings` directly.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from typing import Literal
 
 BusBackend = Literal["memory", "postgres", "redis"]
 StoreBackend = Literal["memory", "file", "database", "redis"]
+LOOPBACK = ("127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Settings:
     debug: bool = False
     login_attempts_per_minute: int = 10  # per client address
     login_failures_per_account: int = 10  # per 15 minutes
+    trusted_proxies: tuple[str, ...] = LOOPBACK  # whose X-Forwarded-For names the client
     session_max_age: int = 14 * 24 * 3600
     sql_echo: bool = False
     live_queue_size: int = 1000  # frames waiting for one websocket before it is closed as too slow
@@ -64,6 +67,7 @@ class Settings:
             debug=env.get("DEBUG", "").lower() in ("1", "true", "yes"),
             live_tick_seconds=_number("LIVE_TICK_SECONDS", env.get("LIVE_TICK_SECONDS"), 5.0),
             live_ping_seconds=_number("LIVE_PING_SECONDS", env.get("LIVE_PING_SECONDS"), 25.0),
+            trusted_proxies=_networks("TRUSTED_PROXIES", env.get("TRUSTED_PROXIES")),
         )
 
 
@@ -107,3 +111,17 @@ def _number(name: str, value: str | None, default: float) -> float:
     if number <= 0:
         raise ValueError(f"{name} must be more than 0")
     return number
+
+
+def _networks(name: str, value: str | None) -> tuple[str, ...]:
+    """Comma-separated addresses or networks (172.28.0.0/24); unset, loopback only. Never "*":
+    trusting every peer would let any client name its own address past the sign-in limits."""
+    entries = tuple(e.strip() for e in (value or "").split(",") if e.strip())
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry)  # an address is a network of one
+        except ValueError:
+            raise ValueError(
+                f"{name} takes the proxies' IP addresses or networks, like 172.28.0.10 or 172.28.0.0/24, not {entry!r}"
+            ) from None
+    return entries or LOOPBACK

@@ -29,7 +29,8 @@ class Settings:
     secure_cookies: bool = False
     debug: bool = False
     login_attempts_per_minute: int = 10  # per client address
-    login_failures_per_account: int = 10  # per 15 minutes
+    login_failures_per_account: int = 10  # failed sign-ins on one account in 15 minutes before it is slowed
+    login_failures_per_address: int = 5  # failed sign-ins on one account from one address before it is refused
     trusted_proxies: tuple[str, ...] = LOOPBACK  # whose X-Forwarded-For names the client
     session_max_age: int = 14 * 24 * 3600
     sql_echo: bool = False

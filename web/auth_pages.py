@@ -4,8 +4,9 @@ The forms' fields are checked one by one against the limits in `network.inputs` 
 mistake is reported at once, beside its field) and then handed to the same services the JSON
 API calls. A refused form is shown again with what was typed, never the password. Sign-in and
 sign-up share the API's limits: the per-address limit (`server.throttle`, the same counter as
-`/api/v1/auth/*`) and the per-account count of failed sign-ins. Signing in starts a new session
-and ends the one this browser had; signing out ends the session and closes its live sockets.
+`/api/v1/auth/*`) and the counts of failed sign-ins per account and address (the same counts
+as the API's sign-in). Signing in starts a new session and ends the one this browser had;
+signing out ends the session and closes its live sockets.
 """
 
 from __future__ import annotations
@@ -295,10 +296,9 @@ async def signin(request: Request[Any, Any, Any], db: Db, viewer: Viewer, settin
         return await _signin_page(
             request, db, viewer, values=kept, errors=errors, message=message, next_path=next_path, status_code=422
         )
-    store = request.app.stores.get("throttle")
     normalised = accounts.normalise_email(email)
     try:
-        await throttle.count_attempt(store, normalised, settings.login_failures_per_account)
+        await throttle.count_attempt(request, normalised, settings)
     except TooManyRequestsException as exc:
         refused = await _signin_page(
             request, db, viewer, values=kept, message=exc.detail, next_path=next_path, status_code=429
@@ -310,7 +310,7 @@ async def signin(request: Request[Any, Any, Any], db: Db, viewer: Viewer, settin
         return await _signin_page(
             request, db, viewer, values=kept, message=BAD_CREDENTIALS, next_path=next_path, status_code=400
         )
-    await throttle.clear_failures(store, normalised)
+    await throttle.clear_failures(request, normalised)
     await start_session(request, person)
     return see_other(next_path or AFTER_SIGN_IN)
 

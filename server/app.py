@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from advanced_alchemy.extensions.litestar import SQLAlchemyInitPlugin
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import CacheControlHeader, ResponseHeader
+from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.problem_details import ProblemDetailsPlugin
@@ -26,6 +26,7 @@ from server.api.notifications import NotificationController
 from server.api.posts import OfferController, PostController
 from server.bus import build_bus
 from server.csrf import BearerAwareCSRFMiddleware
+from server.headers import security_headers
 from server.live.direct import KeepsAsgiSend
 from server.live.hub import Hub, may_read
 from server.live.socket import live_socket
@@ -35,20 +36,6 @@ from server.settings import Settings
 from server.stores import build_stores
 from web import render
 from web.routes import web_router
-
-
-def security_headers() -> list[ResponseHeader]:
-    """A strict CSP on every response: no inline script or style, nothing from other origins."""
-    return [
-        ResponseHeader(
-            name="Content-Security-Policy",
-            value="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-        ),
-        ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
-        ResponseHeader(name="Referrer-Policy", value="same-origin"),
-        ResponseHeader(name="X-Frame-Options", value="DENY"),
-    ]
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -130,7 +117,7 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers={Exception: problems.internal_error},
         stores=build_stores(settings, database),
         template_config=render.template_config(),
-        response_headers=security_headers(),
+        before_send=[security_headers(settings)],  # every response, errors included (server/headers.py)
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(
             title="Improvement Commons API",

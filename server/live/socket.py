@@ -34,16 +34,37 @@ FLOOD_PER_SECOND = 20.0
 FLUSH_ON_CLOSE = 10
 
 
-def origin_allowed(origin: str | None, host: str | None, allowed: tuple[str, ...]) -> bool:
-    """Browsers always send Origin: it must be this site or one named in ALLOWED_ORIGINS.
-    Clients that are not browsers (the CLI, services) send none and authenticate with a token."""
+def origin_allowed(origin: str | None, host: str | None, allowed: tuple[str, ...], scheme: str) -> bool:
+    """Browsers always send Origin: it must be this site, the same scheme (`https` for a `wss`
+    socket, `http` for `ws`), host and port as the socket's own `scheme` and Host, or one named
+    in ALLOWED_ORIGINS, compared the same way. Default ports count as written (http:80,
+    https:443). Clients that are not browsers (the CLI, services) send none and use a token."""
     if origin is None:
         return True
-    origin = origin.rstrip("/")
-    if origin in allowed:
+    asked = _origin(origin)
+    if asked is None:
+        return False
+    if any(_origin(entry) == asked for entry in allowed):
         return True
-    parts = urlsplit(origin)
-    return bool(host) and parts.scheme in ("http", "https") and parts.netloc == host
+    site_scheme = "https" if scheme in ("wss", "https") else "http"
+    return bool(host) and asked == _origin(f"{site_scheme}://{host}")
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """An http(s) origin as (scheme, host, port), its port made explicit; None if it is not one."""
+    try:
+        parts = urlsplit(url.rstrip("/"))
+        port = parts.port
+    except ValueError:  # a port that is not a number, or out of range
+        return None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname or "@" in parts.netloc:
+        return None
+    if parts.path or parts.query or parts.fragment:
+        return None
+    return parts.scheme, parts.hostname, port if port is not None else _DEFAULT_PORTS[parts.scheme]
 
 
 async def _identify(
@@ -101,7 +122,8 @@ async def live_socket(socket: WebSocket[Any, Any, Any]) -> None:
     hub: Hub = app_state.hub
     sessions: async_sessionmaker[AsyncSession] = app_state.session_maker
 
-    if not origin_allowed(socket.headers.get("origin"), socket.headers.get("host"), settings.allowed_origins):
+    origin, host = socket.headers.get("origin"), socket.headers.get("host")
+    if not origin_allowed(origin, host, settings.allowed_origins, socket.scope["scheme"]):
         await socket.close(code=protocol.CLOSE_POLICY, reason="Origin not allowed.")
         return
     person_id, digest, token_id = await _authenticate(socket, sessions)

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from websockets.exceptions import InvalidStatus
 
 from network.enums import OrgKind
+from server.live.socket import origin_allowed
 from tests.conftest import PASSWORD, World
 from tests.live.client import WsClient, token_for
 
@@ -162,3 +163,58 @@ async def test_token_in_the_query_string_for_clients_without_headers(world: Worl
     async with websockets.connect(world.server.url.replace("http", "ws") + f"/ws?token={token}") as raw:
         ws = WsClient(raw)
         assert (await ws.subscribe(slug))["type"] == "subscribed"
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "scheme", "allowed", "expected"),
+    [
+        (None, "commons.example.org", "wss", (), True),  # not a browser: authenticated by its token
+        ("https://commons.example.org", "commons.example.org", "wss", (), True),
+        ("https://commons.example.org:443", "commons.example.org", "wss", (), True),
+        ("https://Commons.Example.org/", "commons.example.org:443", "wss", (), True),
+        ("http://commons.example.org", "commons.example.org", "wss", (), False),  # http page, https site
+        ("https://commons.example.org", "commons.example.org", "ws", (), False),  # and the reverse
+        ("http://commons.example.org:80", "commons.example.org", "ws", (), True),
+        ("http://commons.example.org:8080", "commons.example.org", "ws", (), False),  # another port
+        ("https://commons.example.org:8443", "commons.example.org:443", "wss", (), False),
+        ("https://commons.example.org.evil.test", "commons.example.org", "wss", (), False),
+        ("https://evil.test@commons.example.org", "commons.example.org", "wss", (), False),
+        ("https://commons.example.org/page", "commons.example.org", "wss", (), False),
+        ("https://commons.example.org:port", "commons.example.org", "wss", (), False),
+        ("null", "commons.example.org", "wss", (), False),
+        ("https://commons.example.org", None, "wss", (), False),
+        ("https://app.example.org", "commons.example.org", "wss", ("https://app.example.org",), True),
+        ("https://app.example.org:443", "commons.example.org", "wss", ("https://app.example.org",), True),
+        ("https://app.example.org", "commons.example.org", "wss", ("https://app.example.org:443",), True),
+        ("http://app.example.org", "commons.example.org", "wss", ("https://app.example.org",), False),
+        ("https://app.example.org:444", "commons.example.org", "wss", ("https://app.example.org",), False),
+        ("http://localhost:8080", "localhost", "ws", ("http://localhost:8080",), True),
+        ("http://localhost", "localhost", "ws", ("http://localhost:8080",), True),  # the site itself
+        ("http://localhost:8081", "localhost", "ws", ("http://localhost:8080",), False),
+    ],
+)
+def test_origin_must_match_scheme_host_and_port(
+    origin: str | None, host: str | None, scheme: str, allowed: tuple[str, ...], expected: bool
+) -> None:
+    assert origin_allowed(origin, host, allowed, scheme) is expected
+
+
+async def test_an_origin_of_another_scheme_or_port_is_refused_at_the_handshake(world: World) -> None:
+    member = await world.person()
+    token = await token_for(member)
+    site = world.server.url  # http://127.0.0.1:port, so the socket is ws://
+    port = int(site.rsplit(":", 1)[1])
+    for origin in (site.replace("http://", "https://"), f"http://127.0.0.1:{port + 1}", "http://127.0.0.1"):
+        with pytest.raises(InvalidStatus) as refused:
+            await WsClient.connect(site, token, origin=origin)
+        assert refused.value.response.status_code == 403, origin
+    # behind a proxy (loopback is trusted) that says the browser came over HTTPS, the https origin is this site's
+    behind_tls = {"X-Forwarded-Proto": "https"}
+    secure = await WsClient.connect(
+        site, token, origin=site.replace("http://", "https://"), additional_headers=behind_tls
+    )
+    assert (await secure.subscribe("no-such-network"))["type"] == "error"
+    await secure.close()
+    with pytest.raises(InvalidStatus) as downgraded:
+        await WsClient.connect(site, token, origin=site, additional_headers=behind_tls)
+    assert downgraded.value.response.status_code == 403

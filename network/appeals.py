@@ -3,6 +3,10 @@
 The lead who acted never decides. When the network has no other active lead, the appeal goes
 to the platform's admins, and the appellant is told so. Overturning undoes the decision
 (content shown again as it was, a sanction lifted) and, like upholding, is logged and told.
+
+Deciding locks the appeal's row before it checks that the appeal is open, then the content it
+undoes (the post before its reply) or the memberships (network/membership.py): two leads deciding
+at once take turns, and the second is told how the first decided.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from network.decisions import SANCTION_STATES, announce, tell
 from network.enums import AppealStatus, ContentState, Decision, MemberState, Role, TargetType
 from network.errors import Conflict, Forbidden, Invalid, NotFound
 from network.inputs import AppealDecisionInput, AppealInput, MemberChange, PostEdit
+from network.locking import lock_row
 from network.models import Membership, Network, Person, Post, Reply
 from network.moderation_models import Appeal, DecisionRecord
 from network.moderation_policy import appeal_decider_refusal, appeal_refusal
@@ -80,8 +85,8 @@ async def file(session: AsyncSession, person: Person, data: AppealInput) -> Appe
     return appeal
 
 
-async def _load(session: AsyncSession, appeal_id: int) -> tuple[Appeal, Network]:
-    appeal = await session.get(Appeal, appeal_id)
+async def _load(session: AsyncSession, appeal_id: int, *, lock: bool = False) -> tuple[Appeal, Network]:
+    appeal = await lock_row(session, Appeal, appeal_id) if lock else await session.get(Appeal, appeal_id)
     if appeal is None:
         raise NotFound(f"No appeal {appeal_id}.")
     network = await session.get(Network, appeal.network_id)
@@ -144,7 +149,7 @@ async def list_for(session: AsyncSession, person: Person, *, open_only: bool = T
 
 
 async def decide(session: AsyncSession, person: Person, appeal_id: int, data: AppealDecisionInput) -> Appeal:
-    appeal, network = await _load(session, appeal_id)
+    appeal, network = await _load(session, appeal_id, lock=True)
     access = await access_to(session, network, person)
     if person.id != appeal.appellant_id and not (person.is_admin or _is_active_lead(access.membership)):
         raise NotFound(f"No appeal {appeal_id}.")
@@ -206,11 +211,17 @@ async def _undo(session: AsyncSession, access: Access, original: DecisionRecord)
         return
     post: Post | None
     reply: Reply | None = None
+    target_id = original.target_id
+    if target_id is None:
+        return
     if original.target_type is TargetType.REPLY:
-        reply = await session.get(Reply, original.target_id)
-        post = await session.get(Post, reply.post_id) if reply else None
+        found = await session.get(Reply, target_id)
+        post = await lock_row(session, Post, found.post_id) if found else None  # the post before its reply
+        reply = await lock_row(session, Reply, target_id) if post else None
+        if reply is None:
+            return
     else:
-        post = await session.get(Post, original.target_id)
+        post = await lock_row(session, Post, target_id)
     if post is None:
         return
     item: Post | Reply = reply if reply is not None else post

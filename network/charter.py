@@ -1,4 +1,8 @@
-"""A network's charter: versioned markdown whose top-level numbered list holds its clauses."""
+"""A network's charter: versioned markdown whose top-level numbered list holds its clauses.
+
+A lead's amendment locks the current version's row and then reads the current version again, so
+two leads publishing at once take turns: the second compares with, and numbers after, the first.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,14 @@ import re
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import activity, clock, markdown, transparency
 from network.access import Access
 from network.enums import Decision, TargetType
 from network.errors import Conflict, Invalid, NotFound
+from network.locking import lock_row
 from network.models import CharterVersion, Person
 from network.permissions import Action
 from network.views import CharterDiff, CharterView, ClauseChange, DiffLine, to_payload
@@ -97,12 +103,20 @@ async def amend(session: AsyncSession, access: Access, body: str, note: str) -> 
     access.require(Action.MODERATE)
     assert access.person is not None
     current = await current_charter(session, access.network.id)
+    if current is not None:
+        # wait for an amendment in progress, then read what it published (READ COMMITTED sees it now)
+        await lock_row(session, CharterVersion, current.id)
+        current = await current_charter(session, access.network.id)
     if current is not None and current.body.strip() == body.strip():
         raise Conflict(
             f"That is the charter as it stands (version {current.version}); change it to publish a new version.",
             fields={"body": "Unchanged."},
         )
-    version = await add_version(session, access.network.id, body, access.person, note)
+    try:
+        async with session.begin_nested():
+            version = await add_version(session, access.network.id, body, access.person, note)
+    except IntegrityError as exc:  # a first charter published at the same moment: there was no row to wait on
+        raise Conflict("Another lead published a charter version just now; read it, then amend it.") from exc
     await activity.record(session, access.network, "charter.changed", charter_payload(version), access.person)
     await transparency.record(
         session,

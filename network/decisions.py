@@ -4,6 +4,11 @@ Each decision changes what it concerns, resolves the item's queue entry and flag
 the member-visible events, writes its transparency-log entry and tells the people it
 concerns (the author or member, and each reporter) what was decided and why. Sanctions on
 members go through `network.membership.change_member`, the same service as the members PATCH.
+
+A decision on content locks the post (then the reply) before it computes the move, so it is
+computed from the state it really changes: two leads deciding on one item take turns, and the
+second decides on what the first left (a removal after a hide is a removal from hidden; a second
+dismissal finds no open flags). Its queue entry is resolved by a compare-and-set.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from network.enums import ContentState, Decision, MemberState, TargetType
 from network.errors import Conflict, Invalid, NotFound
 from network.flags import check_clause
 from network.inputs import DecisionInput, MemberChange, PostEdit
+from network.locking import lock_row
 from network.models import Post, Reply
 from network.moderation_models import DecisionRecord, Flag
 from network.moderation_policy import (
@@ -78,14 +84,19 @@ async def _sanction(session: AsyncSession, access: Access, data: DecisionInput) 
 
 
 async def _target(session: AsyncSession, access: Access, data: DecisionInput) -> tuple[Post, Reply | None]:
+    """The post (and reply) decided on, locked in that order and read as they are now."""
     if data.target_type is TargetType.REPLY:
         reply = await session.get(Reply, data.target_id)
         post = await session.get(Post, reply.post_id) if reply else None
         if reply is None or post is None or post.network_id != access.network.id:
             raise NotFound(f"No reply {data.target_id} in this network.")
+        if await lock_row(session, Post, post.id) is None or await lock_row(session, Reply, reply.id) is None:
+            raise NotFound(f"No reply {data.target_id} in this network.")
         return post, reply
     post = await session.get(Post, data.target_id)
     if post is None or post.network_id != access.network.id:
+        raise NotFound(f"No post {data.target_id} in this network.")
+    if await lock_row(session, Post, post.id) is None:
         raise NotFound(f"No post {data.target_id} in this network.")
     return post, None
 

@@ -2,6 +2,10 @@
 
 One open flag per person per item (also a partial unique index); observers never flag, nor
 does anyone flag their own words. Every flag lands in the item's queue entry.
+
+Filing locks the post (then the reply) before it checks the item, as a decision on it does: two
+flags at once join one queue entry in turn, and a flag never lands beside a decision that is
+resolving the entry.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from network.access import Access
 from network.enums import ContentState, FlagReason, Role, TargetType
 from network.errors import Conflict, Forbidden, Invalid, NotFound
 from network.inputs import FlagInput
+from network.locking import lock_row
 from network.models import Person, Post, Reply
 from network.moderation_models import Flag
 from network.permissions import Action
@@ -66,6 +71,8 @@ async def flag(session: AsyncSession, person: Person, target_type: TargetType, t
     if data.reason is FlagReason.OTHER and not data.note.strip():
         raise Invalid("Say what is wrong.", fields={"note": "Required for 'other'."})
     await check_clause(session, access.network.id, data.clause)
+    if await lock_row(session, Post, post.id) is None or (reply and await lock_row(session, Reply, reply.id) is None):
+        raise NotFound(f"No {target_type.value} {target_id}.")
     author_id = reply.author_id if reply else post.author_id
     if author_id == person.id:
         raise Forbidden("You cannot flag your own words; edit them instead.")

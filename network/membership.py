@@ -2,6 +2,11 @@
 
 Sector-run rules live here, not in the UI: a network always keeps an active lead; people of
 regulator or government organisations can only ever observe, and only they may observe.
+
+A change locks the memberships it is about before it checks them: the network's active leads
+and the member concerned, in id order (network/locking.py). Two leads demoting or removing each
+other at once take turns, and the second finds one lead left. The network's own row is not
+locked here: it holds the event counter, taken at commit, last (docs/integrity.md).
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ import hashlib
 import secrets
 from datetime import UTC, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import accounts, activity, clock, transparency
@@ -18,6 +24,7 @@ from network.access import Access, lead_ids, membership_of
 from network.enums import Decision, FollowLevel, JoinPolicy, MemberState, Role, TargetType, Visibility
 from network.errors import Conflict, Forbidden, Invalid, NotFound
 from network.inputs import MemberChange
+from network.locking import lock_row, lock_rows
 from network.models import Invitation, Membership, Network, Person
 from network.moderation_models import DecisionRecord
 from network.moderation_policy import APPEAL_WINDOW, APPEALABLE
@@ -80,10 +87,13 @@ async def invitation_problem(
 
 
 async def _take_invitation(session: AsyncSession, network: Network, person: Person, token: str) -> bool:
+    """Use the invitation, once: its row is locked before it is checked, so of two joins with one
+    link the second finds it used (and then finds the membership the first made)."""
     invitation = await _invitation(session, network, token)
+    if invitation is None or await lock_row(session, Invitation, invitation.id) is None:
+        return False
     if _invitation_refusal(invitation, person) is not None:
         return False
-    assert invitation is not None
     invitation.used_at = clock.now()
     return True
 
@@ -112,17 +122,15 @@ async def join(
 ) -> Membership:
     """Join under the network's policy: open → active, request → pending, invite → needs a valid invitation.
 
-    A request to join (or an observer's) answers the network's questions, for the leads who decide it."""
-    existing = await membership_of(session, network.id, person.id)
+    A request to join (or an observer's) answers the network's questions, for the leads who decide it.
+    Two joins at once make one membership (the unique constraint decides; the other is refused as
+    a second join is)."""
     invited = bool(invitation) and await _take_invitation(session, network, person, invitation or "")
+    existing = await membership_of(session, network.id, person.id)
     if existing is None and network.visibility is Visibility.HIDDEN and not invited:
         raise NotFound(f"No network '{network.slug}'.")
     if existing is not None:
-        if existing.state in (MemberState.BANNED, MemberState.SUSPENDED):
-            raise Forbidden(f"You are {existing.state.value} from this network and cannot rejoin.")
-        if existing.state is MemberState.PENDING:
-            raise Conflict("Your request to join is already waiting for a lead.")
-        raise Conflict("You are already a member of this network.")
+        _refuse_rejoining(existing)
     if network.join_policy is JoinPolicy.INVITE and not invited:
         raise Forbidden("This network is by invitation only; ask one of its leads for an invitation.")
     observer = accounts.observer_only(person)
@@ -143,12 +151,23 @@ async def join(
         join_answers=given,
     )
     session.add(membership)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        if membership in session:
+            session.expunge(membership)
+        made = await membership_of(session, network.id, person.id)  # by a join that committed meanwhile
+        if made is None:
+            raise
+        _refuse_rejoining(made)
     if state is MemberState.ACTIVE:
         await activity.record(
             session, network, "member.joined", {"member": to_payload(member_view(membership))}, person
         )
-    else:
+    else:  # the leads see who is asking, live, with their answers
+        asked = to_payload(member_view(membership, with_answers=True))
+        await activity.record(session, network, "member.asked", {"member": asked}, person)
         for lead_id in await lead_ids(session, network.id):
             await activity.notify(
                 session,
@@ -161,6 +180,14 @@ async def join(
     return membership
 
 
+def _refuse_rejoining(existing: Membership) -> None:
+    if existing.state in (MemberState.BANNED, MemberState.SUSPENDED):
+        raise Forbidden(f"You are {existing.state.value} from this network and cannot rejoin.")
+    if existing.state is MemberState.PENDING:
+        raise Conflict("Your request to join is already waiting for a lead.")
+    raise Conflict("You are already a member of this network.")
+
+
 async def leave(session: AsyncSession, access: Access) -> None:
     """Leave a network (or withdraw a join request). The last lead cannot leave."""
     membership, person = access.membership, access.person
@@ -168,25 +195,43 @@ async def leave(session: AsyncSession, access: Access) -> None:
         if not access.can(Action.READ):
             raise NotFound(f"No network '{access.network.slug}'.")  # never confirm a hidden network exists
         raise NotFound("You are not a member of this network.")
-    if membership.state in (MemberState.BANNED, MemberState.SUSPENDED):
+    leads, mine = await _lock_leads(session, access.network.id, person.id)
+    if mine is None:
+        raise NotFound("You are not a member of this network.")  # removed a moment ago
+    if mine.state in (MemberState.BANNED, MemberState.SUSPENDED):
         raise Forbidden("A sanction cannot be ended by leaving; ask a lead or appeal.")
-    await _lock_network(session, access.network)
-    if membership.role is Role.LEAD and await _active_lead_count(session, access.network.id) <= 1:
+    if mine in leads and len(leads) <= 1:
         raise Conflict("You are this network's last lead: appoint another lead before you leave.")
-    was_active = membership.state is not MemberState.PENDING
-    await session.delete(membership)
+    was_active = mine.state is not MemberState.PENDING
+    await session.delete(mine)
     await session.flush()
-    if was_active:
-        await activity.record(session, access.network, "member.left", {"person_id": person.id}, person)
+    left = "member.left" if was_active else "member.request_closed"  # a withdrawn request: the leads' alone
+    await activity.record(session, access.network, left, {"person_id": person.id}, person)
 
 
-async def _active_lead_count(session: AsyncSession, network_id: int) -> int:
-    return len(await lead_ids(session, network_id))
+async def _lock_leads(
+    session: AsyncSession, network_id: int, person_id: int
+) -> tuple[list[Membership], Membership | None]:
+    """Lock the network's active leads' memberships and `person_id`'s, in id order; return the active
+    leads and that person's membership (None if there is none) as they are once locked.
+
+    A lead demoted or removed by a transaction this one waited for is left out (READ COMMITTED checks
+    a waited-for row again), so the leads counted are the leads there are: of two leads demoting each
+    other at once, the second finds one. The network's row is not locked: it is the event counter."""
+    is_lead = and_(Membership.role == Role.LEAD, Membership.state == MemberState.ACTIVE)
+    locked = await lock_rows(
+        session, Membership, Membership.network_id == network_id, or_(is_lead, Membership.person_id == person_id)
+    )
+    leads = [m for m in locked if m.role is Role.LEAD and m.state is MemberState.ACTIVE]
+    return leads, next((m for m in locked if m.person_id == person_id), None)
 
 
-async def _lock_network(session: AsyncSession, network: Network) -> None:
-    """Serialise role changes in one network, so two leads cannot both remove the other."""
-    await session.execute(select(Network.id).where(Network.id == network.id).with_for_update())
+def _still_leads(access: Access, leads: list[Membership]) -> None:
+    """The acting lead is one still (a platform admin acts without being one)."""
+    actor = access.person
+    assert actor is not None
+    if not actor.is_admin and all(m.person_id != actor.id for m in leads):
+        raise Forbidden("Only a lead of this network may do that; you are no longer one.")
 
 
 async def list_members(session: AsyncSession, access: Access) -> list[Membership]:
@@ -238,8 +283,7 @@ async def apply_change(
     actor = access.person
     assert actor is not None
     network = access.network
-    await _lock_network(session, network)
-    target = await membership_of(session, network.id, person_id)
+    leads, target = await _lock_leads(session, network.id, person_id)
     if target is None:
         raise NotFound("That person is not a member of this network.")
     if change.role is None and change.state is None and change.until is None:
@@ -282,8 +326,9 @@ async def apply_change(
         and target.state is MemberState.ACTIVE
         and (new_role is not Role.LEAD or new_state is not MemberState.ACTIVE)
     )
-    if losing_lead and await _active_lead_count(session, network.id) <= 1:
+    if losing_lead and len(leads) <= 1:
         raise Conflict("A network always keeps at least one lead: appoint another lead first.")
+    _still_leads(access, leads)
     approved = target.state is MemberState.PENDING and new_state is MemberState.ACTIVE
     before = (target.role, target.state, target.until)
     if before == (new_role, new_state, until if timed else None):
@@ -361,13 +406,12 @@ async def remove_member(session: AsyncSession, access: Access, person_id: int, r
     """A lead removes a member or declines a join request."""
     access.require(Action.MODERATE)
     network = access.network
-    await _lock_network(session, network)
-    target = await membership_of(session, network.id, person_id)
+    leads, target = await _lock_leads(session, network.id, person_id)
     if target is None:
         raise NotFound("That person is not a member of this network.")
-    active_lead = target.role is Role.LEAD and target.state is MemberState.ACTIVE
-    if active_lead and await _active_lead_count(session, network.id) <= 1:
+    if target in leads and len(leads) <= 1:
         raise Conflict("A network always keeps at least one lead: appoint another lead first.")
+    _still_leads(access, leads)
     was_pending = target.state is MemberState.PENDING
     if was_pending and not reason.strip():
         raise Invalid("Say why you are declining: the person is told.", fields={"reason": "Required."})
@@ -386,10 +430,9 @@ async def remove_member(session: AsyncSession, access: Access, person_id: int, r
         label="a request to join" if was_pending else subject.display_name,
         reason=reason,
     )
-    if not was_pending:
-        await activity.record(
-            session, network, "member.left", {"person_id": person_id, "reason": reason}, access.person
-        )
+    # a declined request leaves the leads' list (they alone saw it); a member leaves everyone's
+    left = "member.request_closed" if was_pending else "member.left"
+    await activity.record(session, network, left, {"person_id": person_id, "reason": reason}, access.person)
     await activity.notify(
         session,
         person_id,

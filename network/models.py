@@ -246,7 +246,18 @@ class Offer(IdentityAuditBase):
     """An organisation's offer of help on a request."""
 
     __tablename__ = "offers"
-    __table_args__ = (Index("ix_offers_post", "post_id", "id"),)
+    __table_args__ = (
+        Index("ix_offers_post", "post_id", "id"),
+        # one open offer per organisation per request (network/offers.py also checks, under the request's lock)
+        Index(
+            "uq_offers_open",
+            "post_id",
+            "organisation_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)

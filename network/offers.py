@@ -2,12 +2,17 @@
 
 Accepting one offer matches the request; the other open offers stay open until the requester
 declines them or their authors withdraw them, because a request may take several kinds of help.
-Only one open offer per organisation per request.
+Only one open offer per organisation per request (also a partial unique index).
+
+Each change locks the request's row, then the offer's, before it checks (network/locking.py):
+two answers to one offer, or two offers from one organisation, take turns, and the second is
+refused with what the first did.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import activity, clock, posts
@@ -15,15 +20,27 @@ from network.access import Access, open_network_by_id
 from network.enums import ContentState, OfferStatus, PostKind, RequestStatus
 from network.errors import Conflict, Forbidden, Invalid, NotFound
 from network.inputs import OfferInput
+from network.locking import lock_row
 from network.models import Offer, Person, Post
 from network.permissions import Action
 from network.views import OfferView, offer_view, to_payload
+
+ALREADY_OFFERED = "Your organisation already has an open offer on this request."
+
+
+async def _lock(session: AsyncSession, post: Post, offer: Offer | None = None) -> None:
+    """Hold the request, then the offer, as they are now (the objects are refreshed in place)."""
+    if await lock_row(session, Post, post.id) is None:
+        raise NotFound(f"No post {post.id}.")
+    if offer is not None and await lock_row(session, Offer, offer.id) is None:
+        raise NotFound(f"No offer {offer.id}.")
 
 
 async def make_offer(session: AsyncSession, access: Access, post: Post, data: OfferInput) -> Offer:
     access.require(Action.CONTRIBUTE)
     author = access.person
     assert author is not None
+    await _lock(session, post)
     if post.kind is not PostKind.REQUEST:
         raise Invalid("Offers are made on requests, not practices.", fields={"post": "Not a request."})
     if post.state is not ContentState.VISIBLE or post.locked:
@@ -42,9 +59,14 @@ async def make_offer(session: AsyncSession, access: Access, post: Post, data: Of
         )
     )
     if existing.first() is not None:
-        raise Conflict("Your organisation already has an open offer on this request.")
+        raise Conflict(ALREADY_OFFERED)
     offer = Offer(post_id=post.id, author=author, organisation_id=author.organisation_id, message=data.message)
     session.add(offer)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:  # the partial unique index: the request's lock was not taken somewhere
+        raise Conflict(ALREADY_OFFERED) from exc
     await posts.move_to_discussion(session, post)
     await session.flush()
     await _publish(session, access, post, offer, "offer.made")
@@ -94,10 +116,15 @@ def _require_requester(access: Access, post: Post) -> Person:
     return actor
 
 
+def _still_open(offer: Offer) -> None:
+    if offer.status is not OfferStatus.OPEN:
+        raise Conflict(f"This offer was already {offer.status.value}.")
+
+
 async def accept_offer(session: AsyncSession, access: Access, post: Post, offer: Offer) -> Offer:
     actor = _require_requester(access, post)
-    if offer.status is not OfferStatus.OPEN:
-        raise Conflict(f"This offer is already {offer.status.value}.")
+    await _lock(session, post, offer)
+    _still_open(offer)
     if post.status is RequestStatus.CLOSED:
         raise Conflict("This request is closed.")
     offer.status = OfferStatus.ACCEPTED
@@ -119,8 +146,8 @@ async def accept_offer(session: AsyncSession, access: Access, post: Post, offer:
 
 async def decline_offer(session: AsyncSession, access: Access, post: Post, offer: Offer) -> Offer:
     actor = _require_requester(access, post)
-    if offer.status is not OfferStatus.OPEN:
-        raise Conflict(f"This offer is already {offer.status.value}.")
+    await _lock(session, post, offer)
+    _still_open(offer)
     offer.status = OfferStatus.DECLINED
     offer.decided_at = clock.now()
     offer.decided_by_id = actor.id
@@ -142,8 +169,8 @@ async def withdraw_offer(session: AsyncSession, access: Access, post: Post, offe
     assert actor is not None
     if offer.author_id != actor.id:
         raise Forbidden("Only the person who made an offer may withdraw it.")
-    if offer.status is not OfferStatus.OPEN:
-        raise Conflict(f"This offer is already {offer.status.value}.")
+    await _lock(session, post, offer)
+    _still_open(offer)
     offer.status = OfferStatus.WITHDRAWN
     offer.decided_at = clock.now()
     offer.decided_by_id = actor.id

@@ -13,6 +13,7 @@ from network.access import Access, open_network_by_id
 from network.enums import ContentState, OfferStatus, PostKind, ReactionKind, RequestStatus, TargetType
 from network.errors import Conflict, Forbidden, Invalid, NotFound
 from network.inputs import PostEdit, PostInput
+from network.locking import lock_row
 from network.models import Offer, Person, Post, PostRevision, Reaction, Reply
 from network.permissions import Action
 from network.views import Page, PostView, ReactionCounts, RevisionView, post_view, to_payload
@@ -138,9 +139,14 @@ async def edit_post(
     """The author edits their post (leads may too, with a reason); the previous content is kept.
 
     The network's filters read the new text: an edit that adds what they hold takes the post
-    back to the leads (it leaves the members' view until approved)."""
+    back to the leads (it leaves the members' view until approved).
+
+    The post's row is locked first and read again: two edits at once take turns, each writing its
+    own revision of what the other left, instead of both writing revision N from the same text."""
     actor = access.person
     assert actor is not None
+    if await lock_row(session, Post, post.id) is None:
+        raise NotFound(f"No post {post.id}.")
     is_author = post.author_id == actor.id
     if is_author:
         access.require(Action.CONTRIBUTE)
@@ -373,9 +379,14 @@ async def revisions(session: AsyncSession, post: Post) -> list[RevisionView]:
 
 
 async def close_request(session: AsyncSession, access: Access, post: Post, outcome: str) -> Post:
-    """The requester's organisation (or a lead) closes a request, saying how it ended."""
+    """The requester's organisation (or a lead) closes a request, saying how it ended.
+
+    The request's row is locked before its status is checked, so it closes once, and an offer or
+    an acceptance waiting on that lock sees it closed."""
     actor = access.person
     assert actor is not None
+    if await lock_row(session, Post, post.id) is None:
+        raise NotFound(f"No post {post.id}.")
     if post.kind is not PostKind.REQUEST:
         raise Invalid("Only a request can be closed; a practice stays open.", fields={"kind": "Not a request."})
     if not access.can(Action.MODERATE):

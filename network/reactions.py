@@ -1,4 +1,8 @@
-"""Reactions: "useful" and "tried it", one of each per person per post."""
+"""Reactions: "useful" and "tried it", one of each per person per post.
+
+Reacting holds the post with a shared lock while it checks that the post is shown: reactions do
+not wait for each other, but a lead hiding the post waits for them (and they for the lead).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network import activity, clock, posts
 from network.access import Access
 from network.enums import ContentState, ReactionKind
-from network.errors import Forbidden
+from network.errors import Forbidden, NotFound
+from network.locking import lock_row
 from network.models import Post, Reaction
 from network.permissions import Action
 from network.views import ReactionCounts, to_payload
@@ -37,6 +42,8 @@ async def react(session: AsyncSession, access: Access, post: Post, kind: Reactio
     access.require(Action.CONTRIBUTE)
     person = access.person
     assert person is not None
+    if await lock_row(session, Post, post.id, shared=True) is None:
+        raise NotFound(f"No post {post.id}.")
     if post.state is not ContentState.VISIBLE:
         raise Forbidden("This post is not open for reactions.")
     exists = await session.execute(

@@ -4,19 +4,24 @@ An entry gathers every open flag on its item; a lead may claim it (so two leads 
 the same item) and leave notes for the others. A decision on the item resolves the entry.
 New entries reach the leads live, as personal notifications (the queue is theirs alone, so
 it does not travel on the network's stream that every member follows).
+
+A claim locks the entry before it checks who holds it, so of two leads claiming at once one
+gets it and the other is told who did; a decision resolves the entry by a compare-and-set
+(UPDATE … WHERE status = 'open'), under the lock of the content decided on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import activity, clock, markdown
 from network.access import Access, lead_ids
 from network.enums import ContentState, FlagReason, MemberState, TargetType
 from network.errors import Conflict, Invalid, NotFound
+from network.locking import lock_row
 from network.models import Membership, Network, Person, Post, Reply
 from network.moderation_models import DecisionRecord, Flag, QueueEntry, QueueNote
 from network.moderation_policy import SEVERITY_LABELS, severity
@@ -97,18 +102,20 @@ async def enqueue(
     return entry
 
 
-async def resolve(session: AsyncSession, target_type: TargetType, target_id: int, decision: DecisionRecord) -> None:
-    entry = await open_entry_for(session, target_type, target_id)
-    if entry is not None:
-        entry.status = "resolved"
-        entry.resolved_at = clock.now()
-        entry.decision_id = decision.id
-        await session.flush()
+async def resolve(session: AsyncSession, target_type: TargetType, target_id: int, decision: DecisionRecord) -> bool:
+    """Resolve the item's open entry, if it has one: open → resolved only if it is still open."""
+    resolved = await session.execute(
+        update(QueueEntry)
+        .where(QueueEntry.target_type == target_type, QueueEntry.target_id == target_id, QueueEntry.status == "open")
+        .values(status="resolved", resolved_at=clock.now(), decision_id=decision.id)
+        .returning(QueueEntry.id)
+    )
+    return resolved.first() is not None
 
 
-async def _entry(session: AsyncSession, access: Access, entry_id: int) -> QueueEntry:
+async def _entry(session: AsyncSession, access: Access, entry_id: int, *, lock: bool = False) -> QueueEntry:
     access.require(Action.MODERATE)
-    entry = await session.get(QueueEntry, entry_id)
+    entry = await lock_row(session, QueueEntry, entry_id) if lock else await session.get(QueueEntry, entry_id)
     if entry is None or entry.network_id != access.network.id:
         raise NotFound(f"No queue entry {entry_id} in this network.")
     return entry
@@ -116,7 +123,7 @@ async def _entry(session: AsyncSession, access: Access, entry_id: int) -> QueueE
 
 async def claim(session: AsyncSession, access: Access, entry_id: int, *, release: bool = False) -> QueueEntry:
     """A lead takes an entry (or lets it go), so others know it is being looked at."""
-    entry = await _entry(session, access, entry_id)
+    entry = await _entry(session, access, entry_id, lock=True)
     assert access.person is not None
     if entry.status != "open":
         raise Conflict("This entry has been decided already.")

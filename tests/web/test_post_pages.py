@@ -261,7 +261,7 @@ async def test_a_request_page_offers_accept_decline_withdraw_and_close(world: Wo
     assert '<strong class="pill offer-pill">accepted</strong>' in html
     assert '<strong class="pill offer-pill">declined</strong>' in html
     twice = await asking.form(f"/offers/{second_id}/accept", {})
-    assert twice.status_code == 409 and "This offer is already declined." in twice.text
+    assert twice.status_code == 409 and "This offer was already declined." in twice.text
     assert f'id="offer-{second_id}-error"' in twice.text
 
     third = await world.member(slug)

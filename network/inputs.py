@@ -3,6 +3,10 @@
 These msgspec structs are the API's request bodies (Litestar validates them and answers 400
 with the field at fault) and what the web forms convert their fields into, so a limit is
 written once. Rules that need the database or several fields live in the services.
+
+Every one of them is an `Input`, which refuses (422, naming the field) what no database column
+holds: text with a NUL character, which PostgreSQL rejects and SQLite would store, and integers
+beyond 64 bits, which neither database takes as a parameter.
 """
 
 from __future__ import annotations
@@ -32,7 +36,40 @@ from network.enums import (
     Urgency,
     Visibility,
 )
+from network.errors import Invalid
 from network.screening import ScreenAction
+
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # a signed 64-bit integer: what SQLite and PostgreSQL take
+INT32_MAX = 2**31 - 1  # the most a column declared Integer holds on PostgreSQL (versions, sequence numbers)
+NUL = "\x00"
+NUL_PROBLEM = "Text may not contain NUL characters (\\u0000); remove them and send it again."
+INT_PROBLEM = f"Out of range: numbers here run from {INT_MIN} to {INT_MAX}."
+
+
+def fault(value: object) -> str | None:
+    """What no database column holds in `value` (a field's value, lists' items included), or None."""
+    if isinstance(value, str):
+        return NUL_PROBLEM if NUL in value else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return None if INT_MIN <= value <= INT_MAX else INT_PROBLEM
+    if isinstance(value, list | tuple | set | frozenset):
+        return next((found for item in value if (found := fault(item)) is not None), None)
+    return None  # nested structs are Inputs and checked themselves; enums, dates, bools hold no surprise
+
+
+class Input(msgspec.Struct, forbid_unknown_fields=True):
+    """A request body or form's fields, refused with 422 (naming the field) when a value cannot be stored.
+
+    msgspec runs `__post_init__` after decoding and passes on exceptions other than ValueError and
+    TypeError, so the refusal reaches the problem renderer as a domain error, never a 500.
+    """
+
+    def __post_init__(self) -> None:
+        for attribute, name in zip(self.__struct_fields__, self.__struct_encode_fields__, strict=True):
+            found = fault(getattr(self, attribute))
+            if found is not None:
+                raise Invalid(f"'{name}': {found}", fields={name: found})
+
 
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Password = Annotated[str, msgspec.Meta(min_length=10, max_length=200)]
@@ -48,19 +85,19 @@ Theme = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[A-Z
 Url = Annotated[str, msgspec.Meta(max_length=2_000, pattern=r"^https?://\S+$")]
 
 
-class OrganisationInput(msgspec.Struct, forbid_unknown_fields=True):
+class OrganisationInput(Input):
     name: OrgName
     kind: OrgKind
 
 
-class RegisterInput(msgspec.Struct, forbid_unknown_fields=True):
+class RegisterInput(Input):
     email: Email
     password: Password
     display_name: Name
     organisation: OrganisationInput
 
 
-class NetworkInput(msgspec.Struct, forbid_unknown_fields=True):
+class NetworkInput(Input):
     slug: Slug
     name: Name
     kind: NetworkKind
@@ -72,12 +109,12 @@ class NetworkInput(msgspec.Struct, forbid_unknown_fields=True):
     charter: Annotated[str, msgspec.Meta(max_length=20_000)] | None = None
 
 
-class Resource(msgspec.Struct, forbid_unknown_fields=True):
+class Resource(Input):
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     url: Url
 
 
-class PostInput(msgspec.Struct, forbid_unknown_fields=True):
+class PostInput(Input):
     """A new practice or request. Only kind, title and body are required."""
 
     kind: PostKind
@@ -98,7 +135,7 @@ class PostInput(msgspec.Struct, forbid_unknown_fields=True):
     urgency: Urgency | None = None
 
 
-class PostEdit(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class PostEdit(Input, omit_defaults=True):
     """A partial edit: absent fields keep their value."""
 
     title: Title | msgspec.UnsetType = msgspec.UNSET
@@ -114,37 +151,37 @@ class PostEdit(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     resources: Annotated[list[Resource], msgspec.Meta(max_length=20)] | msgspec.UnsetType = msgspec.UNSET
     support_type: SupportType | msgspec.UnsetType | None = msgspec.UNSET
     urgency: Urgency | msgspec.UnsetType | None = msgspec.UNSET
-    reason: Reason = ""
+    reason: Short = ""  # kept with the revision, whose column holds 500 characters
 
 
-class ReplyInput(msgspec.Struct, forbid_unknown_fields=True):
+class ReplyInput(Input):
     body: Body
 
 
-class ReactionInput(msgspec.Struct, forbid_unknown_fields=True):
+class ReactionInput(Input):
     kind: ReactionKind
 
 
-class OfferInput(msgspec.Struct, forbid_unknown_fields=True):
+class OfferInput(Input):
     message: Annotated[str, msgspec.Meta(min_length=1, max_length=10_000)]
 
 
-class CloseInput(msgspec.Struct, forbid_unknown_fields=True):
+class CloseInput(Input):
     outcome: Annotated[str, msgspec.Meta(min_length=1, max_length=10_000)]
 
 
-class MemberChange(msgspec.Struct, forbid_unknown_fields=True):
+class MemberChange(Input):
     role: Role | None = None
     state: MemberState | None = None
     until: datetime | None = None
     reason: Reason = ""
 
 
-class FollowInput(msgspec.Struct, forbid_unknown_fields=True):
+class FollowInput(Input):
     level: FollowLevel
 
 
-class CharterInput(msgspec.Struct, forbid_unknown_fields=True):
+class CharterInput(Input):
     body: Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
     note: Short = ""
 
@@ -155,20 +192,20 @@ Answer = Annotated[str, msgspec.Meta(max_length=1_000)]
 Question = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 
 
-class FlagInput(msgspec.Struct, forbid_unknown_fields=True):
+class FlagInput(Input):
     reason: FlagReason
     note: Note = ""
     clause: Clause | None = None
 
 
-class ContentEdit(msgspec.Struct, forbid_unknown_fields=True):
+class ContentEdit(Input):
     """A lead's edit of someone's content, as part of an `edit` decision."""
 
     title: Title | None = None
     body: Body | None = None
 
 
-class DecisionInput(msgspec.Struct, forbid_unknown_fields=True):
+class DecisionInput(Input):
     target_type: TargetType
     target_id: Annotated[int, msgspec.Meta(ge=1)]
     action: Decision
@@ -178,21 +215,21 @@ class DecisionInput(msgspec.Struct, forbid_unknown_fields=True):
     edit: ContentEdit | None = None
 
 
-class QueueNoteInput(msgspec.Struct, forbid_unknown_fields=True):
+class QueueNoteInput(Input):
     body: Annotated[str, msgspec.Meta(min_length=1, max_length=2_000)]
 
 
-class AppealInput(msgspec.Struct, forbid_unknown_fields=True):
+class AppealInput(Input):
     decision_id: Annotated[int, msgspec.Meta(ge=1)]
     statement: Annotated[str, msgspec.Meta(min_length=1, max_length=5_000)]
 
 
-class AppealDecisionInput(msgspec.Struct, forbid_unknown_fields=True):
+class AppealDecisionInput(Input):
     outcome: AppealStatus
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2_000)]
 
 
-class SettingsInput(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+class SettingsInput(Input, omit_defaults=True):
     """A partial change to a network's settings: absent fields keep their value."""
 
     premod_posts: Annotated[int, msgspec.Meta(ge=0, le=50)] | msgspec.UnsetType = msgspec.UNSET
@@ -206,7 +243,7 @@ class SettingsInput(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tr
     reason: Reason = ""
 
 
-class WatchedWordInput(msgspec.Struct, forbid_unknown_fields=True):
+class WatchedWordInput(Input):
     pattern: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     action: ScreenAction
     is_regex: bool = False

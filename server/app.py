@@ -15,7 +15,7 @@ from litestar.plugins.problem_details import ProblemDetailsPlugin
 from litestar.static_files import create_static_files_router
 
 from network.feed_cache import FeedCache
-from server import auth, db, problems, retry
+from server import auth, boundary, db, problems, retry
 from server.api.appeals import AppealController
 from server.api.auth import auth_router
 from server.api.health import health
@@ -109,7 +109,8 @@ def create_app(settings: Settings) -> Litestar:
             "viewer": Provide(auth.provide_viewer),
             "person": Provide(auth.provide_person),
         },
-        middleware=[retry.RetryOnce, session.middleware, BearerAwareCSRFMiddleware.define(csrf)],
+        middleware=[retry.RetryOnce, boundary.InputGuard(), session.middleware, BearerAwareCSRFMiddleware.define(csrf)],
+        request_class=boundary.BoundaryRequest,
         plugins=[
             SQLAlchemyInitPlugin(config=database),
             ProblemDetailsPlugin(problems.problem_details_config()),

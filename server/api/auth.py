@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from events.signals import Revocation
 from network import accounts
 from network.errors import DomainError
-from network.inputs import Email, RegisterInput
+from network.inputs import Email, Input, RegisterInput
 from network.models import Person
 from network.views import MeView, me_view
 from server import auth, throttle
@@ -20,7 +20,7 @@ from server.deps import AppSettings, Db
 from server.settings import Settings
 
 
-class LoginInput(msgspec.Struct, forbid_unknown_fields=True):
+class LoginInput(Input):
     email: Email
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 

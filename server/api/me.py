@@ -13,11 +13,12 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from events.log import revoke_after_commit
 from events.signals import Revocation
 from network import accounts
+from network.inputs import Input
 from network.views import MeView, OrganisationView, me_view, organisation_view
 from server.deps import Db, Me
 
 
-class TokenInput(msgspec.Struct, forbid_unknown_fields=True):
+class TokenInput(Input):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
 
 

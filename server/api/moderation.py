@@ -12,7 +12,7 @@ from network import charter, decisions, export, flags, review_queue, settings, t
 from network.access import open_network
 from network.enums import TargetType
 from network.errors import NotFound
-from network.inputs import DecisionInput, FlagInput, QueueNoteInput, SettingsInput, WatchedWordInput
+from network.inputs import INT32_MAX, DecisionInput, FlagInput, QueueNoteInput, SettingsInput, WatchedWordInput
 from network.moderation_views import (
     DecisionView,
     FlagView,
@@ -116,8 +116,10 @@ class ModerationController(Controller):
         db: Db,
         person: Me,
         slug: FromPath[str],
-        from_version: Annotated[int, QueryParameter(name="from", ge=1)],
-        to_version: Annotated[int | None, QueryParameter(name="to", ge=1, description="Default: the current")] = None,
+        from_version: Annotated[int, QueryParameter(name="from", ge=1, le=INT32_MAX)],
+        to_version: Annotated[
+            int | None, QueryParameter(name="to", ge=1, le=INT32_MAX, description="Default: the current")
+        ] = None,
     ) -> CharterDiff:
         access = await open_network(db, slug, person)
         old = await charter.get_version(db, access.network.id, from_version)

@@ -16,13 +16,13 @@ from network.access import access_to, open_network
 from network.enums import EvidenceStrength, MemberState, Phase, PostKind, RequestStatus
 from network.errors import NotFound
 from network.feed_cache import FeedCache
-from network.inputs import Answer, CharterInput, Email, FollowInput, MemberChange, NetworkInput, PostInput
+from network.inputs import Answer, CharterInput, Email, FollowInput, Input, MemberChange, NetworkInput, PostInput
 from network.views import CharterView, MembershipView, MemberView, NetworkView, Page, PostView, member_view
 from server.api.params import Cursor, Limit
 from server.deps import Db, Me, Viewer
 
 
-class JoinInput(msgspec.Struct, forbid_unknown_fields=True):
+class JoinInput(Input):
     invitation: Annotated[str, msgspec.Meta(max_length=100)] | None = None
     answers: Annotated[list[Answer], msgspec.Meta(max_length=5)] = []  # to the network's join questions
 
@@ -32,7 +32,7 @@ class JoinResult(msgspec.Struct):
     role: str
 
 
-class InvitationInput(msgspec.Struct, forbid_unknown_fields=True):
+class InvitationInput(Input):
     email: Email
 
 

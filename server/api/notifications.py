@@ -11,13 +11,14 @@ from litestar.status_codes import HTTP_200_OK
 
 from network import notifications
 from network.errors import Invalid
+from network.inputs import Input
 from network.notifications import ReadResult, UnreadCount
 from network.views import Page
 from server.api.params import Cursor, Limit
 from server.deps import Db, Me
 
 
-class ReadInput(msgspec.Struct, forbid_unknown_fields=True):
+class ReadInput(Input):
     """Either `ids` (up to 500 of your notifications) or `all: true`."""
 
     ids: Annotated[list[Annotated[int, msgspec.Meta(ge=1)]], msgspec.Meta(max_length=500)] | None = None

@@ -19,6 +19,8 @@ CLOSE_FLOOD = 4029  # too many messages too fast
 
 MAX_MESSAGE_BYTES = 64 * 1024
 SLUG_MAX = 64
+CURSOR_MAX = 2**63 - 1  # what the databases hold; a larger cursor could only fail there
+NUL = "\x00"  # PostgreSQL cannot store or compare text holding it
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +61,8 @@ _encoder = msgspec.json.Encoder()
 def _cursor(value: Any) -> int | BadMessage | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        return BadMessage("bad_cursor", "'after' must be a sequence number (an integer ≥ 0) or null.")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= CURSOR_MAX:
+        return BadMessage("bad_cursor", f"'after' must be a sequence number (an integer 0-{CURSOR_MAX}) or null.")
     return value
 
 
@@ -70,6 +72,11 @@ def _epoch(value: Any) -> str | BadMessage | None:
     return BadMessage("bad_epoch", "'epoch' must be the string the server sent in 'subscribed'.")
 
 
+def _nul_in(data: dict[Any, Any]) -> str | None:
+    """The first field whose text holds a NUL character (the fields read are flat strings), else None."""
+    return next((str(k) for k, v in data.items() if isinstance(v, str) and NUL in v), None)
+
+
 def parse(raw: str | bytes) -> ClientMessage:
     if len(raw) > MAX_MESSAGE_BYTES:
         return BadMessage("too_large", f"Messages are limited to {MAX_MESSAGE_BYTES} bytes.")
@@ -77,8 +84,12 @@ def parse(raw: str | bytes) -> ClientMessage:
         data = _decoder.decode(raw)
     except msgspec.DecodeError:
         return BadMessage("bad_json", "Messages must be JSON objects.")
+    except RecursionError:  # the decoder stops at the interpreter's recursion limit
+        return BadMessage("too_deep", "Messages must be flat JSON objects; this one is nested too deeply to read.")
     if not isinstance(data, dict):
         return BadMessage("bad_json", "Messages must be JSON objects.")
+    if (field := _nul_in(data)) is not None:
+        return BadMessage("bad_text", f"'{field}' holds a NUL character (\\u0000); text may not contain one.")
     kind = data.get("type")
     if kind == "pong":
         return Pong()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +33,7 @@ MAX_NETWORKS = 200
 FLOOD_BURST = 60
 FLOOD_PER_SECOND = 20.0
 FLUSH_ON_CLOSE = 10
+log = logging.getLogger("commons")
 
 
 def origin_allowed(origin: str | None, host: str | None, allowed: tuple[str, ...], scheme: str) -> bool:
@@ -196,8 +198,11 @@ async def _read(
             conn.send(protocol.error("flood", "Too many messages; slow down."))
             conn.close(protocol.CLOSE_FLOOD, "Too many messages.")
             return
-        message = protocol.parse(raw)
-        await _handle(message, conn, hub, sessions)
+        try:
+            await _handle(protocol.parse(raw), conn, hub, sessions)
+        except Exception:  # a fault of ours: say so and keep the socket, whose other streams are fine
+            log.exception("live message failed for person %s", conn.person_id)
+            conn.send(protocol.error("server_error", "Something went wrong on our side; nothing changed. Try again."))
         if conn.close_code is not None:
             return
 

@@ -47,6 +47,62 @@ async def test_bad_frames_get_errors_and_the_socket_stays_usable(world: World) -
         await ws.close()
 
 
+async def test_hostile_messages_get_errors_never_a_close(world: World) -> None:
+    """Nesting, NUL characters and cursors beyond 64 bits once closed the socket with 4500 (a server
+    fault); they are the client's mistakes, answered with an error frame on a socket that stays."""
+    lead = await world.person()
+    slug = await world.network(lead)
+    ws = await WsClient.connect(world.server.url, await token_for(lead))
+    try:
+        await ws.send("[" * 30_000 + "]" * 30_000)
+        assert (await ws.next("error"))["code"] == "too_deep"
+        await ws.send('{"type": "subscribe", "network": ' + "[" * 1_000 + "]" * 1_000 + "}")
+        assert (await ws.next("error"))["code"] == "too_deep"
+        await ws.send({"type": "subscribe", "network": f"{slug}\u0000", "after": None})
+        error = await ws.next("error")
+        assert error["code"] == "bad_text" and "network" in error["message"]
+        await ws.send({"type": "unsubscribe", "network": "\u0000"})
+        assert (await ws.next("error"))["code"] == "bad_text"
+        await ws.send({"type": "subscribe", "network": slug, "after": 0, "epoch": "e\u0000"})
+        assert (await ws.next("error"))["code"] == "bad_text"
+        await ws.send({"type": "subscribe", "network": slug, "after": 2**63})
+        assert (await ws.next("error"))["code"] == "bad_cursor"
+        assert (await ws.subscribe(slug))["type"] == "subscribed"
+        await world.practice(lead, slug, title="Still delivered")
+        (event,) = await ws.events(1)
+        assert event["data"]["post"]["title"] == "Still delivered"
+    finally:
+        await ws.close()
+
+
+async def test_a_fault_of_ours_answers_an_error_and_keeps_the_socket(world: World) -> None:
+    """A handler that fails (here: a table the subscribe reads is briefly missing) tells the client and
+    carries on; the socket's other streams are not lost to one failed message."""
+    lead = await world.person()
+    slug = await world.network(lead)
+    other = await world.network(lead)
+    ws = await WsClient.connect(world.server.url, await token_for(lead))
+    try:
+        assert (await ws.subscribe(slug))["type"] == "subscribed"
+        async with world.db() as session:
+            await session.execute(text("ALTER TABLE memberships RENAME TO memberships_away"))
+            await session.commit()
+        try:
+            await ws.send({"type": "subscribe", "network": other, "after": None})
+            error = await ws.next("error")
+        finally:
+            async with world.db() as session:
+                await session.execute(text("ALTER TABLE memberships_away RENAME TO memberships"))
+                await session.commit()
+        assert error["code"] == "server_error"
+        assert (await ws.subscribe(other))["network"] == other
+        await world.practice(lead, slug, title="The first stream still flows")
+        (event,) = await ws.events(1)
+        assert event["network"] == slug
+    finally:
+        await ws.close()
+
+
 async def test_a_megabyte_message_closes_with_too_big(world: World) -> None:
     member = await world.person()
     ws = await WsClient.connect(world.server.url, await token_for(member), max_size=None)

@@ -15,7 +15,7 @@ from litestar.plugins.problem_details import ProblemDetailsPlugin
 from litestar.static_files import create_static_files_router
 
 from network.feed_cache import FeedCache
-from server import auth, boundary, db, problems, retry
+from server import auth, boundary, db, openapi, problems, retry
 from server.api.appeals import AppealController
 from server.api.auth import auth_router
 from server.api.health import health
@@ -114,6 +114,7 @@ def create_app(settings: Settings) -> Litestar:
         plugins=[
             SQLAlchemyInitPlugin(config=database),
             ProblemDetailsPlugin(problems.problem_details_config()),
+            openapi.ErrorResponses(),
         ],
         exception_handlers={Exception: problems.internal_error},
         stores=build_stores(settings, database),

@@ -11,6 +11,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException
@@ -19,6 +20,16 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from network.errors import DomainError
 
 log = logging.getLogger("commons")
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(msgspec.Struct):
+    """The body of every error response, as the OpenAPI document describes it (server/openapi.py)."""
+
+    status: int
+    title: str
+    detail: str
+    errors: dict[str, str] | msgspec.UnsetType = msgspec.UNSET  # the fields at fault, when there are any
 
 
 def _problem(status: int, detail: str, **extra: Any) -> ProblemDetailsException:

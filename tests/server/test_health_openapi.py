@@ -79,3 +79,40 @@ async def test_every_response_carries_the_security_headers(server: LiveServer) -
         css = await http.get("/static/commons.css")
     assert css.status_code == 200
     assert "max-age=3600" in css.headers["cache-control"]
+
+
+async def test_each_operation_lists_its_error_responses_as_problem_details(server: LiveServer) -> None:
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        schema = (await http.get("/schema/openapi.json")).json()
+    problem = schema["components"]["schemas"]["Problem"]
+    assert set(problem["required"]) == {"status", "title", "detail"} and "errors" in problem["properties"]
+    operations = {
+        (method, path): operation
+        for path, item in schema["paths"].items()
+        if path.startswith("/api/v1/")
+        for method, operation in item.items()
+    }
+    for (method, path), operation in operations.items():
+        errors = {int(code): answer for code, answer in operation["responses"].items() if int(code) >= 400}
+        for code, answer in errors.items():
+            assert answer["description"], (method, path, code)
+            content = answer["content"]["application/problem+json"]["schema"]
+            assert content == {"$ref": "#/components/schemas/Problem"}, (method, path, code)
+        takes_input = bool(operation.get("parameters") or operation.get("requestBody"))
+        assert takes_input == ({400, 422} <= errors.keys()), (method, path, sorted(errors))
+        if method in ("post", "put", "patch", "delete"):
+            assert 403 in errors, (method, path)
+        if "{" in path:
+            assert 404 in errors, (method, path)
+
+    def codes(method: str, path: str) -> set[int]:
+        return {int(code) for code in operations[(method, path)]["responses"]}
+
+    assert {401, 403, 404} <= codes("get", "/api/v1/posts/{post_id}")  # sign-in needed; forbidden; no such post
+    assert {401, 404, 409, 429} <= codes("post", "/api/v1/posts/{post_id}/replies")  # slow mode answers 429
+    assert 429 not in codes("post", "/api/v1/posts/{post_id}/reactions")
+    assert {401, 429} <= codes("post", "/api/v1/auth/login")  # wrong password; the sign-in limits
+    assert 429 not in codes("post", "/api/v1/auth/logout")  # signing out is never limited
+    assert 404 in codes("post", "/api/v1/appeals")  # the body names a decision by id
+    assert 401 in codes("get", "/api/v1/me") and not {400, 404, 422} & codes("get", "/api/v1/me")
+    assert 401 not in codes("get", "/api/v1/organisations")  # open to anyone

@@ -1,5 +1,8 @@
 """Appending to the log inside the writer's transaction (the transactional outbox).
 
+The domain does not call these as it goes: it hands its events and notifications to the unit of
+work (events/outbox.py), which writes them here just before the commit, in one lock order.
+
 A sequence number is allocated by bumping a counter column on the stream's owner row
 (`UPDATE owner SET seq = seq + 1 … RETURNING seq`). The row lock that UPDATE takes orders
 concurrent writers of one stream, so sequences are gap-free and commit in order: a reader
@@ -20,7 +23,7 @@ from typing import Any, cast
 from sqlalchemy import BigInteger, ColumnElement, Insert, Select, Table, Update, any_, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from events.models import Event, Notification, counter_owner
 from events.signals import Revocation, Wakeup
@@ -42,54 +45,90 @@ def _bump(table: Table, key: str) -> Update:
     return update(table).where(table.c.id == bindparam("owner_id")).values({column: column + 1}).returning(column)
 
 
-async def _next_seq(session: AsyncSession, counter: InstrumentedAttribute[int], owner_id: int) -> int:
-    result = await session.execute(_bump(*counter_owner(counter)), {"owner_id": owner_id})
+def _next_seq(session: Session, counter: InstrumentedAttribute[int], owner_id: int) -> int:
+    result = session.execute(_bump(*counter_owner(counter)), {"owner_id": owner_id})
     return int(result.scalar_one())
 
 
-async def append_event(
-    session: AsyncSession,
+def write_event(
+    session: Session,
     *,
     counter: InstrumentedAttribute[int],
     network_id: int,
     kind: str,
     payload: dict[str, Any],
     actor_id: int | None,
+    audience: str = "readers",
+    audience_person_id: int | None = None,
+    subject_id: int | None = None,
 ) -> int:
-    """Append an event to a network's log; returns its seq."""
-    seq = await _next_seq(session, counter, network_id)
+    """Append an event to a network's log now; returns its seq. (Sync: it runs where the unit of
+    work commits, see events/outbox.py; `append_event` is the same for async callers.)"""
+    seq = _next_seq(session, counter, network_id)
     # A Core INSERT, not an ORM object: no caller wants the object, and its construction, the
     # session's bookkeeping and the flush cost more CPU than the statement
-    values = {"network_id": network_id, "seq": seq, "kind": kind, "payload": payload, "actor_id": actor_id}
-    await session.execute(_INSERT_EVENT, values | {"created_at": _now()})
+    values = {
+        "network_id": network_id,
+        "seq": seq,
+        "kind": kind,
+        "payload": payload,
+        "actor_id": actor_id,
+        "audience": audience,
+        "audience_person_id": audience_person_id,
+        "subject_id": subject_id,
+        "created_at": _now(),
+    }
+    session.execute(_INSERT_EVENT, values)
     _remember(session, Wakeup("network", network_id, seq))
     return seq
 
 
-async def append_notification(
-    session: AsyncSession,
+async def append_event(session: AsyncSession, **fields: Any) -> int:
+    """`write_event` for async callers (tests and tools that write to the log directly)."""
+    return await session.run_sync(lambda sync: write_event(sync, **fields))
+
+
+NOTIFICATIONS = cast(Table, Notification.__table__)
+_INSERT_NOTIFICATION = insert(NOTIFICATIONS)
+BULK_CHUNK = 1000  # owners per statement (SQLite caps bound parameters)
+
+
+def write_notification(
+    session: Session,
     *,
     counter: InstrumentedAttribute[int],
     person_id: int,
     kind: str,
     payload: dict[str, Any],
     network_id: int | None,
-) -> Notification:
-    seq = await _next_seq(session, counter, person_id)
-    note = Notification(
-        person_id=person_id, seq=seq, kind=kind, payload=payload, network_id=network_id, created_at=_now()
-    )
-    session.add(note)
+) -> int:
+    """One notification, now; returns its seq."""
+    seq = _next_seq(session, counter, person_id)
+    values = {
+        "person_id": person_id,
+        "seq": seq,
+        "kind": kind,
+        "payload": payload,
+        "network_id": network_id,
+        "created_at": _now(),
+    }
+    session.execute(_INSERT_NOTIFICATION, values)
     _remember(session, Wakeup("person", person_id, seq))
-    return note
+    return seq
 
 
-NOTIFICATIONS = cast(Table, Notification.__table__)
-BULK_CHUNK = 1000  # owners per statement (SQLite caps bound parameters)
+def lock_owners(session: Session, counter: InstrumentedAttribute[int], owners: list[int]) -> None:
+    """Lock these owners' counter rows in id order (a chunk per statement): a writer that will bump
+    several people's counters takes them in one order, so two such writers cannot deadlock."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    lock = _bulk_statements(*counter_owner(counter), postgres)[0]
+    ordered = sorted(set(owners))
+    for start in range(0, len(ordered), BULK_CHUNK):
+        session.execute(lock, {"ids": ordered[start : start + BULK_CHUNK]})
 
 
-async def append_notifications(
-    session: AsyncSession,
+def write_notifications(
+    session: Session,
     *,
     counter: InstrumentedAttribute[int],
     kinds: Mapping[int, str],
@@ -109,8 +148,8 @@ async def append_notifications(
     written = 0
     for start in range(0, len(owners), BULK_CHUNK):
         chunk = owners[start : start + BULK_CHUNK]
-        await session.execute(lock, {"ids": chunk})
-        result = await session.execute(bump, {"ids": chunk})
+        session.execute(lock, {"ids": chunk})
+        result = session.execute(bump, {"ids": chunk})
         seqs = sorted((int(owner), int(seq)) for owner, seq in result.all())
         now = _now()  # stamped once the counters are held, like an event: a person's times follow their seqs
         by_kind: dict[str, list[int]] = {}
@@ -118,11 +157,16 @@ async def append_notifications(
             by_kind.setdefault(kinds[owner], []).append(owner)
         for kind, group in by_kind.items():
             values = {"ids": group, "kind": kind, "payload": payload, "network_id": network_id, "now": now}
-            await session.execute(write, values)
+            session.execute(write, values)
         for owner, seq in seqs:
             _remember(session, Wakeup("person", owner, seq))
         written += len(seqs)
     return written
+
+
+async def append_notifications(session: AsyncSession, **fields: Any) -> int:
+    """`write_notifications` for async callers (tests and tools)."""
+    return await session.run_sync(lambda sync: write_notifications(sync, **fields))
 
 
 @cache
@@ -156,7 +200,7 @@ def _among(column: ColumnElement[int], postgres: bool) -> ColumnElement[bool]:
     return column.in_(bindparam("ids", expanding=True))
 
 
-def _remember(session: AsyncSession, signal: Wakeup | Revocation) -> None:
+def _remember(session: AsyncSession | Session, signal: Wakeup | Revocation) -> None:
     session.info.setdefault(_WAKEUPS, []).append(signal)
 
 
@@ -173,7 +217,7 @@ def pending_wakeups(session: AsyncSession) -> list[Wakeup | Revocation]:
     return signals
 
 
-def discard_wakeups(session: AsyncSession) -> None:
+def discard_wakeups(session: AsyncSession | Session) -> None:
     """Forget wake-ups of a transaction that rolled back."""
     session.info.pop(_WAKEUPS, None)
 

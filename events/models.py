@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from advanced_alchemy.base import IdentityBase
 from advanced_alchemy.types import DateTimeUTC, JsonB
-from sqlalchemy import ForeignKey, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Table, UniqueConstraint
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 
@@ -25,8 +25,21 @@ def counter_owner(counter: InstrumentedAttribute[int]) -> tuple[Table, str]:
 
 
 class Event(IdentityBase):
+    """One change in a network's log, with who may receive it.
+
+    `audience` and `audience_person_id` are decided by the writer where the event is appended
+    (a word such as "readers" or "leads", and one person who also receives it); `subject_id`
+    names what the event is about, so a writer can find and re-decide the audience of every event
+    about one thing when that thing is hidden or shown again. This package only stores them: the
+    live hub asks the domain what they mean for a subscriber.
+    """
+
     __tablename__ = "events"
-    __table_args__ = (UniqueConstraint("network_id", "seq"), Index("ix_events_created_at", "created_at"))
+    __table_args__ = (
+        UniqueConstraint("network_id", "seq"),
+        Index("ix_events_created_at", "created_at"),
+        Index("ix_events_subject", "network_id", "subject_id"),
+    )
 
     network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(Integer)
@@ -34,6 +47,9 @@ class Event(IdentityBase):
     payload: Mapped[dict[str, Any]] = mapped_column(JsonB)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    audience: Mapped[str] = mapped_column(String(16), default="readers", server_default="readers")
+    audience_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), default=None)
+    subject_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), default=None)
 
 
 class Notification(IdentityBase):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from network import clock
-from network.enums import MemberState, Role, Visibility
+from network.enums import MemberState, OrgKind, Role, Visibility
 from network.errors import Forbidden, NotFound
 from network.models import Membership, Network, Person
 from network.permissions import ANONYMOUS, Action, Viewer, allowed, effective_state
@@ -58,14 +58,16 @@ class Access:
 def viewer_for(person: Person | None, membership: Membership | None) -> Viewer:
     if person is None:
         return ANONYMOUS
+    observer_only = OrgKind(person.organisation.kind).observer_only
     if membership is None:
-        return Viewer(signed_in=True, is_admin=person.is_admin)
+        return Viewer(signed_in=True, is_admin=person.is_admin, observer_only=observer_only)
     return Viewer(
         signed_in=True,
         is_admin=person.is_admin,
         role=membership.role,
         state=membership.state,
         until=membership.until,
+        observer_only=observer_only,
     )
 
 

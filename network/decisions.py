@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import activity, clock, membership, posts, redaction, replies, review_queue, transparency
+from network import activity, clock, membership, posts, redaction, replies, review_queue, transparency, withholding
 from network.access import Access
 from network.enums import ContentState, Decision, MemberState, TargetType
 from network.errors import Conflict, Invalid, NotFound
@@ -184,6 +184,8 @@ async def _edit(
             raise Conflict("That is the reply as it stands.")
         old = {"body": reply.body}
         reply.body, reply.edited_at = edit.body, clock.now()
+        await session.flush()  # what the lead took out leaves the log's earlier events too
+        await withholding.rewrite_reply(session, access.network.id, post.id, reply.id, to_payload(reply_view(reply)))
         return old
     changes: dict[str, Any] = {k: v for k, v in (("title", edit.title), ("body", edit.body)) if v is not None}
     if all(getattr(post, k) == v for k, v in changes.items()):
@@ -201,7 +203,7 @@ async def announce(session: AsyncSession, access: Access, action: Decision, post
         count = await replies.reply_count(session, post)
         if action is Decision.APPROVE:
             await replies.publish(session, access, post, reply)
-        elif action is Decision.RESTORE or (action is Decision.EDIT and reply.state is ContentState.VISIBLE):
+        elif action is Decision.RESTORE or (action is Decision.EDIT and reply.state is not ContentState.REMOVED):
             kind = "reply.restored" if action is Decision.RESTORE else "reply.updated"
             payload = {"reply": to_payload(reply_view(reply)), "reply_count": count}
             await activity.record(session, network, kind, payload, actor)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from events import log
+from network import activity
 from network.enums import FollowLevel, MemberState, PostKind
 from network.models import Membership, Network, Person, Post
 
@@ -86,9 +86,7 @@ async def _mentioned_members(session: AsyncSession, network: Network, text: str)
 
 
 async def _notify(session: AsyncSession, network_id: int, kinds: dict[int, str], summary: dict[str, object]) -> None:
-    await log.append_notifications(
-        session, counter=Person.notification_seq, kinds=kinds, payload=summary, network_id=network_id
-    )
+    activity.notify_many(session, network_id, kinds, dict(summary))
 
 
 def _summary(post: Post, author: Person) -> dict[str, object]:

@@ -214,7 +214,7 @@ class PostRevision(IdentityBase):
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     revision: Mapped[int] = mapped_column(Integer)
     editor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
-    reason: Mapped[str] = mapped_column(String(500), default="")
+    reason: Mapped[str] = mapped_column(String(1000), default="")
     content: Mapped[dict[str, Any]] = mapped_column(JsonB)
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from advanced_alchemy.base import IdentityAuditBase, IdentityBase
 from advanced_alchemy.types import DateTimeUTC, JsonB
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network.enums import AppealStatus, Decision, FlagReason, TargetType
@@ -19,6 +19,8 @@ from network.models import Person, str_enum
 from network.screening import ScreenAction
 
 OPEN_ONLY = text("status = 'open'")
+# what a flag, a queue entry or a decision is about: a post's, reply's or person's id, as wide as theirs
+ID = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Flag(IdentityAuditBase):
@@ -41,7 +43,7 @@ class Flag(IdentityAuditBase):
 
     network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
     target_type: Mapped[TargetType] = mapped_column(str_enum(TargetType))
-    target_id: Mapped[int] = mapped_column(Integer)
+    target_id: Mapped[int] = mapped_column(ID)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), default=None)
     reason: Mapped[FlagReason] = mapped_column(str_enum(FlagReason))
@@ -71,7 +73,7 @@ class QueueEntry(IdentityAuditBase):
 
     network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"))
     target_type: Mapped[TargetType] = mapped_column(str_enum(TargetType))
-    target_id: Mapped[int] = mapped_column(Integer)
+    target_id: Mapped[int] = mapped_column(ID)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     held: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -114,7 +116,7 @@ class DecisionRecord(IdentityBase):
     by_admin: Mapped[bool] = mapped_column(Boolean, default=False)  # a platform admin, not one of its leads
     action: Mapped[Decision] = mapped_column(str_enum(Decision))
     target_type: Mapped[TargetType] = mapped_column(str_enum(TargetType))
-    target_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    target_id: Mapped[int | None] = mapped_column(ID, default=None)
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), default=None)
     label: Mapped[str] = mapped_column(String(200), default="")  # what it concerned, as the log shows it
     reason: Mapped[str] = mapped_column(Text, default="")

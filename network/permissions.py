@@ -15,7 +15,8 @@ from network.enums import MemberState, Role, Visibility
 
 
 class Action(StrEnum):
-    READ = "read"  # list and read posts; for hidden networks, also know it exists
+    READ = "read"  # list and read posts and the transparency log; for hidden networks, also know it exists
+    SEE_MEMBERS = "see_members"  # the member list (and who joins, leaves or is sanctioned)
     CONTRIBUTE = "contribute"  # post, reply, offer, react
     FLAG = "flag"
     MODERATE = "moderate"  # moderate, approve joins, set roles, edit the charter
@@ -31,6 +32,7 @@ class Viewer:
     role: Role | None = None  # None: not a member of this network
     state: MemberState | None = None
     until: datetime | None = None  # end of a mute or suspension
+    observer_only: bool = False  # of a regulator or government organisation
 
     @classmethod
     def anonymous(cls) -> Viewer:
@@ -48,7 +50,15 @@ def effective_state(state: MemberState | None, until: datetime | None, now: date
 
 
 def _column(viewer: Viewer, now: datetime) -> str:
-    """The table column a viewer falls in: anon, outsider, pending, member, muted, excluded, observer, lead."""
+    """The table column a viewer falls in: anon, outsider, pending, member, muted, excluded, observer,
+    lead, or outside_observer (a regulator's or government's person who is not the network's observer)."""
+    column = _membership_column(viewer, now)
+    if viewer.observer_only and column in ("outsider", "pending"):
+        return "outside_observer"  # they read a network only as its listed observer
+    return column
+
+
+def _membership_column(viewer: Viewer, now: datetime) -> str:
     if not viewer.signed_in:
         return "anon"
     state = effective_state(viewer.state, viewer.until, now)
@@ -68,8 +78,12 @@ def _column(viewer: Viewer, now: datetime) -> str:
 
 
 _READ_MEMBERS_ONLY = frozenset({"member", "muted", "observer", "lead"})
+# a public network's posts: every signed-in person but those suspended or banned from it, and
+# people of regulators and government who are not its observers (DESIGN §4)
+_READ_PUBLIC = frozenset({"outsider", "pending", *_READ_MEMBERS_ONLY})
 
 _TABLE: dict[Action, frozenset[str]] = {
+    Action.SEE_MEMBERS: _READ_MEMBERS_ONLY,
     Action.CONTRIBUTE: frozenset({"member", "lead"}),
     Action.FLAG: frozenset({"member", "muted", "lead"}),
     Action.MODERATE: frozenset({"lead"}),
@@ -79,14 +93,14 @@ _TABLE: dict[Action, frozenset[str]] = {
 
 def allowed(action: Action, visibility: Visibility, viewer: Viewer, now: datetime) -> bool:
     column = _column(viewer, now)
+    if action in (Action.READ, Action.SEE_MEMBERS, Action.MODERATE) and viewer.is_admin:
+        # the platform's operators can see what they run; their acts inside a network always
+        # appear, named, in its log
+        return True
     if action is Action.READ:
-        if viewer.is_admin:
-            return True  # the platform's operators can see what they run; their acts are logged
         if visibility is Visibility.PUBLIC:
-            return column != "anon"
+            return column in _READ_PUBLIC
         return column in _READ_MEMBERS_ONLY
-    if action is Action.MODERATE and viewer.is_admin:
-        return True  # admin acts inside a network always appear, named, in its log
     return column in _TABLE[action]
 
 

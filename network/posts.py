@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
-from network import activity, clock, cursors, followers, gatekeeping, post_notices
+from network import activity, clock, cursors, followers, gatekeeping, post_notices, withholding
 from network.access import Access, open_network_by_id
 from network.enums import ContentState, OfferStatus, PostKind, ReactionKind, RequestStatus, TargetType
 from network.errors import Conflict, Forbidden, Invalid, NotFound
@@ -99,8 +100,11 @@ async def create_post(session: AsyncSession, access: Access, data: PostInput) ->
         post.state = ContentState.HELD
     session.add(post)
     await session.flush()
-    if not verdict.hold:
-        await publish(session, access, post, new_post_view(post, access.network.slug))
+    if verdict.hold:  # the leads and the author see it waiting; readers hear of it when it is approved
+        view = new_post_view(post, access.network.slug)
+        await activity.record(session, access.network, "post.held", {"post": to_payload(view)}, author)
+    else:
+        await publish(session, access, post, new_post_view(post, access.network.slug), first=True)
     await gatekeeping.refer(
         session, access, verdict, target_type=TargetType.POST, post=post, target_id=post.id, author_id=author.id
     )
@@ -112,10 +116,13 @@ def _texts(post: Post) -> list[str]:
     return [post.title, post.body, post.summary, post.setting, post.what_we_did, post.what_we_stopped, post.impact]
 
 
-async def publish(session: AsyncSession, access: Access, post: Post, view: PostView | None = None) -> None:
-    """Tell the network a post is there (on creation, or when a lead approves a held one).
+async def publish(
+    session: AsyncSession, access: Access, post: Post, view: PostView | None = None, *, first: bool = False
+) -> None:
+    """Tell the network a post is there (on creation, `first`, or when a lead approves a held one).
 
-    `view` is the post as members see it, when the caller has it already.
+    `view` is the post as members see it, when the caller has it already. A post approved after an
+    edit held it again had events before: who receives those is decided again, now it is shown.
 
     The followers' notifications are written first and the event last: the event's seq is
     allocated on the network's row, which stays locked until the commit, and its time is the
@@ -123,6 +130,8 @@ async def publish(session: AsyncSession, access: Access, post: Post, view: PostV
     """
     if view is None:
         view = await describe_post(session, post, access.network.slug)
+    if not first:
+        await withholding.refresh(session, access.network.id, post.id)
     if not await followers.notify_new_post(session, access.network, post, post.author):
         await post_notices.leave(session, post)  # too many followers to tell now: they hear after the commit
     await activity.record(session, access.network, "post.created", {"post": to_payload(view)}, post.author)
@@ -195,12 +204,14 @@ async def edit_post(
     if verdict.hold:
         post.state = ContentState.HELD
     await session.flush()
-    if newly_held:
+    view = await describe_post(session, post, access.network.slug)
+    if newly_held:  # it leaves the readers' view...
         withdrawn = {"post_id": post.id, "state": post.state.value}
         await activity.record(session, access.network, "post.hidden", withdrawn, actor)
-    elif post.state is ContentState.VISIBLE:  # members never receive hidden content
-        view = await describe_post(session, post, access.network.slug)
-        await activity.record(session, access.network, "post.updated", {"post": to_payload(view)}, actor)
+    # ...and the edit goes to those who may see it now: readers, or (hidden or held) the leads and its author
+    await activity.record(session, access.network, "post.updated", {"post": to_payload(view)}, actor)
+    if not is_author:  # a lead's edit: what it took out leaves the log's earlier events too
+        await withholding.rewrite_post(session, access.network.id, post.id, to_payload(view))
     await gatekeeping.refer(
         session, access, verdict, target_type=TargetType.POST, post=post, target_id=post.id, author_id=post.author_id
     )
@@ -362,19 +373,26 @@ async def list_posts(
     return Page(items=items, next_cursor=cursors.next_key_cursor([_feed_key(p) for p in posts], limit))
 
 
-async def revisions(session: AsyncSession, post: Post) -> list[RevisionView]:
+async def revisions(session: AsyncSession, access: Access, post: Post) -> list[RevisionView]:
+    """Earlier versions, newest first. What a lead's edit took out stays out: the versions from before
+    the latest edit by someone other than the author (a lead's) are for the leads only; others see
+    that a lead edited it, and why."""
     result = await session.execute(
         select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.revision.desc())
     )
+    rows = list(result.scalars())
+    lead_edits = [r.revision for r in rows if r.editor_id != post.author_id]
+    withheld_to = max(lead_edits) if lead_edits and not access.can(Action.MODERATE) else 0
     return [
         RevisionView(
             revision=r.revision,
             editor_id=r.editor_id,
             reason=r.reason,
             created_at=r.created_at,
-            content=r.content,
+            content={} if r.revision <= withheld_to else r.content,
+            withheld=r.revision <= withheld_to,
         )
-        for r in result.scalars()
+        for r in rows
     ]
 
 
@@ -407,6 +425,18 @@ async def close_request(session: AsyncSession, access: Access, post: Post, outco
 
 
 async def move_to_discussion(session: AsyncSession, post: Post) -> None:
-    """A first reply or offer moves an open request into discussion."""
-    if post.kind is PostKind.REQUEST and post.status is RequestStatus.OPEN:
-        post.status = RequestStatus.IN_DISCUSSION
+    """A first reply or offer moves an open request into discussion: open → in discussion only if it is
+    still open (a compare-and-set: a reply must not reopen a request closed a moment ago)."""
+    if post.kind is not PostKind.REQUEST or post.status is not RequestStatus.OPEN:
+        return
+    moved = await session.execute(
+        update(Post)
+        .where(Post.id == post.id, Post.status == RequestStatus.OPEN)
+        .values(status=RequestStatus.IN_DISCUSSION)
+        .returning(Post.id)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.first() is not None:
+        set_committed_value(post, "status", RequestStatus.IN_DISCUSSION)
+    else:
+        await session.refresh(post, ["status"])

@@ -31,7 +31,9 @@ async def add_reply(session: AsyncSession, access: Access, post: Post, data: Rep
         reply.state = ContentState.HELD
     session.add(reply)
     await session.flush()
-    if not verdict.hold:
+    if verdict.hold:  # the leads and its author see it waiting; readers hear of it when it is approved
+        await activity.record(session, access.network, "reply.held", {"reply": to_payload(reply_view(reply))}, author)
+    else:
         await publish(session, access, post, reply)
     await gatekeeping.refer(
         session, access, verdict, target_type=TargetType.REPLY, post=post, target_id=reply.id, author_id=author.id
@@ -66,9 +68,21 @@ async def reply_count(session: AsyncSession, post: Post) -> int:
     return counts.get(post.id, 0)
 
 
-async def list_replies(session: AsyncSession, access: Access, post: Post, *, cursor: str | None, limit: int) -> Page:
-    """Oldest first (a conversation reads top to bottom); keyset on id."""
+async def list_replies(
+    session: AsyncSession,
+    access: Access,
+    post: Post,
+    *,
+    cursor: str | None,
+    limit: int,
+    with_removed: bool = False,
+) -> Page:
+    """Oldest first (a conversation reads top to bottom); keyset on id. A hidden or held reply is
+    listed to the leads and its author. A removed one is gone (its events were redacted too): only
+    the post page shows the leads where one was, `with_removed`, without its text."""
     stmt = select(Reply).where(Reply.post_id == post.id)
+    if not (with_removed and access.can(Action.MODERATE)):
+        stmt = stmt.where(Reply.state != ContentState.REMOVED)
     if not access.can(Action.MODERATE):
         mine = Reply.author_id == access.person.id if access.person else false()
         shown_to_author = Reply.state.in_((ContentState.HIDDEN, ContentState.HELD))

@@ -34,7 +34,7 @@ from network.moderation_views import (
 )
 from network.permissions import Action
 from network.screening import Hit, hit_record
-from network.views import person_ref
+from network.views import person_ref, to_payload
 
 
 async def open_entry_for(session: AsyncSession, target_type: TargetType, target_id: int) -> QueueEntry | None:
@@ -73,6 +73,7 @@ async def enqueue(
         if hits:
             entry.hits = [*entry.hits, *(h for h in hits if h not in entry.hits)]  # an edit re-screens the same text
         await session.flush()
+        await _tell_leads(session, network, entry)
         return entry
     entry = QueueEntry(
         network_id=network.id,
@@ -99,7 +100,26 @@ async def enqueue(
     }
     for lead_id in await lead_ids(session, network.id):
         await activity.notify(session, lead_id, "queue.added", summary, network=network, actor=actor)
+    await _tell_leads(session, network, entry)
     return entry
+
+
+async def _tell_leads(session: AsyncSession, network: Network, entry: QueueEntry, actor: Person | None = None) -> None:
+    """The leads' own live event for a queue entry that opened, changed, was claimed or was resolved:
+    what their queue pages show of it, and how many entries are open now."""
+    await session.refresh(entry, ["claimed_by"])
+    summary = {
+        "id": entry.id,
+        "status": entry.status,
+        "target_type": entry.target_type.value,
+        "target_id": entry.target_id,
+        "post_id": entry.post_id,
+        "held": entry.held,
+        "severity_label": SEVERITY_LABELS[entry.severity],
+        "claimed_by": to_payload(person_ref(entry.claimed_by)) if entry.claimed_by else None,
+    }
+    count = await open_count(session, network.id)
+    await activity.record(session, network, "queue.changed", {"entry": summary, "open_count": count}, actor)
 
 
 async def resolve(session: AsyncSession, target_type: TargetType, target_id: int, decision: DecisionRecord) -> bool:
@@ -110,7 +130,14 @@ async def resolve(session: AsyncSession, target_type: TargetType, target_id: int
         .values(status="resolved", resolved_at=clock.now(), decision_id=decision.id)
         .returning(QueueEntry.id)
     )
-    return resolved.first() is not None
+    row = resolved.first()
+    if row is None:
+        return False
+    entry = await session.get(QueueEntry, row[0], populate_existing=True)
+    network = await session.get(Network, decision.network_id)
+    if entry is not None and network is not None:
+        await _tell_leads(session, network, entry, decision.actor)
+    return True
 
 
 async def _entry(session: AsyncSession, access: Access, entry_id: int, *, lock: bool = False) -> QueueEntry:
@@ -127,6 +154,7 @@ async def claim(session: AsyncSession, access: Access, entry_id: int, *, release
     assert access.person is not None
     if entry.status != "open":
         raise Conflict("This entry has been decided already.")
+    held_by = entry.claimed_by_id
     if release:
         if entry.claimed_by_id not in (None, access.person.id):
             raise Conflict("Another lead has claimed this entry; only they can release it.")
@@ -138,6 +166,8 @@ async def claim(session: AsyncSession, access: Access, entry_id: int, *, release
         entry.claimed_by_id, entry.claimed_at = access.person.id, clock.now()
     await session.flush()
     await session.refresh(entry, ["claimed_by"])
+    if entry.claimed_by_id != held_by:  # the other leads see who took it, live
+        await _tell_leads(session, access.network, entry, access.person)
     return entry
 
 
@@ -149,6 +179,9 @@ async def add_note(session: AsyncSession, access: Access, entry_id: int, body: s
     note = QueueNote(entry_id=entry.id, author=access.person, body=body.strip(), created_at=clock.now())
     session.add(note)
     await session.flush()
+    notes = await session.scalar(select(func.count()).where(QueueNote.entry_id == entry.id))
+    noted = {"entry_id": entry.id, "notes": int(notes or 0), "note": to_payload(note_view(note))}
+    await activity.record(session, access.network, "queue.noted", noted, access.person)
     return note
 
 

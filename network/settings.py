@@ -35,6 +35,10 @@ _LABELS = {
 }
 
 
+# the settings every reader of the network sees (its page and GET /networks/{slug}); the rest are the leads'
+PUBLIC_SETTINGS = ("description", "visibility", "join_policy")
+
+
 def get_settings(access: Access) -> SettingsView:
     access.require(Action.MODERATE)
     return settings_view(access.network)
@@ -68,6 +72,9 @@ async def update_settings(session: AsyncSession, access: Access, data: SettingsI
     await activity.record(
         session, network, "network.updated", {"settings": to_payload(settings_view(network))}, access.person
     )
+    public = {k: v for k, v in after.items() if k in PUBLIC_SETTINGS}
+    if public:  # what every reader sees of the network changed: they hear of it too
+        await activity.record(session, network, "network.described", public, access.person)
     return settings_view(network)
 
 

@@ -1,4 +1,4 @@
-"""The transparency log: every moderation, role, settings and charter action, readable by all members.
+"""The transparency log: every moderation, role, settings and charter action, open to the network's readers.
 
 `record` writes one entry in the caller's transaction and appends a `decision.logged` event, so
 members watching the log see it arrive live. Entries never carry the content they concern (a
@@ -15,12 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import activity, clock, cursors
 from network.access import Access
-from network.enums import AppealStatus, Decision, MemberState, Role, TargetType, Visibility
+from network.enums import AppealStatus, Decision, MemberState, Role, TargetType
 from network.errors import NotFound
 from network.models import Network, Person
 from network.moderation_models import Appeal, DecisionRecord
 from network.moderation_views import log_entry_view
-from network.permissions import Action, allowed
+from network.permissions import Action
 from network.views import Page, to_payload
 
 
@@ -69,8 +69,9 @@ async def record(
 
 
 def may_read_log(access: Access) -> bool:
-    """Members, observers and leads (and platform admins): those who could read a members-only network."""
-    return allowed(Action.READ, Visibility.MEMBERS, access.viewer, access.now)
+    """Whoever may read the network's posts (DESIGN §4: moderation in the open, so a public network's
+    log is open to every signed-in reader of it)."""
+    return access.can(Action.READ)
 
 
 async def list_log(
@@ -78,7 +79,7 @@ async def list_log(
 ) -> Page:
     """Newest first, keyset on id."""
     if not may_read_log(access):
-        raise NotFound("Only members of this network can read its log.")
+        raise NotFound(f"No network '{access.network.slug}'.")
     stmt = select(DecisionRecord).where(DecisionRecord.network_id == access.network.id)
     if subject_id is not None:
         stmt = stmt.where(DecisionRecord.subject_id == subject_id)

@@ -147,7 +147,9 @@ class RevisionView(msgspec.Struct):
     editor_id: int | None
     reason: str
     created_at: datetime
-    content: dict[str, Any]
+    content: dict[str, Any]  # empty when withheld
+    # a lead edited the post after this version (to take something out): its text is for the leads only
+    withheld: bool = False
 
 
 class CharterView(msgspec.Struct):
@@ -280,11 +282,12 @@ def post_view(
 
 
 def reply_view(reply: Reply) -> ReplyView:
+    gone = reply.state is ContentState.REMOVED  # removed (often for personal data): its text is shown to no one
     return ReplyView(
         id=reply.id,
         post_id=reply.post_id,
-        body=reply.body,
-        body_html=markdown.render(reply.body),
+        body="" if gone else reply.body,
+        body_html="" if gone else markdown.render(reply.body),
         author=person_ref(reply.author),
         state=reply.state,
         created_at=reply.created_at,

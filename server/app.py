@@ -28,7 +28,7 @@ from server.bus import build_bus
 from server.csrf import BearerAwareCSRFMiddleware
 from server.headers import security_headers
 from server.live.direct import KeepsAsgiSend
-from server.live.hub import Hub, may_read
+from server.live.hub import Hub, viewer_of
 from server.live.socket import live_socket
 from server.notice_writer import NoticeWriter
 from server.sessions import SessionConfig
@@ -48,7 +48,7 @@ def create_app(settings: Settings) -> Litestar:
         app.state.session_maker = database.create_session_maker()
         app.state.bus = bus
         app.state.feed_cache = FeedCache()
-        app.state.hub = hub = Hub(app.state.session_maker, may_read, tick_seconds=settings.live_tick_seconds)
+        app.state.hub = hub = Hub(app.state.session_maker, viewer_of, tick_seconds=settings.live_tick_seconds)
         await hub.start()
         stop_listening = bus.listen(hub.on_signal)
         await bus.start()

@@ -201,7 +201,7 @@ async def load_log(
 async def _readable_log(db: AsyncSession, slug: str, viewer: Person | None) -> Access:
     access = await open_network(db, slug, viewer)
     if not transparency.may_read_log(access):
-        raise NotFound("Only members of this network can read its log.")
+        raise NotFound(f"No network '{slug}'.")
     return access
 
 

@@ -353,6 +353,7 @@ async def render_queue(
     if not isinstance(opened, Access):
         return opened
     access = opened
+    seq = access.network.event_seq  # read before the entries: a change meanwhile is announced, not missed
     return await page(
         "queue.html",
         request,
@@ -360,6 +361,7 @@ async def render_queue(
         viewer,
         status_code=trouble.status if trouble else 200,
         network=access.network,
+        seq=seq,
         nav=await network_nav(db, access, "queue"),
         items=await open_items(db, access),
         decided_items=await decided_items(db, access),

@@ -191,15 +191,16 @@ def _earlier(name: str, value: Any) -> str:
     return str(escape(label(value) if name in ("evidence_strength", "support_type", "urgency") else value or "none"))
 
 
-async def _history(db: AsyncSession, post_: Post, view: PostView) -> list[dict[str, Any]]:
-    """Earlier versions, newest first, each with who edited it, why, and which fields the edit changed."""
-    earlier: list[RevisionView] = await posts.revisions(db, post_)
+async def _history(db: AsyncSession, access: Access, post_: Post, view: PostView) -> list[dict[str, Any]]:
+    """Earlier versions, newest first, each with who edited it, why, and which fields the edit changed
+    (for versions a lead's edit took something out of, only the leads read what they said)."""
+    earlier: list[RevisionView] = await posts.revisions(db, access, post_)
     names = await _names(db, {r.editor_id for r in earlier if r.editor_id is not None})
     current = msgspec.to_builtins({name: getattr(view, name) for name in posts.CONTENT_FIELDS})
     newer = current
     entries = []
     for revision in earlier:
-        changed = _changed(revision.content, newer)
+        changed = [] if revision.withheld else _changed(revision.content, newer)
         entries.append(
             {
                 "revision": revision.revision,
@@ -207,6 +208,7 @@ async def _history(db: AsyncSession, post_: Post, view: PostView) -> list[dict[s
                 "editor_id": revision.editor_id,
                 "reason": revision.reason,
                 "at": revision.created_at,
+                "withheld": revision.withheld,
                 "title": str(revision.content.get("title", "")),
                 "changed": [label(name) for name in changed],
                 "earlier": [(label(name).capitalize(), _earlier(name, revision.content.get(name))) for name in changed],
@@ -409,7 +411,9 @@ async def render_post(
         access, post_ = await posts.open_post(db, post_id, viewer)
         seq = access.network.event_seq  # read before the content, so a live update is never missed
         view = await posts.describe_post(db, post_, access.network.slug)
-        reply_page = await replies.list_replies(db, access, post_, cursor=replies_after, limit=REPLY_PAGE)
+        reply_page = await replies.list_replies(
+            db, access, post_, cursor=replies_after, limit=REPLY_PAGE, with_removed=True
+        )
     except cursors.BadCursor:  # an altered "later replies" address: start from the first reply
         return see_other(f"/posts/{post_id}#replies")
     except NotFound as exc:
@@ -433,7 +437,7 @@ async def render_post(
         offers=offer_list,
         reacted=mine,
         powers=powers,
-        history=await _history(db, post_, view),
+        history=await _history(db, access, post_, view),
         trouble=trouble,
         mod=moderation,
         **helpers(),

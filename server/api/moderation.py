@@ -47,7 +47,10 @@ class FlagController(Controller):
     async def decision(self, db: Db, person: Me, decision_id: FromPath[int]) -> LogEntryView:
         entry, network = await transparency.get_entry(db, decision_id)
         if entry.subject_id != person.id:
-            access = await open_network(db, network.slug, person)
+            try:  # a decision one may not read is answered exactly as one that does not exist
+                access = await open_network(db, network.slug, person)
+            except NotFound:
+                raise NotFound(f"No decision {decision_id}.") from None
             if not transparency.may_read_log(access):
                 raise NotFound(f"No decision {decision_id}.")
         appeals = await transparency.appeal_statuses(db, [entry.id])

@@ -40,8 +40,8 @@ class PostController(Controller):
 
     @get("/{post_id:int}/revisions", summary="Earlier versions, newest first")
     async def revisions(self, db: Db, person: Me, post_id: FromPath[int]) -> list[RevisionView]:
-        _, post_ = await posts.open_post(db, post_id, person)
-        return await posts.revisions(db, post_)
+        access, post_ = await posts.open_post(db, post_id, person)
+        return await posts.revisions(db, access, post_)
 
     @post("/{post_id:int}/close", status_code=HTTP_200_OK, summary="Close a request with its outcome")
     async def close(self, db: Db, person: Me, post_id: FromPath[int], data: JSONBody[CloseInput]) -> PostView:

@@ -8,6 +8,13 @@ People's notification streams share one pump that reads the woken ones together,
 people per query: one post can notify every member of a network at once, and a query per
 person would cost more than the post. Wake-ups only make pumps run sooner; a slow tick
 compares stream heads with one query, so a lost wake-up costs latency only.
+
+Each event carries its audience (network/audience.py): most go to everyone who may read the
+network, and a pump hands those to every subscriber at once; the rest (the member list's, the
+leads', one person's, content now out of view) go only to the subscribers who may see them now,
+judged from what the hub holds of each subscriber (their role and state in the network), the same
+rule the API applies. A subscriber's cursor moves past what it may not see, so a resume sends it no
+gap to fill. Membership events re-read the member they concern before anything later is sent.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import itertools
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,11 +35,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from events import reader
 from events.models import Event
 from events.signals import CatchUp, Revocation, Signal, Wakeup
+from network import audience, clock
 from network.access import Access, open_network
-from network.enums import MemberState
+from network.enums import MemberState, Visibility
 from network.errors import NotFound
 from network.models import Network, Person
-from network.permissions import effective_state
+from network.permissions import Viewer, effective_state
 from server.live import direct, protocol
 from server.live.connection import Connection
 
@@ -42,18 +50,24 @@ BATCH = 500
 PEOPLE_PER_READ = 1000
 PEOPLE_ROWS_PER_READ = 2000
 REPLAY_PAUSE = 0.05
-MEMBERSHIP_KINDS = frozenset({"member.updated", "member.left", "member.removed"})
+MEMBERSHIP_KINDS = frozenset(
+    {"member.joined", "member.updated", "member.left", "member.removed", "member.asked", "member.request_closed"}
+)
+NETWORK_KINDS = frozenset({"network.updated"})  # its visibility may have changed: every subscriber is re-read
 
-# Re-checks whether a person may still read a network (False when not); injected so the hub needs
-# no knowledge of the permission rules.
-AccessCheck = Callable[[AsyncSession, Network, Person], Any]
+# What a person is in a network, for the audience rule, or None when they may not follow it; injected
+# so the hub needs no knowledge of the permission rules.
+AccessCheck = Callable[[AsyncSession, Network, Person], Awaitable[Viewer | None]]
+# (audience, audience person) of a frame only some subscribers receive; None: every subscriber
+Audience = tuple[str, int | None] | None
 
 
 @dataclass(eq=False)
 class Sub:
     conn: Connection
-    last: int  # the last seq this subscriber has been sent (or resumed from)
+    last: int  # the last seq this subscriber has been sent, passed over, or resumed from
     replay_to: int = 0  # the head when it subscribed: until it gets there, it is replaying
+    viewer: Viewer | None = None  # what they are in the network, for events not every reader receives
 
 
 @dataclass(eq=False)
@@ -61,6 +75,7 @@ class Stream:
     kind: str  # "network" or "person"
     owner_id: int
     label: str  # the network's slug, for frames
+    visibility: Visibility = Visibility.PUBLIC
     subs: dict[int, Sub] = field(default_factory=dict)
     head: int = 0  # highest seq known to exist
     dirty: bool = False
@@ -79,6 +94,13 @@ def affected_person(kind: str, payload: dict[str, Any]) -> int | None:
         person_id = member["person"].get("id")
         return int(person_id) if isinstance(person_id, int) else None
     return None
+
+
+def frame_audience(event: Event) -> Audience:
+    """None when every subscriber (everyone who may read the network) receives the event."""
+    if event.audience == audience.READERS and event.audience_person_id is None:
+        return None
+    return (event.audience, event.audience_person_id)
 
 
 def event_frame(slug: str, event: Event) -> str:
@@ -110,12 +132,12 @@ class Hub:
     def __init__(
         self,
         session_maker: async_sessionmaker[AsyncSession],
-        may_read: AccessCheck,
+        viewer_of: AccessCheck,
         *,
         tick_seconds: float = 5.0,
     ) -> None:
         self._sessions = session_maker
-        self._may_read = may_read
+        self._viewer_of = viewer_of
         self.tick_seconds = tick_seconds
         self.networks: dict[int, Stream] = {}
         self.people: dict[int, Stream] = {}
@@ -175,10 +197,16 @@ class Hub:
         self._unsubscribe(self.networks, network_id, conn)
 
     async def subscribe_network(
-        self, conn: Connection, network: Network, after: int | None, epoch: str | None, session: AsyncSession
+        self,
+        conn: Connection,
+        network: Network,
+        after: int | None,
+        epoch: str | None,
+        session: AsyncSession,
+        viewer: Viewer,
     ) -> None:
         """Start (or restart) following a network: `subscribed`, then the missed events, then live ones.
-        Reads the head in the caller's session (the one that checked the member may read it)."""
+        Reads the head in the caller's session (the one that checked, as `viewer`, they may read it)."""
         head = (await reader.heads(session, Network.event_seq, [network.id])).get(network.id, 0)
         oldest = await reader.oldest_event_seq(session, network.id) if after is not None else None
         reason = self._resume_problem(after, epoch, head, oldest)
@@ -189,9 +217,10 @@ class Hub:
         if stream is None:
             stream = self.networks[network.id] = Stream("network", network.id, network.slug, head=head)
         stream.head = max(stream.head, head)
+        stream.visibility = network.visibility
         conn.networks[network.id] = network.slug
         conn.send(protocol.subscribed(network.slug, head, self.epoch))
-        stream.subs[conn.id] = Sub(conn, head if after is None else after, replay_to=head)
+        stream.subs[conn.id] = Sub(conn, head if after is None else after, replay_to=head, viewer=viewer)
         self._wake(stream)
 
     async def subscribe_notifications(self, conn: Connection, after: int | None, epoch: str | None) -> None:
@@ -302,10 +331,10 @@ class Hub:
             lows[stream.owner_id] = min(sub.last for sub in stream.subs.values())
         async with self._sessions() as session:
             rows = await reader.notifications_after(session, lows, PEOPLE_ROWS_PER_READ)
-        frames: dict[int, list[tuple[int, str]]] = {}
+        frames: dict[int, list[tuple[int, str, Audience]]] = {}
         encoder = NotificationFrames()
         for row in rows:
-            frames.setdefault(row.person_id, []).append((row.seq, encoder.frame(row)))
+            frames.setdefault(row.person_id, []).append((row.seq, encoder.frame(row), None))
         # A full read may have stopped inside one person's rows: that person and those after go again.
         cut = rows[-1].person_id if len(rows) == PEOPLE_ROWS_PER_READ else None
         for stream in streams:
@@ -321,26 +350,33 @@ class Hub:
                 self._people_due[stream.owner_id] = None
 
     async def _deliver_events(self, session: AsyncSession, stream: Stream, events: Sequence[Event], low: int) -> None:
-        pending: list[tuple[int, str]] = []
+        pending: list[tuple[int, str, Audience]] = []
+        read_first = events[0].seq if events else 0
         for event in events:
-            pending.append((event.seq, event_frame(stream.label, event)))
+            pending.append((event.seq, event_frame(stream.label, event), frame_audience(event)))
             person_id = affected_person(event.kind, event.payload)
-            if person_id is not None:
-                # Deliver what came before, then re-check that member before anything later.
-                self._deliver(stream, pending, low)
+            if person_id is not None or event.kind in NETWORK_KINDS:
+                # Deliver what came before, then re-check that member (or everyone) before anything later.
+                self._deliver(stream, pending, low, read_first)
                 pending = []
                 await self._recheck(session, stream, person_id)
-        self._deliver(stream, pending, low)
+        self._deliver(stream, pending, low, read_first)
 
-    def _deliver(self, stream: Stream, frames: list[tuple[int, str]], low: int) -> None:
-        """Hand each subscriber the frames after its cursor. `low` is where the read started: a
-        subscriber behind it arrived after the read and is served by the pump's next round."""
+    def _deliver(
+        self, stream: Stream, frames: list[tuple[int, str, Audience]], low: int, read_first: int | None = None
+    ) -> None:
+        """Hand each subscriber the frames after its cursor that it may see. `low` is where the read
+        started and `read_first` the first row it found (the frames may be a later part of it): a
+        subscriber behind `low` arrived after the read and is served by the pump's next round, as is
+        one that arrived while an earlier part was handed out (its rows were in that part)."""
         if not frames:
             return
-        first = frames[0][0]
+        first = frames[0][0] if read_first is None else read_first
         subs = list(stream.subs.values())
         # framed once for all of them (direct.wire), when there is more than one to send it to
-        framed = [direct.wire(frame) if len(subs) > 1 else None for _, frame in frames]
+        framed = [direct.wire(frame) if len(subs) > 1 else None for _, frame, _ in frames]
+        restricted = any(to is not None for _, _, to in frames)
+        now = clock.now() if restricted else None
         for sub in subs:
             if sub.last < low:
                 continue
@@ -350,29 +386,48 @@ class Hub:
             take: list[str] = []
             wires: list[bytes | None] = []
             room = sub.conn.room()
-            for (seq, frame), wire in zip(frames, framed, strict=True):
-                if seq != sub.last + 1 + len(take):
+            last = sub.last  # the last seq this round has dealt with for it, sent or passed over
+            for (seq, frame, to), wire in zip(frames, framed, strict=True):
+                if seq != last + 1:
                     continue
-                if sub.last + len(take) < sub.replay_to and len(take) >= room:
+                if to is not None and not self._may_see(stream, sub, to, now):
+                    last = seq  # not for them: their cursor moves past it
+                    continue
+                if last < sub.replay_to and len(take) >= room:
                     # A replay goes at the socket's pace: the rest comes in a later round, not as an overflow.
                     stream.throttled = stream.dirty = True
                     break
                 take.append(frame)
                 wires.append(wire)
-            if take and sub.conn.send_many(take, wires):  # all of them in one write
-                sub.last += len(take)
+                last = seq
+            if not take or sub.conn.send_many(take, wires):  # all of them in one write
+                sub.last = last
         stream.head = max(stream.head, frames[-1][0])
 
-    async def _recheck(self, session: AsyncSession, stream: Stream, person_id: int) -> None:
-        subs = [s for s in stream.subs.values() if s.conn.person_id == person_id]
+    @staticmethod
+    def _may_see(stream: Stream, sub: Sub, to: tuple[str, int | None], now: Any) -> bool:
+        if stream.kind == "person":
+            return True
+        if sub.viewer is None:
+            return False
+        return audience.may_receive(to[0], to[1], sub.conn.person_id, sub.viewer, stream.visibility, now)
+
+    async def _recheck(self, session: AsyncSession, stream: Stream, person_id: int | None) -> None:
+        """Read again what a subscriber is in the network (all of them when `person_id` is None): a
+        member promoted to lead receives the leads' events from here on; one who may no longer read
+        it is told and unsubscribed."""
+        subs = [s for s in stream.subs.values() if person_id is None or s.conn.person_id == person_id]
         if not subs:
             return
-        network = await session.get(Network, stream.owner_id)
-        person = await session.get(Person, person_id)
-        readable = network is not None and person is not None and bool(await self._may_read(session, network, person))
-        if readable:
-            return
+        network = await session.get(Network, stream.owner_id, populate_existing=True)
+        if network is not None:
+            stream.visibility = network.visibility
         for sub in subs:
+            person = await session.get(Person, sub.conn.person_id)
+            viewer = await self._viewer_of(session, network, person) if network and person else None
+            if viewer is not None:
+                sub.viewer = viewer
+                continue
             self.unsubscribe_network(sub.conn, stream.owner_id)
             sub.conn.send(protocol.error("forbidden", "You can no longer read this network.", network=stream.label))
 
@@ -435,8 +490,7 @@ _REVOKE_REASONS = {
 
 
 def excluded(access: Access) -> bool:
-    """Suspended or banned here. DESIGN §4 lets them read a public network like any outsider, but a
-    sanction ends their live stream of it (the live and moderation issues ask for exactly that)."""
+    """Suspended or banned here (DESIGN §4: removed from every channel of the network until it ends)."""
     m = access.membership
     return m is not None and effective_state(m.state, m.until, access.now) in (
         MemberState.SUSPENDED,
@@ -444,12 +498,12 @@ def excluded(access: Access) -> bool:
     )
 
 
-async def may_read(session: AsyncSession, network: Network, person: Person) -> bool:
-    """Whether this person may (still) follow this network live."""
+async def viewer_of(session: AsyncSession, network: Network, person: Person) -> Viewer | None:
+    """What this person is in this network, if they may (still) follow it live; else None."""
     if not person.is_active:
-        return False
+        return None
     try:
         access = await open_network(session, network.slug, person)
     except NotFound:
-        return False
-    return not excluded(access)
+        return None
+    return None if excluded(access) else access.viewer

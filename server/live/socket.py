@@ -242,4 +242,4 @@ async def _handle(
             if access.network.id not in conn.networks and len(conn.networks) >= MAX_NETWORKS:
                 conn.send(protocol.error("too_many_subscriptions", f"At most {MAX_NETWORKS} networks per connection."))
                 return
-            await hub.subscribe_network(conn, access.network, message.after, message.epoch, session)
+            await hub.subscribe_network(conn, access.network, message.after, message.epoch, session, access.viewer)

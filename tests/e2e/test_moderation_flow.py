@@ -218,3 +218,45 @@ async def test_the_queue_and_the_moderation_tools_are_accessible_at_desktop_and_
                 assert not violations, f"refused flag at {viewport}: {describe(violations)}"
             assert errors == [], errors
             await context.close()
+
+
+async def test_a_leads_queue_hears_live_what_another_lead_does(
+    world: World, browser: Browser, server: LiveServer
+) -> None:
+    """The leads' own live events: another lead's claim, note and decision reach an open queue page."""
+    lead = await world.person(name="Lena Lead")
+    slug = await world.network(lead, name="Reading Network")
+    other = await world.member(slug, name="Omar Other")
+    assert (await lead.patch(f"/networks/{slug}/members/{other.id}", json={"role": "lead"})).status_code == 200
+    author, reporter = await world.member(slug), await world.member(slug)
+    post = await world.practice(author, slug, title="Reading ages by tutor group")
+    flagged = await reporter.post(f"/posts/{post['id']}/flags", json={"reason": "off_topic"})
+    assert flagged.status_code == 201, flagged.text
+    [queued] = (await lead.get(f"/networks/{slug}/queue")).json()
+
+    leading = await signed_in(browser, server, lead)
+    page = await leading.new_page()
+    errors = watch_errors(page)
+    await page.goto(f"/networks/{slug}/queue")
+    await expect(page.locator("article.queue-entry")).to_have_count(1)
+    count = page.locator(f'a[href="/networks/{slug}/queue"] .pill')
+    await expect(count).to_contain_text("1")
+    await page.evaluate(LIVE)
+    await page.wait_for_timeout(400)  # let the socket subscribe
+
+    claimed = await other.post(f"/networks/{slug}/queue/{queued['id']}/claim")
+    assert claimed.status_code == 200, claimed.text
+    news = page.locator("#queue-news")
+    await expect(news).to_contain_text("1 item changed — show")
+    await news.get_by_role("link", name="show").click()
+    await expect(page.locator("article.queue-entry")).to_contain_text("Claimed by Omar Other")
+
+    body = {"target_type": "post", "target_id": post["id"], "action": "dismiss", "reason": "Within the charter"}
+    assert (await other.post(f"/networks/{slug}/decisions", json=body)).status_code == 201
+    await expect(count).to_contain_text("0")
+    await expect(news).to_contain_text("1 item changed — show")
+    await news.get_by_role("link", name="show").click()
+    await expect(page.get_by_text("Nothing waiting.")).to_be_visible()
+    assert await page.evaluate(STAYED), "the queue reloaded"
+    assert errors == [], errors
+    await leading.close()

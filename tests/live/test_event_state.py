@@ -1,37 +1,54 @@
-"""A subscriber who applies the pushed events holds what a fresh fetch shows, for every kind of event.
+"""What the live stream sends each person equals what the API shows them, for every event kind and
+every column of the permission table (DESIGN §4; docs/integrity.md, "Who receives an event").
 
-One member follows a network over a real websocket from the start of its log (`after: 0`, so
-`network.created` and the first lead's `member.joined` are replayed). A scenario through the real
-API then produces every kind of event the domain records. The test keeps a local model built ONLY
-from the pushed events and, after every step, compares it with fresh GETs of the same resources,
-field by field. Every field a fetch shows must be in the model: an event that leaves a client
-unable to stay in sync (no new counts, no way to remove a member, a stale request status) fails.
+For a public and a members-only network, one watcher stands in each column of the table: a member,
+a muted member, a suspended and a banned one, a member who was removed, someone whose request to
+join is pending, a signed-in outsider, a regulator's person who is not an observer, the network's
+observer (a regulator's), a lead, a platform admin, and an anonymous visitor. Each follows the
+network over a real websocket from the start of its log (`after: 0`). A scenario through the real
+API then produces every kind of event the domain records. Each watcher keeps a local model built
+ONLY from the events pushed to it and, at checkpoints, compares it with fresh GETs made as that
+watcher, item by item and field by field: what a fetch shows must be in the model, and what the
+model holds must be what a fetch shows (so an event someone may not see is a failing test). At
+some checkpoints each watcher also replays the whole log on a new socket, and that replay must
+match too: content hidden or removed since, and settings or member lists beyond the watcher's
+column, are not in it.
 
-None of the compared views has a per-viewer field (PostView, ReplyView, OfferView, MemberView and
-CharterView are the same for every reader); what *is* per viewer is which rows a reader may list,
-so the model keeps members as a non-lead member lists them (active and muted only).
+Who may read and who sees the member list are typed out from the design's table below, not
+derived from the implementation.
 """
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
+from network import audience
+from network.enums import OrgKind
 from tests.conftest import ApiClient, World
 from tests.live.client import WsClient, token_for
 
 EVERY_KIND = {
     "network.created",
+    "network.described",
+    "network.updated",
     "post.created",
     "post.updated",
+    "post.held",
     "reply.created",
+    "reply.held",
     "reaction.changed",
     "offer.made",
     "offer.accepted",
     "offer.declined",
     "offer.withdrawn",
+    "member.asked",
+    "member.request_closed",
     "member.joined",
     "member.updated",
     "member.left",
@@ -45,21 +62,49 @@ EVERY_KIND = {
     "reply.updated",
     "decision.logged",
     "appeal.filed",
-    "network.updated",
+    "queue.changed",
+    "queue.noted",
 }
 ENVELOPE = ("at", "actor_id")  # added to every event's data by the server, not part of any resource
 LISTED_STATES = ("active", "muted")  # what a member (not a lead) sees in the members list
+
+# DESIGN §4, typed out: which columns read the network's posts (and its log), and which see its members
+READS = {
+    "public": {"member", "muted", "pending", "removed", "outsider", "observer", "lead", "admin"},
+    "members": {"member", "muted", "observer", "lead", "admin"},
+}
+SEES_MEMBERS = {"member", "muted", "observer", "lead", "admin"}
+MODERATES = {"lead", "admin"}
+COLUMNS = (
+    "member",
+    "muted",
+    "suspended",
+    "banned",
+    "removed",
+    "pending",
+    "outsider",
+    "regulator",
+    "observer",
+    "lead",
+    "admin",
+    "anonymous",
+)
 
 Json = dict[str, Any]
 
 
 class Model:
-    """A live client's picture of one network, built only from the events it was pushed."""
+    """A live client's picture of one network, built only from the events it was pushed.
 
-    def __init__(self) -> None:
+    How a client applies an event depends on what it knows of itself: a lead (or the author) keeps a
+    hidden post, shown as hidden; anyone else drops it."""
+
+    def __init__(self, me: int | None, moderates: bool) -> None:
+        self.me, self.moderates = me, moderates
         self.seqs: list[int] = []
         self.kinds: set[str] = set()
         self.slug: str | None = None
+        self.network: Json = {}
         self.posts: dict[int, Json] = {}
         self.replies: dict[int, Json] = {}
         self.offers: dict[int, Json] = {}
@@ -68,13 +113,19 @@ class Model:
         self.log: dict[int, Json] = {}  # the transparency log, by entry id
         self.appeals: dict[int, int] = {}  # appeal id → the decision it is against
         self.settings: Json = {}
+        self.queue: dict[int, Json] = {}  # open review-queue entries, by id
 
     @property
     def seq(self) -> int:
         return self.seqs[-1] if self.seqs else 0
 
+    def _keeps(self, item: Json | None) -> bool:
+        """Whether a post or reply that left the readers' view stays in this client's lists."""
+        return item is not None and (self.moderates or item["author"]["id"] == self.me)
+
     def apply(self, event: Json) -> None:
-        assert event["type"] == "event"
+        assert event["type"] == "event", event
+        assert not self.seqs or event["seq"] > self.seqs[-1], "events arrive in order, each once"
         self.seqs.append(event["seq"])
         kind, data = event["kind"], event["data"]
         assert data["at"], event
@@ -82,38 +133,50 @@ class Model:
         if kind == "network.created":
             self.slug = data["slug"]
             self.charter = dict(data["charter"])
-        elif kind in ("post.created", "post.updated"):
+        elif kind == "network.described":
+            self.network.update({k: v for k, v in data.items() if k not in ENVELOPE})
+        elif kind == "network.updated":
+            self.settings = dict(data["settings"])
+        elif kind in ("post.created", "post.updated", "post.restored", "post.held"):
             self.posts[data["post"]["id"]] = dict(data["post"])
-        elif kind == "reply.created":
+        elif kind == "post.hidden":
+            post = self.posts.get(data["post_id"])
+            if self._keeps(post):
+                assert post is not None
+                post["state"] = data["state"]
+            else:
+                self.posts.pop(data["post_id"], None)
+        elif kind in ("post.removed", "post.redacted"):
+            self.posts.pop(data["post_id"], None)
+        elif kind in ("reply.created", "reply.restored", "reply.updated", "reply.held"):
             reply = data["reply"]
             self.replies[reply["id"]] = dict(reply)
-            self.posts[reply["post_id"]]["reply_count"] = data["reply_count"]
+            if reply["post_id"] in self.posts and "reply_count" in data:
+                self.posts[reply["post_id"]]["reply_count"] = data["reply_count"]
+        elif kind in ("reply.hidden", "reply.removed", "reply.redacted"):
+            reply = self.replies.get(data["reply_id"])
+            if kind == "reply.hidden" and self._keeps(reply):
+                assert reply is not None
+                reply["state"] = "hidden"
+            else:
+                self.replies.pop(data["reply_id"], None)
+            if data["post_id"] in self.posts and "reply_count" in data:
+                self.posts[data["post_id"]]["reply_count"] = data["reply_count"]
         elif kind == "reaction.changed":
-            self.posts[data["post_id"]]["reactions"] = dict(data["reactions"])
+            if data["post_id"] in self.posts:
+                self.posts[data["post_id"]]["reactions"] = dict(data["reactions"])
         elif kind.startswith("offer."):
             self.offers[data["offer"]["id"]] = dict(data["offer"])
-        elif kind in ("member.joined", "member.updated"):
+        elif kind in ("member.joined", "member.updated", "member.asked"):
             member = data["member"]
-            if member["state"] in LISTED_STATES:
-                self.members[member["person"]["id"]] = dict(member)
+            if self.moderates or member["state"] in LISTED_STATES:
+                self.members[member["person"]["id"]] = {k: v for k, v in member.items() if k != "reason"}
             else:
                 self.members.pop(member["person"]["id"], None)
-        elif kind == "member.left":
-            self.members.pop(data["person_id"])
+        elif kind in ("member.left", "member.request_closed"):
+            self.members.pop(data["person_id"], None)
         elif kind == "charter.changed":
             self.charter = {k: v for k, v in data.items() if k not in ENVELOPE}
-        elif kind in ("post.hidden", "post.removed"):
-            self.posts.pop(data["post_id"], None)  # a member no longer sees it (held again, hidden or removed)
-        elif kind == "post.restored":
-            self.posts[data["post"]["id"]] = dict(data["post"])
-        elif kind in ("reply.hidden", "reply.removed"):
-            self.replies.pop(data["reply_id"])
-            if data["post_id"] in self.posts:
-                self.posts[data["post_id"]]["reply_count"] = data["reply_count"]
-        elif kind in ("reply.restored", "reply.updated"):
-            reply = data["reply"]
-            self.replies[reply["id"]] = dict(reply)
-            self.posts[reply["post_id"]]["reply_count"] = data["reply_count"]
         elif kind == "decision.logged":
             entry = data["entry"]
             self.log[entry["id"]] = dict(entry)
@@ -123,8 +186,15 @@ class Model:
         elif kind == "appeal.filed":
             self.appeals[data["appeal_id"]] = data["decision_id"]
             self.log[data["decision_id"]]["appeal"] = "open"
-        elif kind == "network.updated":
-            self.settings = dict(data["settings"])
+        elif kind == "queue.changed":
+            entry = data["entry"]
+            if entry["status"] == "open":
+                self.queue[entry["id"]] = dict(entry)
+            else:
+                self.queue.pop(entry["id"], None)
+        elif kind == "queue.noted":
+            self.queue[data["entry_id"]].setdefault("notes", 0)
+            self.queue[data["entry_id"]]["notes"] = data["notes"]
         else:
             raise AssertionError(f"an event kind this test does not know: {kind} (add it to the model)")
 
@@ -138,49 +208,96 @@ def same(what: str, model: Json | None, fetched: Json) -> None:
         assert model[name] == value, f"{what}.{name}: events say {model[name]!r}, a fetch says {value!r}"
 
 
-async def compare(model: Model, watcher: ApiClient, slug: str) -> None:
-    """The model against fresh GETs, as the watcher sees them."""
-    listed = (await watcher.get(f"/networks/{slug}/posts", params={"limit": 100})).json()
-    assert listed["next_cursor"] is None
-    assert sorted(p["id"] for p in listed["items"]) == sorted(model.posts)
-    for item in listed["items"]:
-        same(f"post {item['id']} (list)", model.posts.get(item["id"]), item)
+@dataclass
+class Watcher:
+    column: str
+    client: ApiClient
+    reads: bool
+    sees_members: bool
+    moderates: bool
+    ws: WsClient | None = None
+    model: Model = field(default_factory=lambda: Model(None, False))
+    refusal: Json | None = None  # what the socket answered a refused subscription
+
+    @property
+    def me(self) -> int | None:
+        return self.client.id if self.client.person else None
+
+    def new_model(self) -> Model:
+        return Model(self.me, self.moderates)
+
+
+async def compare(model: Model, watcher: Watcher, slug: str, step: str) -> None:
+    """The model against fresh GETs made as the watcher: equal both ways."""
+    client, where = watcher.client, f"{watcher.column} at '{step}'"
+    listed = await client.get(f"/networks/{slug}/posts", params={"limit": 100})
+    if not watcher.reads:
+        assert listed.status_code == (401 if watcher.column == "anonymous" else 404), (where, listed.text)
+        for path in ("", "/log", "/members", "/charter"):
+            refused = await client.get(f"/networks/{slug}{path}")
+            assert refused.status_code in (401, 404), (where, path, refused.status_code)
+        assert model.seqs == [], f"{where}: was sent events of a network it may not read"
+        return
+    assert listed.status_code == 200, (where, listed.text)
+    page = listed.json()
+    assert page["next_cursor"] is None
+    assert sorted(p["id"] for p in page["items"]) == sorted(model.posts), where
+    for item in page["items"]:
+        same(f"{where}: post {item['id']} (list)", model.posts.get(item["id"]), item)
     for post_id, post in model.posts.items():
-        detail = await watcher.get(f"/posts/{post_id}")
-        assert detail.status_code == 200, detail.text
-        same(f"post {post_id}", post, detail.json())
+        detail = await client.get(f"/posts/{post_id}")
+        assert detail.status_code == 200, (where, detail.text)
+        same(f"{where}: post {post_id}", post, detail.json())
 
-        replies = (await watcher.get(f"/posts/{post_id}/replies", params={"limit": 100})).json()["items"]
+        replies = (await client.get(f"/posts/{post_id}/replies", params={"limit": 100})).json()["items"]
         expected = sorted(i for i, r in model.replies.items() if r["post_id"] == post_id)
-        assert sorted(r["id"] for r in replies) == expected
+        assert sorted(r["id"] for r in replies) == expected, (where, post_id)
         for reply in replies:
-            same(f"reply {reply['id']}", model.replies.get(reply["id"]), reply)
+            same(f"{where}: reply {reply['id']}", model.replies.get(reply["id"]), reply)
 
-        offers = (await watcher.get(f"/posts/{post_id}/offers")).json()
+        offers = (await client.get(f"/posts/{post_id}/offers")).json()
         expected = sorted(i for i, o in model.offers.items() if o["post_id"] == post_id)
-        assert sorted(o["id"] for o in offers) == expected
+        assert sorted(o["id"] for o in offers) == expected, (where, post_id)
         for offer in offers:
-            same(f"offer {offer['id']}", model.offers.get(offer["id"]), offer)
+            same(f"{where}: offer {offer['id']}", model.offers.get(offer["id"]), offer)
 
-    members = (await watcher.get(f"/networks/{slug}/members")).json()
-    assert sorted(m["person"]["id"] for m in members) == sorted(model.members)
-    for member in members:
-        same(f"member {member['person']['id']}", model.members.get(member["person"]["id"]), member)
-    network = (await watcher.get(f"/networks/{slug}")).json()
-    assert network["member_count"] == len(model.members)
-    for name in ("description", "visibility", "join_policy"):
-        if name in model.settings:
-            assert model.settings[name] == network[name], name
+    members = await client.get(f"/networks/{slug}/members")
+    if watcher.sees_members:
+        listed_members = members.json()
+        assert sorted(m["person"]["id"] for m in listed_members) == sorted(model.members), where
+        for member in listed_members:
+            fetched = {k: v for k, v in member.items() if k != "join_answers"}
+            same(f"{where}: member {member['person']['id']}", model.members.get(member["person"]["id"]), fetched)
+    else:
+        assert members.status_code == 404, (where, members.text)
+        assert model.members == {}, f"{where}: was sent the member list's events"
 
-    log = (await watcher.get(f"/networks/{slug}/log", params={"limit": 100})).json()
+    network = (await client.get(f"/networks/{slug}")).json()
+    for name, value in model.network.items():
+        assert network[name] == value, (where, name)
+
+    settings = await client.get(f"/networks/{slug}/settings")
+    if watcher.moderates:
+        same(f"{where}: settings", model.settings or None, settings.json())
+        queue = (await client.get(f"/networks/{slug}/queue")).json()
+        assert sorted(e["id"] for e in queue) == sorted(model.queue), where
+        for entry in queue:
+            kept = model.queue[entry["id"]]
+            assert kept["claimed_by"] == entry["claimed_by"], (where, entry["id"])
+            assert kept.get("notes", 0) == len(entry["notes"]), (where, entry["id"])
+    else:
+        assert settings.status_code in (403, 404), (where, settings.text)
+        assert model.settings == {} and model.queue == {}, f"{where}: was sent the leads' events"
+
+    log = (await client.get(f"/networks/{slug}/log", params={"limit": 100})).json()
     assert log["next_cursor"] is None
-    assert [e["id"] for e in log["items"]] == sorted(model.log, reverse=True)
+    assert [e["id"] for e in log["items"]] == sorted(model.log, reverse=True), where
     for entry in log["items"]:
-        same(f"log entry {entry['id']}", model.log.get(entry["id"]), entry)
+        same(f"{where}: log entry {entry['id']}", model.log.get(entry["id"]), entry)
 
-    charter = await watcher.get(f"/networks/{slug}/charter")
-    assert charter.status_code == 200, charter.text
-    same("charter", model.charter, charter.json())
+    charter = await client.get(f"/networks/{slug}/charter")
+    assert charter.status_code == 200, (where, charter.text)
+    same(f"{where}: charter", model.charter, charter.json())
 
 
 async def head(world: World, slug: str) -> int:
@@ -199,93 +316,158 @@ def ok(response: Any, status: int = 200) -> Json:
     return dict(response.json()) if response.content else {}
 
 
-async def test_applying_pushed_events_matches_a_fresh_fetch(world: World) -> None:
+async def _subscribe(world: World, watcher: Watcher, slug: str) -> tuple[WsClient | None, Json | None]:
+    """A socket following the network from the start of its log, or None and the refusal."""
+    if watcher.column == "anonymous":
+        ws = await WsClient.connect(world.server.url)
+        first = await ws.next()
+        assert first["type"] == "error" and first["code"] == "unauthenticated", first
+        assert await ws.closed_code() == 4001
+        return None, first
+    ws = await WsClient.connect(world.server.url, await token_for(watcher.client))
+    answer = await ws.subscribe(slug, after=0)
+    if watcher.reads:
+        assert answer["type"] == "subscribed", (watcher.column, answer)
+        return ws, None
+    assert answer["type"] == "error" and answer["code"] in ("not_found", "forbidden"), (watcher.column, answer)
+    return ws, answer
+
+
+async def _cast(world: World, slug: str, lead: ApiClient, visibility: str) -> dict[str, Watcher]:
+    """One person in each column, arranged through the API as people get there."""
+    people: dict[str, ApiClient] = {"lead": lead, "admin": await world.admin()}
+    for column in ("member", "muted", "suspended", "banned", "removed"):
+        people[column] = await world.member(slug)
+    until = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0).isoformat()
+    ok(await decide(lead, slug, "member", people["muted"].id, "mute", until=until), 201)
+    ok(await decide(lead, slug, "member", people["suspended"].id, "suspend", until=until), 201)
+    ok(await decide(lead, slug, "member", people["banned"].id, "ban"), 201)
+    ok(await lead.delete(f"/networks/{slug}/members/{people['removed'].id}", params={"reason": "Left the trust"}), 204)
+    ok(await lead.patch(f"/networks/{slug}/settings", json={"join_policy": "request", "reason": "Asking first"}))
+    people["pending"] = await world.person()
+    assert ok(await people["pending"].post(f"/networks/{slug}/join"))["state"] == "pending"
+    ok(await lead.patch(f"/networks/{slug}/settings", json={"join_policy": "open", "reason": "Open again"}))
+    people["outsider"] = await world.person()
+    people["regulator"] = await world.person(kind=OrgKind.REGULATOR)
+    people["observer"] = await world.observer(lead, slug, OrgKind.REGULATOR)
+    people["anonymous"] = world.client()
+    return {
+        column: Watcher(
+            column,
+            people[column],
+            reads=column in READS[visibility],
+            sees_members=column in SEES_MEMBERS,
+            moderates=column in MODERATES,
+        )
+        for column in COLUMNS
+    }
+
+
+@pytest.mark.parametrize("visibility", ["public", "members"])
+async def test_each_column_is_sent_what_the_api_shows_it(world: World, visibility: str) -> None:
     lead = await world.person()
-    slug = await world.network(lead)
-    watcher = await world.member(slug)
+    slug = await world.network(lead, visibility=visibility)
+    watchers = await _cast(world, slug, lead, visibility)
+    admin = watchers["admin"]
+    watcher = watchers["member"].client  # the member who also takes part
     author = await world.member(slug)
     offerer_a = await world.member(slug)
     offerer_b = await world.member(slug)
 
-    model = Model()
-    ws = await WsClient.connect(world.server.url, await token_for(watcher))
+    for w in watchers.values():
+        w.model = w.new_model()
+        w.ws, w.refusal = await _subscribe(world, w, slug)
 
-    async def checkpoint(step: str) -> None:
-        """Apply what was pushed up to the log's head, then compare with a fresh fetch."""
+    async def drain(w: Watcher) -> None:
+        if w.ws is not None:
+            for message in await w.ws.quiet(0.15):
+                if message["type"] == "event":
+                    w.model.apply(message)
+
+    async def replay(w: Watcher, step: str) -> None:
+        """A new socket from `after: 0`: what it is sent equals what the API shows."""
+        if w.column == "anonymous":
+            return
+        ws = await WsClient.connect(world.server.url, await token_for(w.client))
+        try:
+            model = w.new_model()
+            answer = await ws.subscribe(slug, after=0)
+            assert answer["type"] == ("subscribed" if w.reads else "error"), (w.column, answer)
+            if w.moderates and w.column == "admin":  # the admin receives every event: read up to the head
+                target = await head(world, slug)
+                while model.seq < target:
+                    model.apply(await ws.next("event"))
+            for message in await ws.quiet(0.3):
+                if message["type"] == "event":
+                    model.apply(message)
+            await compare(model, w, slug, f"{step} (replayed)")
+        finally:
+            await ws.close()
+
+    async def checkpoint(step: str, *, replays: bool = False) -> None:
+        """Everyone's live model up to the log's head, then each compared with what the API shows them."""
         target = await head(world, slug)
-        while model.seq < target:
-            model.apply(await ws.next("event"))
-        assert model.seq == target, step
-        await compare(model, watcher, slug)
+        while admin.model.seq < target:  # the admin may see every event: it gets them all
+            admin.model.apply(await admin.ws.next("event") if admin.ws else {})
+        await asyncio.gather(*(drain(w) for w in watchers.values()))
+        for w in watchers.values():
+            await compare(w.model, w, slug, step)
+        if replays:
+            await asyncio.gather(*(replay(w, step) for w in watchers.values()))
 
     try:
-        subscribed = await ws.subscribe(slug, after=0)
-        assert subscribed["type"] == "subscribed", subscribed
-        await checkpoint("replayed from the start")
-        assert model.slug == slug
+        await checkpoint("replayed from the start", replays=True)
+        assert watchers["member"].model.slug == slug
 
         practice = await world.practice(author, slug, title="Reading fluency", themes=["Reading"])
         request = await world.request(author, slug, title="Help with KS3 science")
-        await checkpoint("posts created")
-
         ok(await author.patch(f"/posts/{practice['id']}", json={"title": "Reading fluency, year two"}))
-        await checkpoint("post edited")
-
         ok(await watcher.post(f"/posts/{practice['id']}/replies", json={"body": "We tried this."}), 201)
         asked = ok(await offerer_a.post(f"/posts/{request['id']}/replies", json={"body": "Which year groups?"}), 201)
-        await checkpoint("replies to a practice and a request")
-
         ok(await watcher.post(f"/posts/{practice['id']}/reactions", json={"kind": "useful"}))
         ok(await offerer_a.post(f"/posts/{practice['id']}/reactions", json={"kind": "tried_it"}))
-        ok(await offerer_b.post(f"/posts/{request['id']}/reactions", json={"kind": "useful"}))
-        await checkpoint("reactions")
         ok(await watcher.delete(f"/posts/{practice['id']}/reactions/useful"))
-        await checkpoint("a reaction taken back")
+        await checkpoint("posts, an edit, replies and reactions")
 
         first = ok(await offerer_a.post(f"/posts/{request['id']}/offers", json={"message": "A visit."}), 201)
         second = ok(await offerer_b.post(f"/posts/{request['id']}/offers", json={"message": "A review."}), 201)
-        await checkpoint("offers from two organisations")
         ok(await author.post(f"/offers/{first['id']}/decline"))
-        await checkpoint("an offer declined")
         ok(await offerer_b.post(f"/offers/{second['id']}/withdraw"))
-        await checkpoint("an offer withdrawn")
         third = ok(await offerer_a.post(f"/posts/{request['id']}/offers", json={"message": "Two visits."}), 201)
         ok(await author.post(f"/offers/{third['id']}/accept"))
-        await checkpoint("an offer accepted")
         ok(await author.post(f"/posts/{request['id']}/close", json={"outcome": "Two visits; it helped."}))
-        await checkpoint("the request closed")
+        await checkpoint("offers made, declined, withdrawn and accepted; the request closed")
 
         joiner = await world.member(slug)
         deputy = await world.member(slug)
-        await checkpoint("members joined")
         ok(await lead.patch(f"/networks/{slug}/members/{deputy.id}", json={"role": "lead", "reason": "Help"}))
         until = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0).isoformat()
-        change = {"state": "muted", "until": until, "reason": "Cool off"}
-        ok(await lead.patch(f"/networks/{slug}/members/{joiner.id}", json=change))
-        await checkpoint("a lead appointed and a member muted")
+        ok(await lead.patch(f"/networks/{slug}/members/{joiner.id}", json={"state": "muted", "until": until}))
         ok(await joiner.post(f"/networks/{slug}/leave"), 204)
         ok(await lead.delete(f"/networks/{slug}/members/{deputy.id}", params={"reason": "Moved on"}), 204)
-        await checkpoint("a member left and a lead was removed")
-
+        ok(await lead.patch(f"/networks/{slug}/settings", json={"join_policy": "request"}))
+        asking, withdrawing = await world.person(), await world.person()
+        for person in (asking, withdrawing):
+            assert ok(await person.post(f"/networks/{slug}/join"))["state"] == "pending"
+        ok(await lead.delete(f"/networks/{slug}/members/{asking.id}", params={"reason": "Trusts only"}), 204)
+        ok(await withdrawing.post(f"/networks/{slug}/leave"), 204)
+        ok(await lead.patch(f"/networks/{slug}/settings", json={"join_policy": "open"}))
         body = "Our charter.\n\n1. Share honestly.\n2. No personal data.\n3. Be kind,\n   always.\n"
         ok(await lead.put(f"/networks/{slug}/charter", json={"body": body, "note": "Shorter"}))
-        await checkpoint("the charter amended")
-        assert model.charter is not None and model.charter["clauses"] == [
-            "Share honestly.",
-            "No personal data.",
-            "Be kind, always.",
-        ]
+        await checkpoint("members joined, requests declined and withdrawn, a lead appointed and removed, the charter")
 
-        # moderation: decisions on content and members, an appeal, settings and held content approved
         second_lead = await world.member(slug)
         ok(await lead.patch(f"/networks/{slug}/members/{second_lead.id}", json={"role": "lead"}))
-        flagged = await offerer_b.post(f"/posts/{practice['id']}/flags", json={"reason": "charter", "clause": 3})
-        ok(flagged, 201)
+        ok(await offerer_b.post(f"/posts/{practice['id']}/flags", json={"reason": "charter", "clause": 3}), 201)
+        entry = (await lead.get(f"/networks/{slug}/queue")).json()[0]
+        ok(await lead.post(f"/networks/{slug}/queue/{entry['id']}/claim"))
+        ok(await second_lead.post(f"/networks/{slug}/queue/{entry['id']}/notes", json={"body": "Looks fine"}), 201)
+        await checkpoint("a post flagged: the leads' queue")
         hidden = ok(await decide(lead, slug, "post", practice["id"], "hide", clause=3), 201)
         filed = ok(await author.post("/appeals", json={"decision_id": hidden["id"], "statement": "Kind enough"}), 201)
-        await checkpoint("a flagged post hidden and the decision appealed")
+        await checkpoint("a flagged post hidden and the decision appealed", replays=True)
         ok(await second_lead.post(f"/appeals/{filed['id']}/decide", json={"outcome": "overturned", "reason": "Fine"}))
-        await checkpoint("the appeal overturned: the post is back")
+        await checkpoint("the appeal overturned: the post is back", replays=True)
 
         ok(await decide(lead, slug, "post", practice["id"], "lock"), 201)
         ok(await decide(lead, slug, "post", practice["id"], "pin"), 201)
@@ -296,14 +478,15 @@ async def test_applying_pushed_events_matches_a_fresh_fetch(world: World) -> Non
         ok(await decide(lead, slug, "reply", asked["id"], "remove"), 201)
         await checkpoint("a reply restored, edited and removed")
 
-        ok(await lead.patch(f"/networks/{slug}/settings", json={"premod_posts": 1, "description": "Reading work"}))
+        settings = {"premod_posts": 1, "description": "Reading work"}
+        ok(await lead.patch(f"/networks/{slug}/settings", json=settings))
         newcomer = await world.member(slug)
         held = await world.practice(newcomer, slug, title="Held until approved")
         assert held["state"] == "held"
         pupil = "Our pupil Jayden Smith (UPN B801200005001) now reads at home."
         held_reply = ok(await newcomer.post(f"/posts/{request['id']}/replies", json={"body": pupil}), 201)
         assert held_reply["state"] == "held"
-        await checkpoint("settings changed; held content sends nothing")
+        await checkpoint("settings changed; held content is the leads' and its author's alone", replays=True)
         ok(await decide(lead, slug, "post", held["id"], "approve"), 201)
         ok(await decide(lead, slug, "reply", held_reply["id"], "approve"), 201)
         await checkpoint("held content approved")
@@ -313,11 +496,26 @@ async def test_applying_pushed_events_matches_a_fresh_fetch(world: World) -> Non
         ok(await decide(lead, slug, "member", offerer_b.id, "suspend"), 201)
         ok(await author.patch(f"/posts/{request['id']}", json={"body": pupil}))
         ok(await decide(lead, slug, "post", held["id"], "remove"), 201)
-        await checkpoint("sanctions, an edit that took a post back to the leads, a post removed")
+        await checkpoint("sanctions, an edit that took a post back to the leads, a post removed", replays=True)
 
-        assert [m for m in await ws.quiet(0.3) if m["type"] == "event"] == []  # nothing beyond the head
+        for w in watchers.values():
+            if w.ws is not None:
+                assert [m for m in await w.ws.quiet(0.2) if m["type"] == "event"] == [], w.column
     finally:
-        await ws.close()
+        for w in watchers.values():
+            if w.ws is not None:
+                await w.ws.close()
 
-    assert model.seqs == list(range(1, model.seq + 1)), "seqs must be consecutive, without gaps or repeats"
-    assert model.kinds >= EVERY_KIND, f"kinds never pushed: {sorted(EVERY_KIND - model.kinds)}"
+    # every kind the services appended has an audience someone decided (none fell to the default)
+    async with world.db() as session:
+        appended = set((await session.execute(text("SELECT DISTINCT kind FROM events"))).scalars())
+    decided = audience.CONTENT_KINDS | audience.HELD_KINDS | set(audience.AUDIENCES)
+    assert appended <= decided, f"kinds with no audience decided: {sorted(appended - decided)}"
+    assert admin.model.seqs == list(range(1, admin.model.seq + 1)), "an admin is sent every event, once, in order"
+    assert admin.model.kinds >= EVERY_KIND, f"kinds never pushed: {sorted(EVERY_KIND - admin.model.kinds)}"
+    # what the columns' tables say they may not see, they were not sent
+    for w in watchers.values():
+        if not w.sees_members:
+            assert not w.model.kinds & {"member.joined", "member.updated", "member.left"}, w.column
+        if not w.moderates:
+            assert not w.model.kinds & {"network.updated", "member.asked", "queue.changed", "post.held"}, w.column

@@ -16,14 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from events import log
 from server.live import hub as hub_module
 from server.live.connection import Connection
-from server.live.hub import Hub, may_read
+from server.live.hub import Hub, viewer_of
 from tests.events.test_reader import append, notify, people
 
 
 async def started(
     db: async_sessionmaker[AsyncSession], ids: list[int], **conn: Any
 ) -> tuple[Hub, dict[int, Connection]]:
-    hub = Hub(db, may_read, tick_seconds=3600)
+    hub = Hub(db, viewer_of, tick_seconds=3600)
     await hub.start()
     conns = {pid: Connection(pid, **conn) for pid in ids}
     for connection in conns.values():

@@ -36,9 +36,10 @@ COLUMNS: dict[str, Viewer] = {
 _ORDER = ("anon", "not_member", "pending", "member", "muted", "suspended", "banned", "observer", "lead")
 Y, N = True, False
 TABLE: dict[str, tuple[bool, ...]] = {
-    "read-public": (N, Y, Y, Y, Y, Y, Y, Y, Y),
+    "read-public": (N, Y, Y, Y, Y, N, N, Y, Y),
     "read-members": (N, N, N, Y, Y, N, N, Y, Y),
     "read-hidden": (N, N, N, Y, Y, N, N, Y, Y),
+    "see-members": (N, N, N, Y, Y, N, N, Y, Y),
     "contribute": (N, N, N, Y, N, N, N, N, Y),
     "flag": (N, N, N, Y, Y, N, N, N, Y),
     "moderate": (N, N, N, N, N, N, N, N, Y),
@@ -51,6 +52,7 @@ _READ_ROWS = {
     "read-hidden": Visibility.HIDDEN,
 }
 _OTHER_ROWS = {
+    "see-members": Action.SEE_MEMBERS,
     "contribute": Action.CONTRIBUTE,
     "flag": Action.FLAG,
     "moderate": Action.MODERATE,
@@ -72,7 +74,7 @@ def _cells() -> list:
 
 def test_table_covers_every_column_and_action():
     assert set(_ORDER) == set(COLUMNS)
-    assert len(TABLE) == 7
+    assert len(TABLE) == 8
     assert all(len(cells) == len(_ORDER) for cells in TABLE.values())
     assert set(_OTHER_ROWS.values()) | {Action.READ} == set(Action)
 
@@ -131,13 +133,43 @@ def test_pending_observer_may_not_read_members_network():
     assert allowed(Action.READ, Visibility.MEMBERS, viewer, NOW) is False
 
 
+# DESIGN §4: a person of a regulator or government organisation reads a network, public ones
+# included, only as its listed observer.
+@pytest.mark.parametrize(
+    "viewer",
+    [
+        pytest.param(Viewer(signed_in=True, observer_only=True), id="not-a-member"),
+        pytest.param(
+            Viewer(signed_in=True, role=Role.OBSERVER, state=MemberState.PENDING, observer_only=True),
+            id="asking-to-observe",
+        ),
+    ],
+)
+@pytest.mark.parametrize("visibility", list(Visibility))
+def test_regulator_reads_only_as_listed_observer(viewer: Viewer, visibility: Visibility):
+    assert allowed(Action.READ, visibility, viewer, NOW) is False
+    assert allowed(Action.SEE_MEMBERS, visibility, viewer, NOW) is False
+
+
+@pytest.mark.parametrize("visibility", list(Visibility))
+def test_listed_regulator_observer_reads(visibility: Visibility):
+    viewer = Viewer(signed_in=True, role=Role.OBSERVER, state=MemberState.ACTIVE, observer_only=True)
+    assert allowed(Action.READ, visibility, viewer, NOW) is True
+    assert allowed(Action.CONTRIBUTE, visibility, viewer, NOW) is False
+
+
+def test_lapsed_suspension_reads_a_public_network_again():
+    viewer = Viewer(signed_in=True, role=Role.MEMBER, state=MemberState.SUSPENDED, until=PAST)
+    assert allowed(Action.READ, Visibility.PUBLIC, viewer, NOW) is True
+
+
 # --- platform admin -----------------------------------------------------------------------
 
 ADMIN = Viewer(signed_in=True, is_admin=True)
 
 
 @pytest.mark.parametrize("visibility", list(Visibility))
-@pytest.mark.parametrize("action", [Action.READ, Action.MODERATE])
+@pytest.mark.parametrize("action", [Action.READ, Action.SEE_MEMBERS, Action.MODERATE])
 def test_admin_may_read_and_moderate(action: Action, visibility: Visibility):
     assert allowed(action, visibility, ADMIN, NOW) is True
 

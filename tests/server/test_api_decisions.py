@@ -4,11 +4,13 @@ and log entries each decision leaves, and sanctions on members."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 
 from tests.conftest import ApiClient, World, event_kinds, problem
 
@@ -124,7 +126,7 @@ async def test_approve_needs_held_content(world: World) -> None:
     assert held.json()["state"] == "held"
     seen = len(await event_kinds(world))
     done(await decide(s.lead, s.slug, "post", held.json()["id"], "approve", "Fine"))
-    assert await new_kinds(world, seen) == ["post.created", "decision.logged"]
+    assert await new_kinds(world, seen) == ["post.created", "decision.logged", "queue.changed"]
     problem(await decide(s.lead, s.slug, "post", held.json()["id"], "approve"), 409, "shown")
 
 
@@ -161,6 +163,26 @@ async def test_what_a_decision_must_say(world: World) -> None:
 # --- edits --------------------------------------------------------------------------------
 
 
+async def texts_in_events(world: World) -> set[str]:
+    """Every string anywhere in the log's payloads."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, dict):
+            for inner in value.values():
+                walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    async with world.db() as session:
+        for payload in (await session.execute(text("SELECT payload FROM events"))).scalars():
+            walk(json.loads(payload) if isinstance(payload, str) else payload)
+    return found
+
+
 async def test_a_leads_edit_of_a_post_keeps_a_revision(world: World) -> None:
     s = await scene(world)
     before = await written(world)
@@ -177,11 +199,18 @@ async def test_a_leads_edit_of_a_post_keeps_a_revision(world: World) -> None:
     assert await new_kinds(world, seen) == ["post.updated", "decision.logged"]
     shown = (await s.reader.get(f"/posts/{s.post}")).json()
     assert shown["body"] == edit["body"] and shown["revision"] == 2 and shown["state"] == "visible"
+    # what the lead took out stays out: members see that a lead edited it, and why, not what it said
     [revision] = (await s.reader.get(f"/posts/{s.post}/revisions")).json()
     assert revision["revision"] == 1
     assert revision["editor_id"] == s.lead.id
     assert revision["reason"] == "Removed a phone number"
-    assert revision["content"]["body"] == "We rang every family."
+    assert revision["withheld"] is True and revision["content"] == {}
+    [kept] = (await s.lead.get(f"/posts/{s.post}/revisions")).json()
+    assert kept["withheld"] is False and kept["content"]["body"] == "We rang every family."
+    # nor does the log's replay carry it: the earlier events hold the edited text
+    texts = await texts_in_events(world)
+    assert "We rang every family." not in texts
+    assert edit["body"] in texts
     [told] = await notes_of(s.author, "decision")
     assert told["action"] == "edit" and told["reason"] == "Removed a phone number" and told["appealable_until"]
     assert await notes_of(s.author, "post.edited_by_lead") == []  # told once, by the decision
@@ -206,6 +235,9 @@ async def test_a_leads_edit_of_a_reply_keeps_the_old_text_in_the_log_details(wor
     [shown] = (await s.author.get(f"/posts/{s.post}/replies")).json()["items"]
     assert shown["body"] == "Call me (number removed)"
     assert "07700" not in (await s.author.get(f"/networks/{s.slug}/log")).text  # members' log never shows it
+    # nor does a replay of the network's events: the reply's earlier event carries the edited text
+    texts = await texts_in_events(world)
+    assert "Call me on 07700 900123" not in texts and "Call me (number removed)" in texts
 
 
 # --- hidden and removed content -----------------------------------------------------------
@@ -250,10 +282,11 @@ async def test_hidden_and_removed_replies(world: World) -> None:
 
     assert listed(await s.author.get(f"/posts/{s.post}/replies")) == {kept["id"]: "visible"}
     assert listed(await s.reader.get(f"/posts/{s.post}/replies")) == {kept["id"]: "visible", hidden["id"]: "hidden"}
+    # a removed reply is gone from the thread for everyone, as from the log's replay (redacted); the
+    # leads read what was decided in the log
     assert listed(await s.lead.get(f"/posts/{s.post}/replies")) == {
         kept["id"]: "visible",
         hidden["id"]: "hidden",
-        removed["id"]: "removed",
     }
     assert (await s.author.get(f"/posts/{s.post}")).json()["reply_count"] == 1
 
@@ -437,3 +470,13 @@ async def test_approving_held_content_tells_its_reporters_their_flags_were_not_u
     [told] = await notes_of(s.reader, "flag.decided")
     assert (told["decision_id"], told["action"], told["outcome"]) == (approved["id"], "approve", "dismissed")
     assert await world.count("flags", "status = 'dismissed'") == 1
+
+
+async def test_a_leads_edit_keeps_a_reason_as_long_as_any_decisions(world: World) -> None:
+    """A decision's reason may run to 1,000 characters; an edit keeps it with the post's revision."""
+    s = await scene(world)
+    reason = "Removed a phone number and a pupil's name. " * 23  # 989 characters
+    edit = {"body": "We rang every family. [details removed]"}
+    done(await decide(s.lead, s.slug, "post", s.post, "edit", reason.strip(), edit=edit))
+    [kept] = (await s.lead.get(f"/posts/{s.post}/revisions")).json()
+    assert kept["reason"] == reason.strip()

@@ -149,9 +149,12 @@ async def test_who_may_flag(world: World) -> None:
     before = await written(world)
     body = problem(await flag(observer, post_id), 403, "observers do not flag")
     problem(await flag(observer, reply_id, reply=True), 403, "observers do not flag")
-    for refused in (sanctioned["suspend"], sanctioned["ban"], pending, outsider):
+    for refused in (pending, outsider):
         problem(await flag(refused, post_id), 403, "only members and leads")
         problem(await flag(refused, reply_id, reply=True), 403, "only members and leads")
+    for gone in (sanctioned["suspend"], sanctioned["ban"]):  # DESIGN §4: they read nothing of it, public or not
+        problem(await flag(gone, post_id), 404)
+        problem(await flag(gone, reply_id, reply=True), 404)
     problem(await flag(author, post_id), 403, "your own")
     problem(await flag(author, reply_id, reply=True), 403, "your own")
     assert (await flag(world.client(), post_id)).status_code == 401

@@ -83,18 +83,24 @@ async def test_who_reads_the_log(world: World) -> None:
         observer = await world.observer(lead, slug, OrgKind.REGULATOR)
         readers[slug] = (member, muted, observer, suspended, decision)
 
+    # DESIGN §4: the log is readable by whoever may read the network's posts (moderation in the
+    # open), so a public network's log is open to signed-in outsiders too; never to the suspended
     for slug, (member, muted, observer, suspended, decision) in readers.items():
-        for reader in (member, muted, observer, lead, admin):
+        outsiders_read = slug == public
+        for reader in (member, muted, observer, lead, admin, *([outsider] if outsiders_read else [])):
             response = await log(reader, slug)
             assert response.status_code == 200, (slug, response.text)
             assert decision in [e["id"] for e in response.json()["items"]]
             assert (await reader.get(f"/decisions/{decision}")).status_code == 200
-        for refused in (outsider, suspended):
+        for refused in (suspended, *([] if outsiders_read else [outsider])):
             problem(await log(refused, slug), 404)
-        problem(await outsider.get(f"/decisions/{decision}"), 404)
+        if not outsiders_read:
+            # answered exactly as a decision that does not exist
+            hidden = problem(await outsider.get(f"/decisions/{decision}"), 404)
+            missing = problem(await outsider.get("/decisions/999999"), 404)
+            assert hidden["detail"] == missing["detail"].replace("999999", str(decision))
         assert (await suspended.get(f"/decisions/{decision}")).status_code == 200  # it concerns them
         assert (await world.client().get(f"/networks/{slug}/log")).status_code == 401
-    problem(await outsider.get("/decisions/999999"), 404)
 
 
 async def test_the_log_never_repeats_the_content_it_concerns(world: World) -> None:

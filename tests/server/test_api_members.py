@@ -73,9 +73,10 @@ async def test_request_network_join_waits_for_a_lead(world: World) -> None:
     response = await asking.post(f"/networks/{slug}/join")
     assert response.status_code == 200, response.text
     assert response.json() == {"state": "pending", "role": "member"}
-    # the request is private: the lead is told, the network's public log is not
+    # the request is private: the lead is told, and the leads' own events carry it; no one else's do
     assert await world.count("notifications", f"person_id = {lead.id} AND kind = 'join.requested'") == 1
-    assert await world.count("events") == events_before
+    assert await world.count("events") == events_before + 1
+    assert await world.count("events", "kind = 'member.asked' AND audience = 'leads'") == 1
     again = problem(await asking.post(f"/networks/{slug}/join"), 409)
     assert "waiting" in again["detail"]
 
@@ -106,8 +107,9 @@ async def test_request_network_join_waits_for_a_lead(world: World) -> None:
     declined = await lead.delete(f"/networks/{slug}/members/{member.id}", params={"reason": "Trusts only"})
     assert declined.status_code == 204, declined.text
     assert await world.count("notifications", f"person_id = {member.id} AND kind = 'membership.declined'") == 1
-    assert await world.count("events") == events_before + 1
-    assert (await event_kinds(world))[-1] == "decision.logged"
+    assert await world.count("events") == events_before + 2
+    assert (await event_kinds(world))[-2:] == ["decision.logged", "member.request_closed"]
+    assert await world.count("events", "kind = 'member.request_closed' AND audience = 'leads'") == 1
     log = (await lead.get(f"/networks/{slug}/log")).json()["items"]
     assert log[0]["action"] == "decline_join" and log[0]["subject"] is None
     assert log[0]["label"] == "a request to join" and log[0]["reason"] == "Trusts only"
@@ -240,7 +242,9 @@ async def test_withdrawing_a_request_and_sanctions_cannot_be_left(world: World) 
     events_before = await world.count("events")
     assert (await asking.post(f"/networks/{slug}/leave")).status_code == 204
     assert await membership_row(world, slug, asking.id) is None
-    assert await world.count("events") == events_before
+    # the request leaves the leads' list (their event alone): members never saw it
+    assert await world.count("events") == events_before + 1
+    assert await world.count("events", "kind = 'member.request_closed' AND audience = 'leads'") == 1
 
     assert (await asking.post(f"/networks/{slug}/join")).json()["state"] == "pending"
     await lead.patch(f"/networks/{slug}/members/{asking.id}", json={"state": "active"})

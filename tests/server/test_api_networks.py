@@ -242,3 +242,23 @@ async def test_a_network_you_may_not_read_is_not_found(world: World) -> None:
     assert seen.json()["membership"] is None
     assert seen.json()["member_count"] == 1
     assert (await lead.get(f"/networks/{hidden}")).status_code == 200
+
+
+async def test_regulators_and_government_read_only_as_listed_observers(world: World) -> None:
+    """DESIGN §4: a person of a regulator or government organisation reads a network, public ones
+    included, only as its listed observer; until a lead admits them it is not there for them."""
+    lead = await world.person()
+    slug = await world.network(lead)
+    post = await world.practice(lead, slug, title="Shared openly")
+    for kind in (OrgKind.REGULATOR, OrgKind.GOVERNMENT):
+        person = await world.person(kind=kind)
+        for path in (f"/networks/{slug}/posts", f"/posts/{post['id']}", f"/networks/{slug}/log"):
+            problem(await person.get(path), 404)
+        assert (await person.post(f"/networks/{slug}/join")).json()["state"] == "pending"
+        problem(await person.get(f"/networks/{slug}/posts"), 404)  # asking is not being listed
+        admitted = await lead.patch(f"/networks/{slug}/members/{person.id}", json={"state": "active"})
+        assert admitted.status_code == 200, admitted.text
+        listed = await person.get(f"/networks/{slug}/posts")
+        assert listed.status_code == 200 and [p["id"] for p in listed.json()["items"]] == [post["id"]]
+    observers = [m for m in (await lead.get(f"/networks/{slug}/members")).json() if m["role"] == "observer"]
+    assert len(observers) == 2

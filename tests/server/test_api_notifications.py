@@ -91,3 +91,44 @@ async def test_bad_requests_are_refused_with_reasons(world: World) -> None:
     anonymous = world.client()
     assert (await anonymous.get("/notifications")).status_code == 401
     assert (await anonymous.get("/notifications/unread-count")).status_code == 401
+
+
+async def test_notifications_follow_the_reading_rule(world: World) -> None:
+    """DESIGN §4: a suspension or ban removes a person from every channel of that network, notifications
+    included; a person removed from a members-only network hears nothing more of it. What is about
+    their own standing (the decision, their membership) still reaches them."""
+    lead = await world.person()
+    slug = await world.network(lead, visibility="members")
+    suspended, banned, removed, replier = [await world.member(slug) for _ in range(4)]
+    posts = {p.id: await world.request(p, slug, title=f"Asked by {p.id}") for p in (suspended, banned, removed)}
+    earlier = {p.id: len(await kinds(p)) for p in (suspended, banned, removed)}  # from when they could read
+    body = {"target_type": "member", "action": "suspend", "reason": "Cooling off"}
+    assert (await lead.post(f"/networks/{slug}/decisions", json=body | {"target_id": suspended.id})).status_code == 201
+    body = {"target_type": "member", "action": "ban", "reason": "Spam"}
+    assert (await lead.post(f"/networks/{slug}/decisions", json=body | {"target_id": banned.id})).status_code == 201
+    gone = await lead.delete(f"/networks/{slug}/members/{removed.id}", params={"reason": "Left the trust"})
+    assert gone.status_code == 204
+
+    for person in (suspended, banned, removed):
+        post_id = posts[person.id]["id"]
+        reply = await replier.post(f"/posts/{post_id}/replies", json={"body": f"Try this, @{replier.id}"})
+        assert reply.status_code == 201, reply.text
+        offer = await replier.post(f"/posts/{post_id}/offers", json={"message": "A visit"})
+        assert offer.status_code == 201, offer.text
+
+    async def since(person: ApiClient) -> list[str]:
+        told = await kinds(person)
+        return told[: len(told) - earlier[person.id]]
+
+    assert await since(suspended) == ["membership.changed"]  # told of the suspension, nothing of the network
+    assert await since(banned) == ["membership.changed"]
+    assert await since(removed) == ["membership.removed"]
+
+    # the same in a public network: a removed member reads it like anyone signed in, so hears of replies
+    public = await world.network(lead)
+    author = await world.member(public)
+    asked = await world.request(author, public, title="Open question")
+    assert (await lead.delete(f"/networks/{public}/members/{author.id}", params={"reason": "Moved"})).status_code == 204
+    assert (await replier.post(f"/networks/{public}/join")).status_code in (200, 409)
+    assert (await replier.post(f"/posts/{asked['id']}/replies", json={"body": "Here"})).status_code == 201
+    assert (await kinds(author))[0] == "reply.created"

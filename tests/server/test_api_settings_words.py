@@ -357,7 +357,9 @@ async def test_an_edit_that_adds_pupil_data_takes_a_post_back_to_the_leads(world
     edited = await member.patch(f"/posts/{post_id}", json={"body": UPN})
     assert edited.status_code == 200, edited.text
     assert edited.json()["state"] == "held"
-    assert (await event_kinds(world))[seen:] == ["post.hidden"]
+    # readers are told it left; its author and the leads (only) get the edit; the leads' queue changed
+    assert (await event_kinds(world))[seen:] == ["post.hidden", "post.updated", "queue.changed"]
+    assert await world.count("events", "kind = 'post.updated' AND audience = 'withheld'") == 1
     problem(await reader.get(f"/posts/{post_id}"), 404)
     [entry] = await queue(lead, slug)
     assert entry["target_id"] == post_id and entry["held"] and entry["severity"] == 0

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from events import outbox
 from events.bus import MemoryBus
 from events.models import Notification
 from network import followers, post_notices
@@ -174,6 +175,7 @@ async def test_sqlite_tells_fewer_followers_per_transaction(
         await session.flush()
         before = (await session.execute(count)).scalar_one()
         assert await post_notices.tell_next(session)
+        await session.run_sync(outbox.write)  # what the commit would write, without committing
         after = (await session.execute(count)).scalar_one()
         resume_after = (await session.execute(select(PostNotice.after_person_id))).scalar_one()
         row = await session.get(Post, post["id"])

@@ -114,8 +114,7 @@ def verdict(*tallies: Tally) -> None:
         print(f"\n[race] {t.race}: {t.doubles} of {t.rounds} rounds with too many successes, {len(t.faults)} faults")
     bad = [t for t in tallies if t.faults]
     assert not bad, "\n".join(
-        f"{t.race}: {t.doubles}/{t.rounds} rounds with too many successes; " + " | ".join(t.faults[:4])
-        for t in bad
+        f"{t.race}: {t.doubles}/{t.rounds} rounds with too many successes; " + " | ".join(t.faults[:4]) for t in bad
     )
 
 
@@ -580,7 +579,8 @@ async def test_flags_and_appeals_are_filed_once(world: World) -> None:
             ("-",),
             rounds=FEWER,
             may_win=[frozenset({0, 1})],
-            writes=lambda alone, _: plus(alone[0], {"flags": 1}),  # the second flag joins the first's entry
+            # the second flag joins the first's entry, and the leads hear the entry changed
+            writes=lambda alone, _: plus(alone[0], {"flags": 1, "events": 1}),
             settle=one_entry,
         ),
         await race(

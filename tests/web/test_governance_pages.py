@@ -106,16 +106,20 @@ async def test_the_log_says_what_was_done_why_under_which_clause_and_by_whom(wor
 
 
 async def test_the_log_is_a_404_page_for_those_who_may_not_read_it(world: World) -> None:
+    """The log is read by whoever reads the network's posts (DESIGN §4): a public network's by any
+    signed-in reader; a members-only network's by its members alone."""
     lead = await world.person()
-    slug = await world.network(lead)
+    public = await world.network(lead)
+    members_only = await world.network(lead, visibility="members")
     outsider = Pages(world, await world.person())
     anonymous = Pages(world)
-    for who in (outsider, anonymous):
+    assert (await outsider.get(f"/networks/{public}/log")).status_code == 200
+    for who, slug in ((outsider, members_only), (anonymous, public), (anonymous, members_only)):
         response = await who.get(f"/networks/{slug}/log")
         assert response.status_code == 404, response.text[:300]
         assert "<h1>Not found</h1>" in response.text
-        assert "Only members of this network can read its log." in response.text or "No network" in response.text
-    assert (await outsider.get(f"/networks/{slug}/log/entries")).status_code == 303
+        assert "No network" in response.text or "sign" in response.text.lower()
+    assert (await outsider.get(f"/networks/{members_only}/log/entries")).status_code == 303
     await anonymous.aclose()
 
 
@@ -159,7 +163,8 @@ async def test_the_network_pages_link_their_sections_and_leads_see_queue_and_set
         sections((await Pages(world, lead).get(f"/networks/{slug}")).text) == "Feed Charter Log Queue 0 open Settings"
     )
     assert sections((await Pages(world, member).get(f"/networks/{slug}")).text) == "Feed Charter Log"
-    assert sections((await Pages(world, outsider).get(f"/networks/{slug}")).text) == "Feed Charter"
+    # a public network's log is open to its readers (moderation in the open); its members are not
+    assert sections((await Pages(world, outsider).get(f"/networks/{slug}")).text) == "Feed Charter Log"
     log = (await Pages(world, member).get(f"/networks/{slug}/log")).text
     assert f'<a href="/networks/{slug}/log" aria-current="page">Log</a>' in log
 
@@ -539,12 +544,13 @@ async def test_the_author_appeals_and_another_lead_decides_but_not_the_one_who_a
     again = main_of(await appellant.get(f"/decisions/{decision['id']}/appeal"))
     assert f'href="/appeals/{appeal_id}">See how your appeal stands</a>' in again
 
-    # another member may read the decision, but not appeal it; an outsider sees nothing
-    others = main_of(await Pages(world, reader).get(f"/decisions/{decision['id']}/appeal"))
-    assert (
-        "Only the person a decision concerns may appeal it." in others and "<form" not in others.split("</nav>", 1)[1]
-    )
-    assert (await Pages(world, await world.person()).get(f"/decisions/{decision['id']}/appeal")).status_code == 404
+    # another reader of this public network (a member, or a signed-in outsider: moderation in the open)
+    # may read the decision, but not appeal it; an anonymous visitor is asked to sign in
+    for who in (reader, await world.person()):
+        others = main_of(await Pages(world, who).get(f"/decisions/{decision['id']}/appeal"))
+        assert "Only the person a decision concerns may appeal it." in others
+        assert "<form" not in others.split("</nav>", 1)[1]
+    assert (await Pages(world).get(f"/decisions/{decision['id']}/appeal")).status_code in (303, 401, 404)
     assert (await Pages(world, reader).get(f"/appeals/{appeal_id}")).status_code == 404
 
     # the lead who acted sees the appeal and why they may not decide it; forcing the form is refused

@@ -385,7 +385,8 @@ class Hub:
                 sub.last = first - 1
             take: list[str] = []
             wires: list[bytes | None] = []
-            room = sub.conn.room()
+            # a replay keeps a place in the queue for the `caught_up` that ends it
+            room = sub.conn.room() - (1 if sub.last < sub.replay_to else 0)
             last = sub.last  # the last seq this round has dealt with for it, sent or passed over
             for (seq, frame, to), wire in zip(frames, framed, strict=True):
                 if seq != last + 1:
@@ -400,6 +401,9 @@ class Hub:
                 take.append(frame)
                 wires.append(wire)
                 last = seq
+            if sub.last < sub.replay_to <= last:  # the replay is done: what follows is live
+                take.append(protocol.caught_up(last, stream.label or None))
+                wires.append(None)
             if not take or sub.conn.send_many(take, wires):  # all of them in one write
                 sub.last = last
         stream.head = max(stream.head, frames[-1][0])

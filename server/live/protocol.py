@@ -147,6 +147,14 @@ def joined(seq: int, note_id: int, parts: tuple[str, str]) -> str:
     return '{"type":"notification","seq":' + str(seq) + parts[0] + str(note_id) + parts[1]
 
 
+def caught_up(seq: int, network: str | None = None) -> str:
+    """A replay reached the head the stream had when it was subscribed: what follows is live. `seq`
+    is where the subscriber's cursor now is (the events at its end may have been for others)."""
+    if network is None:
+        return encode({"type": "caught_up", "stream": "notifications", "seq": seq})
+    return encode({"type": "caught_up", "network": network, "seq": seq})
+
+
 def resync(reason: str, network: str | None = None) -> str:
     if network is None:
         return encode({"type": "resync", "stream": "notifications", "reason": reason})

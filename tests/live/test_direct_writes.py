@@ -89,9 +89,13 @@ async def test_the_events_a_socket_missed_go_out_in_one_write(world: World) -> N
         events = await ws.events(4)
         assert [e["seq"] for e in events] == list(range(before + 1, before + 5))
         assert [e["data"]["post"]["id"] for e in events] == posts
-        # the `subscribed` frame, then the four events together: one write, one wake-up of the client
-        assert calls == [1, 4]
-        assert [json.loads(f)["seq"] for f, _ in written[1:]] == [e["seq"] for e in events]
+        # the `subscribed` frame, then the four events and the replay's end together: one write, one
+        # wake-up of the client
+        assert calls == [1, 5]
+        frames = [json.loads(f) for f, _ in written[1:]]
+        assert [f["seq"] for f in frames if f["type"] == "event"] == [e["seq"] for e in events]
+        assert frames[-1] == {"type": "caught_up", "network": slug, "seq": events[-1]["seq"]}
+        assert (await ws.next("caught_up"))["seq"] == events[-1]["seq"]
         assert await ws.quiet(0.3) == []
     finally:
         await ws.close()

@@ -72,6 +72,10 @@
         return;
       }
       if (m.type === "resync") { cursors[key] = null; return; }
+      if (m.type === "caught_up") { // a replay is done: resume from here (the last events may not be ours)
+        if (cursors[key] !== null && cursors[key] !== undefined && m.seq > cursors[key]) cursors[key] = m.seq;
+        return;
+      }
       if (m.type === "event" || m.type === "notification") {
         if (cursors[key] !== null && m.seq <= cursors[key]) return; // already applied
         cursors[key] = m.seq;

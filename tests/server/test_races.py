@@ -26,6 +26,8 @@ from tests.conftest import PASSWORD, ApiClient, World, unique
 
 ROUNDS = 15  # per pair
 FEWER = 8  # per triple, and per race whose outcome is settled by an index already
+# SQLite's one writer runs the calls in turn, so no race happens there: a few rounds check the answers
+SQLITE_ROUNDS = 3
 
 COUNTED = (
     "offers",
@@ -137,6 +139,8 @@ async def race(
     be refusals (`loser_statuses`) saying one of `says`; what was written must be what the winners
     write alone (each measured first on a target of its own), or what `writes` makes of those
     measures for the winners; and `settle` may check the final state."""
+    if world.db.kw["bind"].dialect.name == "sqlite":
+        rounds = min(rounds, SQLITE_ROUNDS)
     tally = Tally(name)
     calls = fire(await arrange())
     alone: list[dict[str, int]] = []

@@ -21,28 +21,33 @@ async def test_sqlite_writers_take_turns_in_the_order_they_asked(
         pytest.skip("PostgreSQL writers wait on the rows they lock, not on one lock for the database")
     slug = await world.network(await world.person())
     before = await event_seq(app_db, slug)
-    order: list[int] = []
-    release = asyncio.Event()
+    asked: list[int] = []  # the order in which they asked for their turn
+    order: list[int] = []  # the order in which they took it
+    holding, release = asyncio.Event(), asyncio.Event()
 
     async def writer(n: int, hold: bool = False) -> None:
-        async with app_db() as session, server_db.writing(session):
-            order.append(n)
-            if hold:
-                await release.wait()
-            await session.execute(update(Network).where(Network.slug == slug).values(event_seq=Network.event_seq + 1))
-            await session.commit()
+        async with app_db() as session:
+            # asking and waiting are one step: nothing awaits between this line and the turn's lock
+            asked.append(n)
+            async with server_db.writing(session):
+                order.append(n)
+                if hold:
+                    holding.set()
+                    await release.wait()
+                await session.execute(
+                    update(Network).where(Network.slug == slug).values(event_seq=Network.event_seq + 1)
+                )
+                await session.commit()
 
     first = asyncio.create_task(writer(0, hold=True))
-    while not order:
-        await asyncio.sleep(0.01)
-    waiting = []
-    for n in range(1, 9):
-        waiting.append(asyncio.create_task(writer(n)))
-        await asyncio.sleep(0.02)  # each has asked before the next
+    await holding.wait()
+    waiting = [asyncio.create_task(writer(n)) for n in range(1, 9)]
+    while len(asked) < 9:  # each task runs up to its turn's lock on its first step
+        await asyncio.sleep(0)
     assert order == [0]  # the others wait while the first holds its turn
     release.set()
     await asyncio.gather(first, *waiting)
-    assert order == list(range(9))
+    assert order == asked  # in the order they asked
     assert await event_seq(app_db, slug) == before + 9  # every writer's update landed
 
 

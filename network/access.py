@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from network import clock
 from network.enums import MemberState, OrgKind, Role, Visibility
-from network.errors import Forbidden, NotFound
+from network.errors import Forbidden, NotFound, enforce
 from network.models import Membership, Network, Person
 from network.permissions import ANONYMOUS, Action, Viewer, allowed, effective_state
 
@@ -27,6 +27,8 @@ _REFUSALS: dict[Action, str] = {
     Action.MODERATE: "Only a lead of this network may do that.",
     Action.EXPORT: "Only a lead of this network may export its data.",
 }
+# the table gives observers no flag (they follow a network's work without taking part); this says so
+OBSERVERS_DO_NOT_FLAG = "Observers do not flag content; they follow the network's work without taking part."
 
 
 @dataclass(slots=True)
@@ -40,15 +42,22 @@ class Access:
     def can(self, action: Action) -> bool:
         return allowed(action, self.network.visibility, self.viewer, self.now)
 
+    def refusal(self, action: Action) -> Forbidden | None:
+        """None if the table allows `action`, else the refusal, worded for who is refused."""
+        if self.can(action):
+            return None
+        if action is Action.CONTRIBUTE and self.membership is not None:
+            state = effective_state(self.membership.state, self.membership.until, self.now)
+            if state is not None and state.value == "muted":
+                until = self.membership.until
+                when = f" until {until:%d %B %Y %H:%M} UTC" if until else ""
+                return Forbidden(f"You are muted in this network{when} and cannot post.")
+        if action is Action.FLAG and self.viewer.role is Role.OBSERVER:
+            return Forbidden(OBSERVERS_DO_NOT_FLAG)
+        return Forbidden(_REFUSALS.get(action, "Not allowed."))
+
     def require(self, action: Action) -> None:
-        if not self.can(action):
-            if action is Action.CONTRIBUTE and self.membership is not None:
-                state = effective_state(self.membership.state, self.membership.until, self.now)
-                if state is not None and state.value == "muted":
-                    until = self.membership.until
-                    when = f" until {until:%d %B %Y %H:%M} UTC" if until else ""
-                    raise Forbidden(f"You are muted in this network{when} and cannot post.")
-            raise Forbidden(_REFUSALS.get(action, "Not allowed."))
+        enforce(self.refusal(action))
 
     @property
     def is_lead(self) -> bool:

@@ -11,6 +11,8 @@ at once take turns, and the second is told how the first decided.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +21,7 @@ from network import activity, clock, membership, posts, transparency
 from network.access import Access, access_to, lead_ids
 from network.decisions import SANCTION_STATES, announce, tell
 from network.enums import AppealStatus, ContentState, Decision, MemberState, Role, TargetType
-from network.errors import Conflict, Forbidden, Invalid, NotFound
+from network.errors import Conflict, Forbidden, Invalid, NotFound, Refusal, enforce
 from network.inputs import AppealDecisionInput, AppealInput, MemberChange, PostEdit
 from network.locking import lock_row
 from network.models import Membership, Network, Person, Post, Reply
@@ -42,16 +44,7 @@ async def file(session: AsyncSession, person: Person, data: AppealInput) -> Appe
     network = await session.get(Network, entry.network_id)
     assert network is not None
     already = await session.scalar(select(Appeal.id).where(Appeal.decision_id == entry.id))
-    problem = appeal_refusal(
-        action=entry.action,
-        subject_id=entry.subject_id,
-        person_id=person.id,
-        decided_at=entry.created_at,
-        now=clock.now(),
-        already_appealed=already is not None,
-    )
-    if problem:
-        raise Conflict(problem) if already is not None else Forbidden(problem)
+    enforce(file_refusal(person, entry, already_appealed=already is not None, now=clock.now()))
     if not data.statement.strip():
         raise Invalid("Say why the decision should change.", fields={"statement": "Required."})
     others = [i for i in await lead_ids(session, network.id) if i not in (entry.actor_id, person.id)]
@@ -83,6 +76,28 @@ async def file(session: AsyncSession, person: Person, data: AppealInput) -> Appe
         await activity.notify(session, decider, "appeal.filed", summary, network=network, actor=person)
     await activity.record(session, network, "appeal.filed", {"decision_id": entry.id, "appeal_id": appeal.id}, person)
     return appeal
+
+
+def file_refusal(person: Person, entry: DecisionRecord, *, already_appealed: bool, now: datetime) -> Refusal:
+    """Whether the person may appeal the decision now: the person it concerns, once, within the window,
+    a decision that takes something away (`moderation_policy.appeal_refusal`)."""
+    problem = appeal_refusal(
+        action=entry.action,
+        subject_id=entry.subject_id,
+        person_id=person.id,
+        decided_at=entry.created_at,
+        now=now,
+        already_appealed=already_appealed,
+    )
+    if problem is None:
+        return None
+    return Conflict(problem) if already_appealed else Forbidden(problem)
+
+
+async def appeal_on(session: AsyncSession, decision_id: int) -> Appeal | None:
+    """The appeal against a decision, if there is one (each decision can be appealed once)."""
+    result = await session.execute(select(Appeal).where(Appeal.decision_id == decision_id))
+    return result.scalar_one_or_none()
 
 
 async def _load(session: AsyncSession, appeal_id: int, *, lock: bool = False) -> tuple[Appeal, Network]:
@@ -258,3 +273,15 @@ async def decider_refusal(session: AsyncSession, person: Person, appeal_id: int)
     show the form only to those who may use it."""
     appeal, network = await _load(session, appeal_id)
     return _refusal(appeal, await access_to(session, network, person))
+
+
+async def decider_refusals(session: AsyncSession, person: Person, appeal_ids: list[int]) -> dict[int, str | None]:
+    """`decider_refusal` for each of the appeals (a list of them, as `list_for` gives), by appeal id."""
+    found: dict[int, str | None] = {}
+    accesses: dict[int, Access] = {}
+    for appeal_id in appeal_ids:
+        appeal, network = await _load(session, appeal_id)
+        if network.id not in accesses:
+            accesses[network.id] = await access_to(session, network, person)
+        found[appeal_id] = _refusal(appeal, accesses[network.id])
+    return found

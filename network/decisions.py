@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network import activity, clock, membership, posts, redaction, replies, review_queue, transparency, withholding
 from network.access import Access
 from network.enums import ContentState, Decision, MemberState, TargetType
-from network.errors import Conflict, Invalid, NotFound
+from network.errors import Conflict, Invalid, NotFound, Refusal, enforce
 from network.flags import check_clause
 from network.inputs import DecisionInput, MemberChange, PostEdit
 from network.locking import lock_row
@@ -57,11 +57,62 @@ def content_label(post: Post, reply: Reply | None) -> str:
     return f"{post.kind.value} {post.id}"
 
 
-async def decide(session: AsyncSession, access: Access, data: DecisionInput) -> DecisionRecord:
-    access.require(Action.MODERATE)
-    problem = decision_fits(data.action, data.target_type)
+def decision_refusal(
+    access: Access,
+    action: Decision,
+    target_type: TargetType,
+    *,
+    state: ContentState | None = None,
+    locked: bool = False,
+    pinned: bool = False,
+    open_flags: bool = False,
+) -> Refusal:
+    """Whether the asker may take `action` on a target: a lead, a decision that fits the target and,
+    on content (its `state`, its thread `locked` or `pinned`), one that changes something; a dismissal
+    needs `open_flags`."""
+    refusal = access.refusal(Action.MODERATE)
+    if refusal is not None:
+        return refusal
+    problem = decision_fits(action, target_type)
     if problem:
-        raise Invalid(problem, fields={"action": problem})
+        return Invalid(problem, fields={"action": problem})
+    if state is None:  # a member: what the sanction finds is membership's business
+        return None
+    try:
+        content_move(action, state)
+    except ValueError as exc:
+        return Conflict(str(exc))
+    problem = thread_move(action, locked=locked, pinned=pinned)
+    if problem:
+        return Conflict(problem)
+    if action is Decision.DISMISS and not open_flags:
+        return Conflict("There are no open flags on this to dismiss.")
+    return None
+
+
+def fitting(
+    access: Access,
+    actions: list[Decision],
+    target_type: TargetType,
+    *,
+    state: ContentState,
+    locked: bool = False,
+    pinned: bool = False,
+    open_flags: bool = False,
+) -> list[Decision]:
+    """Of `actions`, those the asker may take on the content now (for a page to offer only these)."""
+    return [
+        action
+        for action in actions
+        if decision_refusal(
+            access, action, target_type, state=state, locked=locked, pinned=pinned, open_flags=open_flags
+        )
+        is None
+    ]
+
+
+async def decide(session: AsyncSession, access: Access, data: DecisionInput) -> DecisionRecord:
+    enforce(decision_refusal(access, data.action, data.target_type))  # the content is checked once it is locked
     if not data.reason.strip():
         raise Invalid("Give a reason: it is logged and told to the people concerned.", fields={"reason": "Required."})
     await check_clause(session, access.network.id, data.clause)
@@ -112,16 +163,19 @@ async def _on_content(session: AsyncSession, access: Access, data: DecisionInput
     post, reply = await _target(session, access, data)
     item: Post | Reply = reply if reply is not None else post
     action = data.action
-    try:
-        new_state = content_move(action, item.state)
-    except ValueError as exc:
-        raise Conflict(str(exc)) from None
-    problem = thread_move(action, locked=post.locked, pinned=post.pinned)
-    if problem:
-        raise Conflict(problem)
     flags = await _open_flags(session, data.target_type, data.target_id)
-    if action is Decision.DISMISS and not flags:
-        raise Conflict("There are no open flags on this to dismiss.")
+    enforce(
+        decision_refusal(
+            access,
+            action,
+            data.target_type,
+            state=item.state,
+            locked=post.locked,
+            pinned=post.pinned,
+            open_flags=bool(flags),
+        )
+    )
+    new_state = content_move(action, item.state)
     author = item.author
     details: dict[str, Any] = {"from_state": item.state.value}
     if action is Decision.EDIT:
@@ -194,6 +248,28 @@ async def _edit(
     before["revision"] = post.revision
     await posts.edit_post(session, access, post, PostEdit(**changes, reason=data.reason), notify_author=False)
     return before
+
+
+async def latest_hides(
+    session: AsyncSession, network_id: int, target_type: TargetType, target_ids: list[int]
+) -> dict[int, DecisionRecord]:
+    """The latest 'hide' decision on each of the posts or replies (none for one never hidden)."""
+    if not target_ids:
+        return {}
+    rows = await session.execute(
+        select(DecisionRecord)
+        .where(
+            DecisionRecord.network_id == network_id,
+            DecisionRecord.target_type == target_type,
+            DecisionRecord.target_id.in_(target_ids),
+            DecisionRecord.action == Decision.HIDE,
+        )
+        .order_by(DecisionRecord.id.desc())
+    )
+    latest: dict[int, DecisionRecord] = {}
+    for record in rows.scalars():
+        latest.setdefault(int(record.target_id or 0), record)
+    return latest
 
 
 async def announce(session: AsyncSession, access: Access, action: Decision, post: Post, reply: Reply | None) -> None:

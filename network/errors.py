@@ -38,3 +38,16 @@ class Conflict(DomainError):
 
 class RateLimited(DomainError):
     status = 429
+
+
+# What a person may do with a thing is asked of one function per action, in the service that does it
+# (`replies.reply_refusal(access, post)`, `offers.accept_refusal(...)`, …): it answers None when the
+# action is allowed, or the refusal the service raises. The service raises exactly that
+# (`enforce`), and the pages show a form only where it answers None, so the two cannot disagree.
+Refusal = DomainError | None
+
+
+def enforce(refusal: Refusal) -> None:
+    """Raise the refusal a capability function answered, if it answered one."""
+    if refusal is not None:
+        raise refusal

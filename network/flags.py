@@ -16,14 +16,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import charter, review_queue
 from network.access import Access
-from network.enums import ContentState, FlagReason, Role, TargetType
-from network.errors import Conflict, Forbidden, Invalid, NotFound
+from network.enums import ContentState, FlagReason, TargetType
+from network.errors import Conflict, Forbidden, Invalid, NotFound, Refusal, enforce
 from network.inputs import FlagInput
 from network.locking import lock_row
 from network.models import Person, Post, Reply
 from network.moderation_models import Flag
 from network.permissions import Action
 from network.posts import open_post
+from network.replies import reply_read_refusal
+
+ALREADY_FLAGGED = "You have already flagged this; the leads are looking at it."
 
 
 async def check_clause(session: AsyncSession, network_id: int, clause: int | None, *, field: str = "clause") -> None:
@@ -51,18 +54,41 @@ async def open_target(
             access, post = await open_post(session, reply.post_id, person)
         except NotFound:
             raise NotFound(f"No reply {target_id}.") from None
-        mine = person is not None and reply.author_id == person.id
-        if reply.state is not ContentState.VISIBLE and not access.can(Action.MODERATE) and not mine:
-            raise NotFound(f"No reply {target_id}.")
+        enforce(reply_read_refusal(access, post, reply))
         return access, post, reply
     access, post = await open_post(session, target_id, person)
     return access, post, None
 
 
+def flag_refusal(access: Access, *, author_id: int, state: ContentState, already_flagged: bool = False) -> Refusal:
+    """Whether the asker may flag a post or reply they can read, by its author and state: members and
+    leads (never observers: the permission table), never their own words, only what is shown, once
+    while their flag is open (`already_flagged`: `open_flags_by`)."""
+    refusal = access.refusal(Action.FLAG)
+    if refusal is not None:
+        return refusal
+    assert access.person is not None
+    if author_id == access.person.id:
+        return Forbidden("You cannot flag your own words; edit them instead.")
+    if state is not ContentState.VISIBLE:
+        return Conflict("This is not shown to members, so there is nothing to flag.")
+    if already_flagged:
+        return Conflict(ALREADY_FLAGGED)
+    return None
+
+
+async def open_flags_by(session: AsyncSession, person_id: int, post_id: int) -> set[tuple[TargetType, int]]:
+    """The post and replies on it that the person has an open flag on, as (target type, id)."""
+    rows = await session.execute(
+        select(Flag.target_type, Flag.target_id).where(
+            Flag.post_id == post_id, Flag.reporter_id == person_id, Flag.status == "open"
+        )
+    )
+    return {(target_type, int(target_id)) for target_type, target_id in rows.tuples()}
+
+
 async def flag(session: AsyncSession, person: Person, target_type: TargetType, target_id: int, data: FlagInput) -> Flag:
     access, post, reply = await open_target(session, target_type, target_id, person)
-    if access.membership is not None and access.membership.role is Role.OBSERVER:
-        raise Forbidden("Observers do not flag content; they follow the network's work without taking part.")
     access.require(Action.FLAG)
     if data.reason is FlagReason.WATCHED_WORD:
         raise Invalid("That reason is kept for the network's own filters.", fields={"reason": "Choose another."})
@@ -74,21 +100,9 @@ async def flag(session: AsyncSession, person: Person, target_type: TargetType, t
     if await lock_row(session, Post, post.id) is None or (reply and await lock_row(session, Reply, reply.id) is None):
         raise NotFound(f"No {target_type.value} {target_id}.")
     author_id = reply.author_id if reply else post.author_id
-    if author_id == person.id:
-        raise Forbidden("You cannot flag your own words; edit them instead.")
     state = reply.state if reply else post.state
-    if state is not ContentState.VISIBLE:
-        raise Conflict("This is not shown to members, so there is nothing to flag.")
-    existing = await session.execute(
-        select(Flag.id).where(
-            Flag.reporter_id == person.id,
-            Flag.target_type == target_type,
-            Flag.target_id == target_id,
-            Flag.status == "open",
-        )
-    )
-    if existing.first() is not None:
-        raise Conflict("You have already flagged this; the leads are looking at it.")
+    already = (target_type, target_id) in await open_flags_by(session, person.id, post.id)
+    enforce(flag_refusal(access, author_id=author_id, state=state, already_flagged=already))
     row = Flag(
         network_id=access.network.id,
         target_type=target_type,
@@ -104,7 +118,7 @@ async def flag(session: AsyncSession, person: Person, target_type: TargetType, t
         async with session.begin_nested():
             await session.flush()
     except IntegrityError as exc:
-        raise Conflict("You have already flagged this; the leads are looking at it.") from exc
+        raise Conflict(ALREADY_FLAGGED) from exc
     await review_queue.enqueue(
         session,
         access.network,

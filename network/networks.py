@@ -115,3 +115,19 @@ async def get_by_slug(session: AsyncSession, slug: str) -> Network:
     if network is None:
         raise NotFound(f"No network '{slug}'.")
     return network
+
+
+async def names_by_id(session: AsyncSession, network_ids: set[int]) -> dict[int, str]:
+    """The networks' names by id. Only for networks the reader already knows of (their notifications)."""
+    if not network_ids:
+        return {}
+    result = await session.execute(select(Network.id, Network.name).where(Network.id.in_(network_ids)))
+    return {network_id: name for network_id, name in result.tuples()}
+
+
+async def names_by_slug(session: AsyncSession, slugs: set[str]) -> dict[str, str]:
+    """The networks' names by slug. Only for networks the reader already knows of (their appeals)."""
+    if not slugs:
+        return {}
+    result = await session.execute(select(Network.slug, Network.name).where(Network.slug.in_(slugs)))
+    return {slug: name for slug, name in result.tuples()}

@@ -11,6 +11,8 @@ refused with what the first did.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network import activity, clock, posts
 from network.access import Access, open_network_by_id
 from network.enums import ContentState, OfferStatus, PostKind, RequestStatus
-from network.errors import Conflict, Forbidden, Invalid, NotFound
+from network.errors import Conflict, Forbidden, Invalid, NotFound, Refusal, enforce
 from network.inputs import OfferInput
 from network.locking import lock_row
 from network.models import Offer, Person, Post
@@ -36,30 +38,48 @@ async def _lock(session: AsyncSession, post: Post, offer: Offer | None = None) -
         raise NotFound(f"No offer {offer.id}.")
 
 
-async def make_offer(session: AsyncSession, access: Access, post: Post, data: OfferInput) -> Offer:
-    access.require(Action.CONTRIBUTE)
-    author = access.person
-    assert author is not None
-    await _lock(session, post)
+def offer_refusal(access: Access, post: Post, *, already_offered: bool) -> Refusal:
+    """Whether the asker may offer help on the post: a reader who may contribute, on a shown, unlocked,
+    unclosed request of another organisation, when their organisation has no open offer on it yet
+    (`already_offered`: `has_open_offer`)."""
+    refusal = posts.read_refusal(access, post) or access.refusal(Action.CONTRIBUTE)
+    if refusal is not None:
+        return refusal
+    assert access.person is not None
     if post.kind is not PostKind.REQUEST:
-        raise Invalid("Offers are made on requests, not practices.", fields={"post": "Not a request."})
+        return Invalid("Offers are made on requests, not practices.", fields={"post": "Not a request."})
     if post.state is not ContentState.VISIBLE or post.locked:
-        raise Forbidden("This request is not open for offers.")
+        return Forbidden("This request is not open for offers.")
     if post.status is RequestStatus.CLOSED:
-        raise Conflict("This request is closed.")
-    if author.organisation_id == post.organisation_id:
-        raise Forbidden("Offers come from other organisations; you cannot offer on your own organisation's request.")
-    if not data.message.strip():
-        raise Invalid("Say what you can offer.", fields={"message": "Required."})
+        return Conflict("This request is closed.")
+    if access.person.organisation_id == post.organisation_id:
+        return Forbidden("Offers come from other organisations; you cannot offer on your own organisation's request.")
+    if already_offered:
+        return Conflict(ALREADY_OFFERED)
+    return None
+
+
+async def has_open_offer(session: AsyncSession, post: Post, organisation_id: int) -> bool:
+    """Whether the organisation has an open offer on the request."""
     existing = await session.execute(
         select(Offer.id).where(
             Offer.post_id == post.id,
-            Offer.organisation_id == author.organisation_id,
+            Offer.organisation_id == organisation_id,
             Offer.status == OfferStatus.OPEN,
         )
     )
-    if existing.first() is not None:
-        raise Conflict(ALREADY_OFFERED)
+    return existing.first() is not None
+
+
+async def make_offer(session: AsyncSession, access: Access, post: Post, data: OfferInput) -> Offer:
+    enforce(offer_refusal(access, post, already_offered=False))  # a refused reader takes no lock
+    author = access.person
+    assert author is not None
+    await _lock(session, post)
+    already = await has_open_offer(session, post, author.organisation_id)
+    enforce(offer_refusal(access, post, already_offered=already))
+    if not data.message.strip():
+        raise Invalid("Say what you can offer.", fields={"message": "Required."})
     offer = Offer(post_id=post.id, author=author, organisation_id=author.organisation_id, message=data.message)
     session.add(offer)
     try:
@@ -102,31 +122,76 @@ async def open_offer(session: AsyncSession, offer_id: int, person: Person | None
         access = await open_network_by_id(session, post.network_id, person)
     except NotFound:
         raise NotFound(f"No offer {offer_id}.") from None
-    if not posts.can_see_post(access, post):
-        raise NotFound(f"No offer {offer_id}.")
+    enforce(offer_read_refusal(access, post, offer))
     return access, post, offer
 
 
-def _require_requester(access: Access, post: Post) -> Person:
-    actor = access.person
-    assert actor is not None
-    access.require(Action.CONTRIBUTE)
-    if actor.organisation_id != post.organisation_id:
-        raise Forbidden("Only the requesting organisation may accept or decline offers.")
-    return actor
+def offer_read_refusal(access: Access, post: Post, offer: Offer) -> Refusal:
+    """Whether the asker may read the offer: whoever may read its request. Never confirmed otherwise."""
+    if offer.post_id == post.id and posts.read_refusal(access, post) is None:
+        return None
+    return NotFound(f"No offer {offer.id}.")
 
 
-def _still_open(offer: Offer) -> None:
+def _requester_refusal(access: Access, post: Post, offer: Offer) -> Refusal:
+    refusal = offer_read_refusal(access, post, offer) or access.refusal(Action.CONTRIBUTE)
+    if refusal is None and (access.person is None or access.person.organisation_id != post.organisation_id):
+        refusal = Forbidden("Only the requesting organisation may accept or decline offers.")
+    return refusal or _open_refusal(offer)
+
+
+def _open_refusal(offer: Offer) -> Refusal:
     if offer.status is not OfferStatus.OPEN:
-        raise Conflict(f"This offer was already {offer.status.value}.")
+        return Conflict(f"This offer was already {offer.status.value}.")
+    return None
+
+
+def accept_refusal(access: Access, post: Post, offer: Offer) -> Refusal:
+    """Whether the asker may accept the offer: someone of the requesting organisation who may contribute,
+    while the offer is open and the request is not closed."""
+    refusal = _requester_refusal(access, post, offer)
+    if refusal is None and post.status is RequestStatus.CLOSED:
+        refusal = Conflict("This request is closed.")
+    return refusal
+
+
+def decline_refusal(access: Access, post: Post, offer: Offer) -> Refusal:
+    """Whether the asker may decline the offer: someone of the requesting organisation who may
+    contribute, while the offer is open."""
+    return _requester_refusal(access, post, offer)
+
+
+def withdraw_refusal(access: Access, post: Post, offer: Offer) -> Refusal:
+    """Whether the asker may withdraw the offer: the person who made it, while it is open."""
+    refusal = offer_read_refusal(access, post, offer)
+    if refusal is None and (access.person is None or offer.author_id != access.person.id):
+        refusal = Forbidden("Only the person who made an offer may withdraw it.")
+    return refusal or _open_refusal(offer)
+
+
+@dataclass(frozen=True, slots=True)
+class OfferPowers:
+    """What the asker may do with one offer (each is its refusal function answering None)."""
+
+    accept: bool
+    decline: bool
+    withdraw: bool
+
+
+def may(access: Access, post: Post, offer: Offer) -> OfferPowers:
+    return OfferPowers(
+        accept=accept_refusal(access, post, offer) is None,
+        decline=decline_refusal(access, post, offer) is None,
+        withdraw=withdraw_refusal(access, post, offer) is None,
+    )
 
 
 async def accept_offer(session: AsyncSession, access: Access, post: Post, offer: Offer) -> Offer:
-    actor = _require_requester(access, post)
+    enforce(accept_refusal(access, post, offer))  # a refused reader takes no lock
     await _lock(session, post, offer)
-    _still_open(offer)
-    if post.status is RequestStatus.CLOSED:
-        raise Conflict("This request is closed.")
+    enforce(accept_refusal(access, post, offer))  # and the request and the offer as they are now
+    actor = access.person
+    assert actor is not None
     offer.status = OfferStatus.ACCEPTED
     offer.decided_at = clock.now()
     offer.decided_by_id = actor.id
@@ -145,9 +210,11 @@ async def accept_offer(session: AsyncSession, access: Access, post: Post, offer:
 
 
 async def decline_offer(session: AsyncSession, access: Access, post: Post, offer: Offer) -> Offer:
-    actor = _require_requester(access, post)
+    enforce(decline_refusal(access, post, offer))
     await _lock(session, post, offer)
-    _still_open(offer)
+    enforce(decline_refusal(access, post, offer))
+    actor = access.person
+    assert actor is not None
     offer.status = OfferStatus.DECLINED
     offer.decided_at = clock.now()
     offer.decided_by_id = actor.id
@@ -165,12 +232,11 @@ async def decline_offer(session: AsyncSession, access: Access, post: Post, offer
 
 
 async def withdraw_offer(session: AsyncSession, access: Access, post: Post, offer: Offer) -> Offer:
+    enforce(withdraw_refusal(access, post, offer))
+    await _lock(session, post, offer)
+    enforce(withdraw_refusal(access, post, offer))
     actor = access.person
     assert actor is not None
-    if offer.author_id != actor.id:
-        raise Forbidden("Only the person who made an offer may withdraw it.")
-    await _lock(session, post, offer)
-    _still_open(offer)
     offer.status = OfferStatus.WITHDRAWN
     offer.decided_at = clock.now()
     offer.decided_by_id = actor.id
@@ -187,6 +253,11 @@ async def withdraw_offer(session: AsyncSession, access: Access, post: Post, offe
     return offer
 
 
-async def list_offers(session: AsyncSession, post: Post) -> list[OfferView]:
+async def offers_on(session: AsyncSession, post: Post) -> list[Offer]:
+    """The request's offers, oldest first."""
     result = await session.execute(select(Offer).where(Offer.post_id == post.id).order_by(Offer.id))
-    return [offer_view(o) for o in result.scalars()]
+    return list(result.scalars())
+
+
+async def list_offers(session: AsyncSession, post: Post) -> list[OfferView]:
+    return [offer_view(o) for o in await offers_on(session, post)]

@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from network import activity, clock, cursors, followers, gatekeeping, post_notices, withholding
 from network.access import Access, open_network_by_id
 from network.enums import ContentState, OfferStatus, PostKind, ReactionKind, RequestStatus, TargetType
-from network.errors import Conflict, Forbidden, Invalid, NotFound
+from network.errors import Conflict, Forbidden, Invalid, NotFound, Refusal, enforce
 from network.inputs import PostEdit, PostInput
 from network.locking import lock_row
 from network.models import Offer, Person, Post, PostRevision, Reaction, Reply
@@ -68,8 +68,13 @@ def _check_text(values: dict[str, Any]) -> None:
             raise Invalid(f"The {name} cannot be blank.", fields={name: "Required."})
 
 
+def create_refusal(access: Access) -> Refusal:
+    """Whether the asker may post in the network: active members and leads."""
+    return access.refusal(Action.CONTRIBUTE)
+
+
 async def create_post(session: AsyncSession, access: Access, data: PostInput) -> Post:
-    access.require(Action.CONTRIBUTE)
+    enforce(create_refusal(access))
     author = access.person
     assert author is not None
     values = msgspec.structs.asdict(data)
@@ -152,23 +157,17 @@ async def edit_post(
 
     The post's row is locked first and read again: two edits at once take turns, each writing its
     own revision of what the other left, instead of both writing revision N from the same text."""
-    actor = access.person
-    assert actor is not None
     if await lock_row(session, Post, post.id) is None:
         raise NotFound(f"No post {post.id}.")
+    enforce(edit_refusal(access, post))
+    actor = access.person
+    assert actor is not None
     is_author = post.author_id == actor.id
-    if is_author:
-        access.require(Action.CONTRIBUTE)
-    elif access.can(Action.MODERATE):
-        if not edit.reason.strip():
-            raise Invalid(
-                "Say why you are editing someone else's post.",
-                fields={"reason": "Required for a lead's edit."},
-            )
-    else:
-        raise Forbidden("Only the author or a lead of this network may edit this post.")
-    if post.state is ContentState.REMOVED:
-        raise Forbidden("A removed post cannot be edited.")
+    if not is_author and not edit.reason.strip():
+        raise Invalid(
+            "Say why you are editing someone else's post.",
+            fields={"reason": "Required for a lead's edit."},
+        )
     changes = {k: v for k, v in msgspec.structs.asdict(edit).items() if v is not msgspec.UNSET and k != "reason"}
     _check_text(changes)
     _check_kind_fields(post.kind, changes)
@@ -227,12 +226,35 @@ async def edit_post(
     return post
 
 
+def edit_refusal(access: Access, post: Post) -> Refusal:
+    """Whether the asker may edit the post: its author while they may contribute, or a lead (with a
+    reason, which is the input's business); never once it is removed."""
+    refusal = read_refusal(access, post)
+    if refusal is not None:
+        return refusal
+    if access.person is not None and post.author_id == access.person.id:
+        refusal = access.refusal(Action.CONTRIBUTE)
+    elif not access.can(Action.MODERATE):
+        refusal = Forbidden("Only the author or a lead of this network may edit this post.")
+    if refusal is None and post.state is ContentState.REMOVED:
+        refusal = Forbidden("A removed post cannot be edited.")
+    return refusal
+
+
 def can_see_post(access: Access, post: Post) -> bool:
     if post.state is ContentState.VISIBLE:
         return True
     if access.can(Action.MODERATE):
         return True
     return post.state is not ContentState.REMOVED and access.person is not None and post.author_id == access.person.id
+
+
+def read_refusal(access: Access, post: Post) -> Refusal:
+    """Whether the asker may read the post: the network's readers see what is shown, its leads all but
+    what was removed from the log, its author their own held or hidden post. Never confirmed otherwise."""
+    if access.can(Action.READ) and can_see_post(access, post):
+        return None
+    return NotFound(f"No post {post.id}.")
 
 
 async def open_post(session: AsyncSession, post_id: int, person: Person | None) -> tuple[Access, Post]:
@@ -244,9 +266,16 @@ async def open_post(session: AsyncSession, post_id: int, person: Person | None) 
         access = await open_network_by_id(session, post.network_id, person)
     except NotFound:
         raise NotFound(f"No post {post_id}.") from None
-    if not can_see_post(access, post):
-        raise NotFound(f"No post {post_id}.")
+    enforce(read_refusal(access, post))
     return access, post
+
+
+async def titles(session: AsyncSession, post_ids: set[int]) -> dict[int, str]:
+    """The posts' titles by id (for lists that name the post an item belongs to)."""
+    if not post_ids:
+        return {}
+    rows = await session.execute(select(Post.id, Post.title).where(Post.id.in_(post_ids)))
+    return {post_id: title for post_id, title in rows.tuples()}
 
 
 _REPLIES, _OFFERS, _USEFUL, _TRIED_IT = range(4)
@@ -401,18 +430,11 @@ async def close_request(session: AsyncSession, access: Access, post: Post, outco
 
     The request's row is locked before its status is checked, so it closes once, and an offer or
     an acceptance waiting on that lock sees it closed."""
-    actor = access.person
-    assert actor is not None
     if await lock_row(session, Post, post.id) is None:
         raise NotFound(f"No post {post.id}.")
-    if post.kind is not PostKind.REQUEST:
-        raise Invalid("Only a request can be closed; a practice stays open.", fields={"kind": "Not a request."})
-    if not access.can(Action.MODERATE):
-        if actor.organisation_id != post.organisation_id:
-            raise Forbidden("Only the requesting organisation or a lead may close this request.")
-        access.require(Action.CONTRIBUTE)  # a muted, suspended or departed requester cannot
-    if post.status is RequestStatus.CLOSED:
-        raise Conflict("This request is already closed.")
+    enforce(close_refusal(access, post))
+    actor = access.person
+    assert actor is not None
     if not outcome.strip():
         raise Invalid("Say how the request ended.", fields={"outcome": "Required."})
     post.status = RequestStatus.CLOSED
@@ -422,6 +444,25 @@ async def close_request(session: AsyncSession, access: Access, post: Post, outco
     view = await describe_post(session, post, access.network.slug)
     await activity.record(session, access.network, "post.updated", {"post": to_payload(view)}, actor)
     return post
+
+
+def close_refusal(access: Access, post: Post) -> Refusal:
+    """Whether the asker may close the request: someone of the requesting organisation who may
+    contribute (a muted, suspended or departed requester cannot), or a lead; once."""
+    refusal = read_refusal(access, post)
+    if refusal is not None:
+        return refusal
+    if post.kind is not PostKind.REQUEST:
+        return Invalid("Only a request can be closed; a practice stays open.", fields={"kind": "Not a request."})
+    if not access.can(Action.MODERATE):
+        if access.person is None or access.person.organisation_id != post.organisation_id:
+            return Forbidden("Only the requesting organisation or a lead may close this request.")
+        refusal = access.refusal(Action.CONTRIBUTE)
+        if refusal is not None:
+            return refusal
+    if post.status is RequestStatus.CLOSED:
+        return Conflict("This request is already closed.")
+    return None
 
 
 async def move_to_discussion(session: AsyncSession, post: Post) -> None:

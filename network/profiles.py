@@ -162,3 +162,19 @@ async def organisation_profile(
         people=people,
         contributions=contributions,
     )
+
+
+async def people_by_id(session: AsyncSession, person_ids: set[int]) -> dict[int, Person]:
+    """The people with these ids (those that still exist), by id: for pages that name who did something."""
+    if not person_ids:
+        return {}
+    result = await session.execute(select(Person).where(Person.id.in_(person_ids)))
+    return {p.id: p for p in result.scalars()}
+
+
+async def display_names(session: AsyncSession, person_ids: set[int]) -> dict[int, str]:
+    """The display names of the people with these ids (those that still exist), by id."""
+    if not person_ids:
+        return {}
+    result = await session.execute(select(Person.id, Person.display_name).where(Person.id.in_(person_ids)))
+    return {person_id: name for person_id, name in result.tuples()}

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network import activity, clock, posts
 from network.access import Access
 from network.enums import ContentState, ReactionKind
-from network.errors import Forbidden, NotFound
+from network.errors import Forbidden, NotFound, Refusal, enforce
 from network.locking import lock_row
 from network.models import Post, Reaction
 from network.permissions import Action
@@ -37,15 +37,27 @@ async def _publish(session: AsyncSession, access: Access, post: Post) -> Reactio
     return counts
 
 
+def react_refusal(access: Access, post: Post) -> Refusal:
+    """Whether the asker may react to the post: a reader who may contribute, to a shown post."""
+    refusal = unreact_refusal(access, post)
+    if refusal is None and post.state is not ContentState.VISIBLE:
+        return Forbidden("This post is not open for reactions.")
+    return refusal
+
+
+def unreact_refusal(access: Access, post: Post) -> Refusal:
+    """Whether the asker may take a reaction back: a reader who may contribute."""
+    return posts.read_refusal(access, post) or access.refusal(Action.CONTRIBUTE)
+
+
 async def react(session: AsyncSession, access: Access, post: Post, kind: ReactionKind) -> ReactionCounts:
     """Add a reaction (idempotent: reacting twice leaves one)."""
-    access.require(Action.CONTRIBUTE)
-    person = access.person
-    assert person is not None
+    enforce(react_refusal(access, post))  # the post as loaded: a refused reader takes no lock
     if await lock_row(session, Post, post.id, shared=True) is None:
         raise NotFound(f"No post {post.id}.")
-    if post.state is not ContentState.VISIBLE:
-        raise Forbidden("This post is not open for reactions.")
+    enforce(react_refusal(access, post))  # and as it is under the lock
+    person = access.person
+    assert person is not None
     exists = await session.execute(
         select(Reaction.id).where(Reaction.post_id == post.id, Reaction.person_id == person.id, Reaction.kind == kind)
     )
@@ -61,7 +73,7 @@ async def react(session: AsyncSession, access: Access, post: Post, kind: Reactio
 
 async def unreact(session: AsyncSession, access: Access, post: Post, kind: ReactionKind) -> ReactionCounts:
     """Take a reaction back (idempotent: taking back what is not there changes nothing)."""
-    access.require(Action.CONTRIBUTE)
+    enforce(unreact_refusal(access, post))
     person = access.person
     assert person is not None
     result = await session.execute(

@@ -8,23 +8,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network import activity, cursors, followers, gatekeeping, posts
 from network.access import Access
 from network.enums import ContentState, TargetType
-from network.errors import Forbidden, Invalid
+from network.errors import Forbidden, Invalid, NotFound, Refusal, enforce
 from network.inputs import ReplyInput
 from network.models import Post, Reply
 from network.permissions import Action
 from network.views import Page, reply_view, to_payload
 
 
+def reply_refusal(access: Access, post: Post) -> Refusal:
+    """Whether the asker may reply to the post: a reader who may contribute, to a shown post whose
+    thread is not locked (a lead replies to a locked one)."""
+    refusal = posts.read_refusal(access, post) or access.refusal(Action.CONTRIBUTE)
+    if refusal is not None:
+        return refusal
+    if post.locked and not access.can(Action.MODERATE):
+        return Forbidden("This thread is locked by a lead; no new replies.")
+    if post.state is not ContentState.VISIBLE:
+        return Forbidden("This post is not open for replies.")
+    return None
+
+
 async def add_reply(session: AsyncSession, access: Access, post: Post, data: ReplyInput) -> Reply:
-    access.require(Action.CONTRIBUTE)
+    enforce(reply_refusal(access, post))
     author = access.person
     assert author is not None
     if not data.body.strip():
         raise Invalid("A reply cannot be blank.", fields={"body": "Required."})
-    if post.locked and not access.can(Action.MODERATE):
-        raise Forbidden("This thread is locked by a lead; no new replies.")
-    if post.state is not ContentState.VISIBLE:
-        raise Forbidden("This post is not open for replies.")
     verdict = await gatekeeping.check(session, access, [data.body], new_post=False)
     reply = Reply(post_id=post.id, author=author, body=data.body)
     if verdict.hold:
@@ -61,6 +70,37 @@ async def publish(session: AsyncSession, access: Access, post: Post, reply: Repl
         actor=author,
     )
     await followers.notify_mentions(session, access.network, post, reply.body, author, skip=[post.author_id])
+
+
+def can_see_reply(access: Access, reply: Reply) -> bool:
+    """A shown reply is for the post's readers; the leads see every reply (a removed one only as the
+    place where it was), its author their own hidden or held one."""
+    if reply.state is ContentState.VISIBLE or access.can(Action.MODERATE):
+        return True
+    mine = access.person is not None and reply.author_id == access.person.id
+    return mine and reply.state in (ContentState.HIDDEN, ContentState.HELD)
+
+
+def reply_read_refusal(access: Access, post: Post, reply: Reply) -> Refusal:
+    """Whether the asker may read the reply (on a post they may read). Never confirmed otherwise."""
+    if reply.post_id == post.id and posts.read_refusal(access, post) is None and can_see_reply(access, reply):
+        return None
+    return NotFound(f"No reply {reply.id}.")
+
+
+async def open_reply(session: AsyncSession, access: Access, post: Post, reply_id: int) -> Reply:
+    """A reply on `post` the asker may read; NotFound otherwise."""
+    reply = await session.get(Reply, reply_id)
+    if reply is None:
+        raise NotFound(f"No reply {reply_id}.")
+    enforce(reply_read_refusal(access, post, reply))
+    return reply
+
+
+async def post_id_of(session: AsyncSession, reply_id: int) -> int | None:
+    """The post a reply belongs to (None when there is no such reply); it says nothing about reading it."""
+    result = await session.execute(select(Reply.post_id).where(Reply.id == reply_id))
+    return result.scalar_one_or_none()
 
 
 async def reply_count(session: AsyncSession, post: Post) -> int:

@@ -148,6 +148,27 @@ async def _entry(session: AsyncSession, access: Access, entry_id: int, *, lock: 
     return entry
 
 
+async def entry_to_decide(session: AsyncSession, access: Access, entry_id: int) -> QueueEntry:
+    """An open entry of this network's queue, for a lead to decide on its item; Conflict once another
+    lead has decided it."""
+    entry = await _entry(session, access, entry_id)
+    if entry.status != "open":
+        raise Conflict("Another lead has decided this already: see “Recently decided”.")
+    return entry
+
+
+async def deciding_records(session: AsyncSession, entry_ids: list[int]) -> dict[int, DecisionRecord]:
+    """The decision that resolved each of the (resolved) entries, by entry id."""
+    if not entry_ids:
+        return {}
+    rows = await session.execute(
+        select(QueueEntry.id, DecisionRecord)
+        .join(DecisionRecord, DecisionRecord.id == QueueEntry.decision_id)
+        .where(QueueEntry.id.in_(entry_ids))
+    )
+    return {entry_id: record for entry_id, record in rows.tuples()}
+
+
 async def claim(session: AsyncSession, access: Access, entry_id: int, *, release: bool = False) -> QueueEntry:
     """A lead takes an entry (or lets it go), so others know it is being looked at."""
     entry = await _entry(session, access, entry_id, lock=True)

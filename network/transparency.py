@@ -112,3 +112,18 @@ async def get_entry(session: AsyncSession, decision_id: int) -> tuple[DecisionRe
     network = await session.get(Network, entry.network_id)
     assert network is not None
     return entry, network
+
+
+async def role_changes(session: AsyncSession, decision_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """For the given role-change entries, the role before and after ("member", "lead"), by entry id."""
+    if not decision_ids:
+        return {}
+    result = await session.execute(
+        select(DecisionRecord.id, DecisionRecord.details).where(DecisionRecord.id.in_(decision_ids))
+    )
+    changes = {}
+    for entry_id, details in result.tuples():
+        role = (details or {}).get("role")
+        if isinstance(role, list) and len(role) == 2:
+            changes[int(entry_id)] = (str(role[0]), str(role[1]))
+    return changes

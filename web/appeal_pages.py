@@ -14,7 +14,6 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import appeals, clock, networks, transparency
@@ -23,8 +22,6 @@ from network.enums import AppealStatus
 from network.errors import DomainError, NotFound
 from network.inputs import AppealDecisionInput, AppealInput
 from network.models import Network, Person
-from network.moderation_models import Appeal, DecisionRecord
-from network.moderation_policy import appeal_refusal
 from network.moderation_views import AppealView, log_entry_view
 from server.deps import Db, Viewer
 from web.forms import post_action, read_form, sign_in_first
@@ -65,18 +62,12 @@ async def _decision_page(
     concerned = entry.subject_id == viewer.id
     if not concerned and not transparency.may_read_log(await access_to(db, network, viewer)):
         return await not_found(request, db, viewer, f"No decision {decision_id}.")
-    appeal = (await db.execute(select(Appeal).where(Appeal.decision_id == entry.id))).scalar_one_or_none()
+    appeal = await appeals.appeal_on(db, entry.id)
     now = clock.now()
     view = log_entry_view(entry, network, appeal.status if appeal else None)
     (row,) = await rows_for(db, [view], viewer, now)
-    problem = appeal_refusal(
-        action=entry.action,
-        subject_id=entry.subject_id,
-        person_id=viewer.id,
-        decided_at=entry.created_at,
-        now=now,
-        already_appealed=appeal is not None,
-    )
+    refusal = appeals.file_refusal(viewer, entry, already_appealed=appeal is not None, now=now)
+    problem = refusal.message if refusal else None
     return await page(
         "partials/appeal_file.html",
         request,
@@ -241,17 +232,14 @@ async def appeal_list(
     views = await appeals.list_for(db, viewer, open_only=not include_decided)
     now = clock.now()
     rows = {r.id: r for r in await rows_for(db, [v.decision for v in views], viewer, now)}
-    actors = await _actors(db, [v.decision.id for v in views])
-    names = await _network_names(db, {v.network for v in views})
+    theirs = [v for v in views if v.appellant.id != viewer.id]
+    refusals = await appeals.decider_refusals(db, viewer, [v.id for v in theirs])
+    names = await networks.names_by_slug(db, {v.network for v in views})
     to_decide: list[AppealItem] = []
     mine: list[AppealItem] = []
     for v in views:
-        if v.appellant.id == viewer.id:
-            mine.append(AppealItem(v, rows[v.decision.id], names.get(v.network, v.network), None))
-            continue
-        acted = actors.get(v.decision.id) == viewer.id
-        refusal = "You took this decision, so another lead (or a platform admin) decides its appeal." if acted else None
-        to_decide.append(AppealItem(v, rows[v.decision.id], names.get(v.network, v.network), refusal))
+        item = AppealItem(v, rows[v.decision.id], names.get(v.network, v.network), refusals.get(v.id))
+        (mine if v.appellant.id == viewer.id else to_decide).append(item)
     return await page(
         "appeals.html",
         request,
@@ -264,22 +252,6 @@ async def appeal_list(
         appeal_words=APPEAL_WORDS,
         when=when,
     )
-
-
-async def _actors(db: AsyncSession, decision_ids: list[int]) -> dict[int, int | None]:
-    if not decision_ids:
-        return {}
-    result = await db.execute(
-        select(DecisionRecord.id, DecisionRecord.actor_id).where(DecisionRecord.id.in_(decision_ids))
-    )
-    return {int(d): a for d, a in result.tuples()}
-
-
-async def _network_names(db: AsyncSession, slugs: set[str]) -> dict[str, str]:
-    if not slugs:
-        return {}
-    result = await db.execute(select(Network.slug, Network.name).where(Network.slug.in_(slugs)))
-    return {s: n for s, n in result.tuples()}
 
 
 handlers = [appeal_form, file_appeal, appeal_page, decide_appeal, appeal_list]

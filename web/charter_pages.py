@@ -16,10 +16,9 @@ from urllib.parse import quote
 
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import charter, markdown
+from network import charter, markdown, profiles
 from network.access import Access, open_network
 from network.errors import DomainError, NotFound
 from network.inputs import CharterInput
@@ -82,10 +81,7 @@ class VersionRow:
 
 async def _history(db: AsyncSession, network_id: int) -> list[VersionRow]:
     versions = await charter.charter_history(db, network_id)
-    ids = {v.author_id for v in versions if v.author_id is not None}
-    people: dict[int, Person] = {}
-    if ids:
-        people = {p.id: p for p in (await db.execute(select(Person).where(Person.id.in_(ids)))).scalars()}
+    people = await profiles.people_by_id(db, {v.author_id for v in versions if v.author_id is not None})
     return [VersionRow(v, people.get(v.author_id) if v.author_id else None) for v in versions]
 
 

@@ -22,11 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import posts
 from network.access import Access, open_network
-from network.enums import ContentState, EvidenceStrength, Phase, PostKind, SupportType, Urgency
+from network.enums import EvidenceStrength, Phase, PostKind, SupportType, Urgency
 from network.errors import DomainError, NotFound
 from network.inputs import PostEdit, PostInput, Resource
 from network.models import Network, Person, Post
-from network.permissions import Action
 from network.views import PostView
 from server.deps import Db, Viewer
 from web.forms import post_action, read_form, sign_in_first
@@ -213,14 +212,8 @@ def _kind(value: str | None) -> PostKind:
         return PostKind.PRACTICE
 
 
-def _may_edit(access: Access, post_: Post) -> bool:
-    person = access.person
-    if person is None or post_.state is ContentState.REMOVED:
-        return False
-    return (post_.author_id == person.id and access.can(Action.CONTRIBUTE)) or access.can(Action.MODERATE)
-
-
-def _refusal(access: Access) -> str:
+def _refusal(access: Access, refusal: DomainError) -> str:
+    """Why the reader cannot post here (`posts.create_refusal` said they cannot), said for a newcomer."""
     membership = access.membership
     if membership is None:
         return f"Join {access.network.name} to post in it."
@@ -228,7 +221,7 @@ def _refusal(access: Access) -> str:
         return "Observers read the network's posts but do not post, reply or offer."
     if membership.state.value == "pending":
         return f"Your request to join {access.network.name} is waiting for a lead; you can post once it is approved."
-    return "You cannot post in this network at the moment."
+    return refusal.message
 
 
 @dataclass
@@ -343,7 +336,8 @@ class ComposePages(Controller):
             access = await open_network(db, slug, viewer)
         except NotFound as exc:
             return await not_found(request, db, viewer, exc.message)
-        refusal = "" if access.can(Action.CONTRIBUTE) else _refusal(access)
+        refused = posts.create_refusal(access)
+        refusal = _refusal(access, refused) if refused else ""
         where = Where(access.network, f"/networks/{slug}/new")
         form = PostForm.blank(_kind(kind))
         return await render_form(request, db, viewer, form, where, refusal=refusal, status_code=403 if refusal else 200)
@@ -386,9 +380,9 @@ class ComposePages(Controller):
             return opened
         access, post_, view, where = opened
         answer = Answer(request, db, viewer, PostForm.of_post(view), where)
-        if not _may_edit(access, post_):
-            refusal = "Only the author or a lead of this network may edit this post."
-            return await answer.show(refusal=refusal, status_code=403)
+        refused = posts.edit_refusal(access, post_)
+        if refused is not None:
+            return await answer.show(refusal=refused.message, status_code=refused.status)
         return await answer.show()
 
     @post("/posts/{post_id:int}/edit", summary="Save an edit (the previous version is kept), or preview it")

@@ -17,7 +17,6 @@ from urllib.parse import quote, urlencode
 
 from litestar import Request, Response, get
 from litestar.params import FromPath, FromQuery
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import cursors, transparency
@@ -25,7 +24,6 @@ from network.access import Access, open_network
 from network.enums import AppealStatus, Decision, TargetType
 from network.errors import NotFound
 from network.models import Person
-from network.moderation_models import DecisionRecord
 from network.moderation_views import LogEntryView
 from network.views import PersonRef
 from server.deps import Db, Viewer
@@ -140,16 +138,7 @@ def log_row(entry: LogEntryView, viewer: Person | None, now: datetime, roles: tu
 
 async def role_changes(db: AsyncSession, entries: list[LogEntryView]) -> dict[int, tuple[str, str]]:
     """For role changes, the role before and after, so the log can say "Appointed a lead"."""
-    ids = [e.id for e in entries if e.action is Decision.SET_ROLE]
-    if not ids:
-        return {}
-    result = await db.execute(select(DecisionRecord.id, DecisionRecord.details).where(DecisionRecord.id.in_(ids)))
-    changes = {}
-    for entry_id, details in result.tuples():
-        role = (details or {}).get("role")
-        if isinstance(role, list) and len(role) == 2:
-            changes[int(entry_id)] = (str(role[0]), str(role[1]))
-    return changes
+    return await transparency.role_changes(db, [e.id for e in entries if e.action is Decision.SET_ROLE])
 
 
 async def rows_for(db: AsyncSession, entries: list[LogEntryView], viewer: Person | None, now: datetime) -> list[LogRow]:

@@ -21,16 +21,15 @@ from urllib.parse import quote
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import decisions, flags, membership, review_queue
+from network import decisions, flags, membership, posts, replies, review_queue
 from network.access import Access, open_network
-from network.enums import ContentState, Decision, MemberState, Role, TargetType
-from network.errors import Conflict, DomainError, Invalid, NotFound
+from network.enums import Decision, MemberState, Role, TargetType
+from network.errors import DomainError, Invalid, NotFound
 from network.inputs import ContentEdit, DecisionInput, FlagInput, MemberChange
-from network.models import Membership, Person, Post, Reply
-from network.moderation_models import DecisionRecord, QueueEntry
+from network.models import Membership, Person
+from network.moderation_models import DecisionRecord
 from network.moderation_policy import CONTENT_DECISIONS
 from network.moderation_views import QueueEntryView
 from server.deps import Db, Viewer
@@ -138,8 +137,7 @@ DECIDE_FIELDS = ("action", "reason", "clause")
 async def _post_of(db: AsyncSession, target_type: TargetType, target_id: int) -> int | None:
     if target_type is TargetType.POST:
         return target_id
-    reply_ = await db.get(Reply, target_id)
-    return reply_.post_id if reply_ else None
+    return await replies.post_id_of(db, target_id)
 
 
 async def on_content(
@@ -262,26 +260,18 @@ class JoinRequest:
     observer: bool
 
 
-async def _titles(db: AsyncSession, post_ids: set[int]) -> dict[int, str]:
-    if not post_ids:
-        return {}
-    rows = await db.execute(select(Post.id, Post.title).where(Post.id.in_(post_ids)))
-    return {post_id: title for post_id, title in rows.tuples()}
-
-
-def _item(entry: QueueEntryView, title: str, person: Person) -> QueueItem:
+def _item(access: Access, entry: QueueEntryView, title: str, person: Person) -> QueueItem:
     content = entry.content
-    actions = fitting(QUEUE_DECISIONS, content.state, locked=content.locked, pinned=content.pinned)
-    actions = [
-        (value, words)
-        for value, words in actions
-        if (value != "dismiss" or entry.flags) and (value != "lock" or entry.target_type is TargetType.POST)
-    ]
+    state, locked, pinned = content.state, content.locked, content.pinned
+    actions = fitting(
+        access, QUEUE_DECISIONS, entry.target_type, state, locked=locked, pinned=pinned, open_flags=bool(entry.flags)
+    )
+    edit = decisions.decision_refusal(access, Decision.EDIT, entry.target_type, state=state, locked=locked)
     return QueueItem(
         entry=entry,
         post_title=title,
         actions=actions,
-        editable=content.state is not ContentState.REMOVED,
+        editable=edit is None,
         mine=entry.claimed_by is not None and entry.claimed_by.id == person.id,
     )
 
@@ -289,22 +279,14 @@ def _item(entry: QueueEntryView, title: str, person: Person) -> QueueItem:
 async def open_items(db: AsyncSession, access: Access) -> list[QueueItem]:
     assert access.person is not None
     entries = await review_queue.list_queue(db, access)
-    titles = await _titles(db, {e.post_id for e in entries})
-    return [_item(e, titles.get(e.post_id, ""), access.person) for e in entries]
+    titles = await posts.titles(db, {e.post_id for e in entries})
+    return [_item(access, e, titles.get(e.post_id, ""), access.person) for e in entries]
 
 
 async def decided_items(db: AsyncSession, access: Access) -> list[DecidedItem]:
     entries = await review_queue.list_queue(db, access, resolved=True)
-    titles = await _titles(db, {e.post_id for e in entries})
-    ids = [e.id for e in entries]
-    records: dict[int, DecisionRecord] = {}
-    if ids:
-        rows = await db.execute(
-            select(QueueEntry.id, DecisionRecord)
-            .join(DecisionRecord, DecisionRecord.id == QueueEntry.decision_id)
-            .where(QueueEntry.id.in_(ids))
-        )
-        records = {entry_id: record for entry_id, record in rows.tuples()}
+    titles = await posts.titles(db, {e.post_id for e in entries})
+    records = await review_queue.deciding_records(db, [e.id for e in entries])
     return [DecidedItem(e, titles.get(e.post_id, ""), records.get(e.id)) for e in entries]
 
 
@@ -404,15 +386,6 @@ async def queue_action(
     return await post_action(db, lambda: act(access), then=then, refused=show_again)
 
 
-async def _open_entry(db: AsyncSession, access: Access, entry_id: int) -> QueueEntry:
-    entry = await db.get(QueueEntry, entry_id)
-    if entry is None or entry.network_id != access.network.id:
-        raise NotFound(f"No entry {entry_id} in this network's queue.")
-    if entry.status != "open":
-        raise Conflict("Another lead has decided this already: see “Recently decided”.")
-    return entry
-
-
 class QueuePages(Controller):
     """A network's review queue (leads only) and what leads do there."""
 
@@ -494,7 +467,7 @@ class QueuePages(Controller):
         chosen = typed.get("action", "")
 
         async def act(access: Access) -> Any:
-            entry = await _open_entry(db, access, entry_id)
+            entry = await review_queue.entry_to_decide(db, access, entry_id)
             data = decision_input(entry.target_type, entry.target_id, typed)
             return await decisions.decide(db, access, data)
 

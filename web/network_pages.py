@@ -24,7 +24,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import charter, clock, cursors, membership, networks, posts
+from network import accounts, charter, clock, cursors, membership, networks, posts
 from network.access import Access, open_network
 from network.enums import (
     REGION_LABELS,
@@ -42,7 +42,7 @@ from network.enums import (
 from network.errors import DomainError, NotFound
 from network.inputs import Theme
 from network.models import Membership, Person
-from network.permissions import Action, effective_state
+from network.permissions import effective_state
 from network.views import NetworkView, Page
 from server.deps import Db, Viewer
 from web import join_pages
@@ -136,7 +136,7 @@ def standing(view: NetworkView, viewer: Person | None, now: datetime) -> Standin
         return Standing(action="sign_in", button="Sign in to join")
     if invite_only:
         return Standing(note="By invitation only: ask one of its leads")
-    if viewer.organisation.kind in ("regulator", "government"):
+    if accounts.observer_only(viewer):
         return Standing(action="join", button="Ask to observe")
     if view.join_policy is JoinPolicy.OPEN:
         return Standing(action="join", button="Join")
@@ -407,7 +407,7 @@ async def _network_page(
         charter_html=nested(charter_view.body_html, 3) if charter_view else "",
         summary_clauses=charter_view.clauses[:CHARTER_SUMMARY] if charter_view else [],
         people=_people(members),
-        can_post=access.can(Action.CONTRIBUTE),
+        can_post=posts.create_refusal(access) is None,
         is_lead=access.is_lead,
         feed=feed,
         notice=joined_message(view) if joined else "",

@@ -18,12 +18,11 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 from markupsafe import Markup, escape
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import notifications
+from network import networks, notifications
 from network.errors import Invalid
-from network.models import Network, Person
+from network.models import Person
 from network.notifications import NotificationView
 from network.views import Page
 from server.deps import Db, Viewer
@@ -204,11 +203,7 @@ def sentence(view: NotificationView, names: dict[int, str]) -> Markup:
 
 
 async def network_names(db: AsyncSession, views: list[NotificationView]) -> dict[int, str]:
-    ids = sorted({v.network_id for v in views if v.network_id})
-    if not ids:
-        return {}
-    result = await db.execute(select(Network.id, Network.name).where(Network.id.in_(ids)))
-    return {network_id: name for network_id, name in result.tuples()}
+    return await networks.names_by_id(db, {v.network_id for v in views if v.network_id})
 
 
 async def items_for(db: AsyncSession, views: list[NotificationView]) -> list[Item]:

@@ -6,9 +6,9 @@ the two fragments below (one reply, one offer) so their HTML is rendered in one 
 A refusal from the domain re-renders the page with the message beside the form and what the
 reader typed kept. A post the reader may not read is a 404 page, as in the API.
 
-What the page shows about moderation (who may flag what, a lead's tools, the author's notice on
-held or hidden content) is worked out here by `moderation_for`; the forms post to the routes in
-`web.moderation_pages`.
+What the reader may do is asked of the services that do it (`powers_for`, `moderation_for`): each
+answers with the same function its own guard raises from, so a form is shown exactly where it would
+work. The moderation forms post to the routes in `web.moderation_pages`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,22 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from markupsafe import escape
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import charter, cursors, markdown, offers, posts, reactions, replies, transparency
+from network import (
+    appeals,
+    charter,
+    cursors,
+    decisions,
+    flags,
+    markdown,
+    offers,
+    posts,
+    profiles,
+    reactions,
+    replies,
+    transparency,
+)
 from network.access import Access
 from network.enums import (
     ContentState,
@@ -36,17 +48,15 @@ from network.enums import (
     OfferStatus,
     PostKind,
     ReactionKind,
-    RequestStatus,
-    Role,
     TargetType,
 )
 from network.errors import DomainError, Invalid, NotFound
 from network.inputs import CloseInput, OfferInput, ReplyInput
 from network.models import Offer, Person, Post, Reply
-from network.moderation_models import DecisionRecord, Flag
-from network.moderation_policy import APPEAL_WINDOW, content_move, thread_move
+from network.moderation_policy import APPEAL_WINDOW
+from network.offers import OfferPowers
 from network.permissions import Action
-from network.views import OfferView, PostView, ReplyView, RevisionView, offer_view, reply_view
+from network.views import PostView, ReplyView, RevisionView, offer_view, reply_view
 from server.deps import Db, Viewer
 from web.forms import post_action, read_form, see_other, sign_in_first
 from web.render import page
@@ -127,7 +137,8 @@ class Trouble:
 
 @dataclass
 class Powers:
-    """What the reader may do on this post, for the template to show only the forms that would work."""
+    """What the reader may do on this post, for the template to show only the forms that would work:
+    each is the service's own capability function answering None (allowed)."""
 
     contribute: bool
     lead: bool
@@ -138,38 +149,25 @@ class Powers:
     edit: bool
     offer: bool
     close: bool
-    decide: bool
+    offers: dict[int, OfferPowers] = field(default_factory=dict)  # per offer: accept, decline, withdraw
 
 
-def powers_for(access: Access, post_: Post, offer_list: list[OfferView]) -> Powers:
+def powers_for(access: Access, post_: Post, offer_rows: list[Offer]) -> Powers:
     person = access.person
     assert person is not None
-    contribute = access.can(Action.CONTRIBUTE)
-    lead = access.can(Action.MODERATE)
-    visible = post_.state is ContentState.VISIBLE
-    author = post_.author_id == person.id
-    requester = post_.kind is PostKind.REQUEST and person.organisation_id == post_.organisation_id
-    open_request = post_.kind is PostKind.REQUEST and post_.status is not RequestStatus.CLOSED
-    offered = any(o.organisation.id == person.organisation_id and o.status is OfferStatus.OPEN for o in offer_list)
+    offered = any(o.organisation_id == person.organisation_id and o.status is OfferStatus.OPEN for o in offer_rows)
     return Powers(
-        contribute=contribute,
-        lead=lead,
-        author=author,
-        requester=requester,
-        reply=contribute and visible and (not post_.locked or lead),
-        react=contribute and visible,
-        edit=post_.state is not ContentState.REMOVED and ((author and contribute) or lead),
-        offer=contribute and visible and not post_.locked and open_request and not requester and not offered,
-        close=open_request and ((requester and contribute) or lead),
-        decide=open_request and requester and contribute,
+        contribute=posts.create_refusal(access) is None,
+        lead=access.is_lead,
+        author=post_.author_id == person.id,
+        requester=post_.kind is PostKind.REQUEST and person.organisation_id == post_.organisation_id,
+        reply=replies.reply_refusal(access, post_) is None,
+        react=reactions.react_refusal(access, post_) is None,
+        edit=posts.edit_refusal(access, post_) is None,
+        offer=offers.offer_refusal(access, post_, already_offered=offered) is None,
+        close=posts.close_refusal(access, post_) is None,
+        offers={o.id: offers.may(access, post_, o) for o in offer_rows},
     )
-
-
-async def _names(db: AsyncSession, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    result = await db.execute(select(Person.id, Person.display_name).where(Person.id.in_(ids)))
-    return {person_id: name for person_id, name in result.tuples()}
 
 
 MARKDOWN_FIELDS = {"body", "what_we_did", "what_we_stopped", "impact"}
@@ -195,7 +193,7 @@ async def _history(db: AsyncSession, access: Access, post_: Post, view: PostView
     """Earlier versions, newest first, each with who edited it, why, and which fields the edit changed
     (for versions a lead's edit took something out of, only the leads read what they said)."""
     earlier: list[RevisionView] = await posts.revisions(db, access, post_)
-    names = await _names(db, {r.editor_id for r in earlier if r.editor_id is not None})
+    names = await profiles.display_names(db, {r.editor_id for r in earlier if r.editor_id is not None})
     current = msgspec.to_builtins({name: getattr(view, name) for name in posts.CONTENT_FIELDS})
     newer = current
     entries = []
@@ -262,18 +260,20 @@ DONE = {
 
 
 def fitting(
-    actions: list[Decision], state: ContentState, *, locked: bool = False, pinned: bool = False
+    access: Access,
+    actions: list[Decision],
+    target_type: TargetType,
+    state: ContentState,
+    *,
+    locked: bool = False,
+    pinned: bool = False,
+    open_flags: bool = False,
 ) -> list[tuple[str, str]]:
-    """The decisions (value, words) that would change something for content in `state`."""
-    fits = []
-    for action in actions:
-        try:
-            content_move(action, state)
-        except ValueError:
-            continue
-        if thread_move(action, locked=locked, pinned=pinned) is None:
-            fits.append((action.value, DECISION_WORDS[action]))
-    return fits
+    """The decisions (value, words) the reader may take on content in `state` now (`decisions.fitting`)."""
+    found = decisions.fitting(
+        access, actions, target_type, state=state, locked=locked, pinned=pinned, open_flags=open_flags
+    )
+    return [(action.value, DECISION_WORDS[action]) for action in found]
 
 
 async def clauses_of(db: AsyncSession, network_id: int) -> list[str]:
@@ -302,34 +302,22 @@ async def hidden_notices(
     db: AsyncSession, access: Access, items: list[tuple[TargetType, int]]
 ) -> dict[str, HiddenNotice]:
     """The latest 'hide' decision on each item, keyed "post" or "reply-<id>" (none for an item never hidden)."""
+    person = access.person
+    assert person is not None
     found: dict[str, HiddenNotice] = {}
     for target_type in (TargetType.POST, TargetType.REPLY):
         ids = [i for t, i in items if t is target_type]
-        if not ids:
-            continue
-        rows = await db.execute(
-            select(DecisionRecord)
-            .where(
-                DecisionRecord.network_id == access.network.id,
-                DecisionRecord.target_type == target_type,
-                DecisionRecord.target_id.in_(ids),
-                DecisionRecord.action == Decision.HIDE,
-            )
-            .order_by(DecisionRecord.id.desc())
-        )
-        latest: dict[int, DecisionRecord] = {}
-        for record in rows.scalars():
-            latest.setdefault(int(record.target_id or 0), record)
-        appeals = await transparency.appeal_statuses(db, [r.id for r in latest.values()])
+        latest = await decisions.latest_hides(db, access.network.id, target_type, ids)
+        appealed = await transparency.appeal_statuses(db, [r.id for r in latest.values()])
         for target_id, record in latest.items():
-            until = record.created_at + APPEAL_WINDOW
+            refusal = appeals.file_refusal(person, record, already_appealed=record.id in appealed, now=access.now)
             found[_key(target_type, target_id)] = HiddenNotice(
                 decision_id=record.id,
                 reason=record.reason,
                 clause=record.clause,
-                appeal_until=until,
-                appealed=record.id in appeals,
-                may_appeal=record.id not in appeals and access.now < until,
+                appeal_until=record.created_at + APPEAL_WINDOW,
+                appealed=record.id in appealed,
+                may_appeal=refusal is None,
             )
     return found
 
@@ -354,38 +342,40 @@ class Moderation:
 async def moderation_for(
     db: AsyncSession, access: Access, post_: PostView, reply_list: list[ReplyView], *, done: str = "", on: str = ""
 ) -> Moderation:
-    """Who may flag what (members and leads, never observers, never their own words, only what is shown),
-    a lead's decisions that fit each item now, and why the reader's own hidden items are hidden."""
+    """Who may flag what and the decisions a lead may take on each item now (asked of `flags.flag_refusal`
+    and `decisions.fitting`, as the services do), and why the reader's own hidden items are hidden.
+
+    An item the reader has flagged already counts as flaggable here: the page says they flagged it,
+    in place of the form."""
     person = access.person
     if person is None:
         return Moderation()
-    observer = access.membership is not None and access.membership.role is Role.OBSERVER
-    may_flag = access.can(Action.FLAG) and not observer
-    lead = access.can(Action.MODERATE)
+    may_flag = access.refusal(Action.FLAG) is None
+    lead = access.is_lead
     mine = [(TargetType.POST, post_.id)] if post_.author.id == person.id and post_.state is ContentState.HIDDEN else []
     mine += [
         (TargetType.REPLY, r.id) for r in reply_list if r.author.id == person.id and r.state is ContentState.HIDDEN
     ]
-    flagged: set[str] = set()
-    if may_flag:
-        rows = await db.execute(
-            select(Flag.target_type, Flag.target_id).where(
-                Flag.post_id == post_.id, Flag.reporter_id == person.id, Flag.status == "open"
-            )
-        )
-        flagged = {_key(t, i) for t, i in rows.tuples()}
+    flagged = {_key(t, i) for t, i in await flags.open_flags_by(db, person.id, post_.id)} if may_flag else set()
     clauses = await clauses_of(db, access.network.id) if may_flag or lead else []
     message = DONE.get(done or "", "")
+
+    def flaggable(author_id: int, state: ContentState) -> bool:
+        return flags.flag_refusal(access, author_id=author_id, state=state) is None
+
+    # the post page offers no dismissal (that is the queue's), so whether flags are open does not matter here
     return Moderation(
         clauses=clauses,
         lead=lead,
-        flag_post=may_flag and post_.author.id != person.id and post_.state is ContentState.VISIBLE,
-        flaggable={
-            r.id for r in reply_list if may_flag and r.author.id != person.id and r.state is ContentState.VISIBLE
-        },
+        flag_post=flaggable(post_.author.id, post_.state),
+        flaggable={r.id for r in reply_list if flaggable(r.author.id, r.state)},
         flagged=flagged,
-        post_actions=fitting(POST_DECISIONS, post_.state, locked=post_.locked, pinned=post_.pinned) if lead else [],
-        reply_actions={r.id: fitting(REPLY_DECISIONS, r.state) for r in reply_list} if lead else {},
+        post_actions=fitting(
+            access, POST_DECISIONS, TargetType.POST, post_.state, locked=post_.locked, pinned=post_.pinned
+        ),
+        reply_actions={r.id: fitting(access, REPLY_DECISIONS, TargetType.REPLY, r.state) for r in reply_list}
+        if lead
+        else {},
         notices=await hidden_notices(db, access, mine) if mine else {},
         done=message,
         done_on=(on or "post") if message else "",
@@ -418,9 +408,10 @@ async def render_post(
         return see_other(f"/posts/{post_id}#replies")
     except NotFound as exc:
         return await not_found(request, db, viewer, exc.message)
-    offer_list = await offers.list_offers(db, post_) if post_.kind is PostKind.REQUEST else []
+    offer_rows = await offers.offers_on(db, post_) if post_.kind is PostKind.REQUEST else []
+    offer_list = [offer_view(o) for o in offer_rows]
     mine = set(await reactions.mine(db, post_.id, viewer.id))
-    powers = powers_for(access, post_, offer_list)
+    powers = powers_for(access, post_, offer_rows)
     moderation = await moderation_for(db, access, view, reply_page.items, done=done or "", on=on or "")
     return await page(
         "post.html",
@@ -603,9 +594,7 @@ class PostPages(Controller):
     ) -> Response[Any]:
         try:
             access, post_ = await posts.open_post(db, post_id, viewer)
-            reply_ = await db.get(Reply, reply_id)
-            if reply_ is None or reply_.post_id != post_.id or not _may_see_reply(access, reply_):
-                raise NotFound(f"No reply {reply_id}.")
+            reply_ = await replies.open_reply(db, access, post_, reply_id)
         except NotFound as exc:
             return await not_found(request, db, viewer, exc.message)
         view = reply_view(reply_)
@@ -628,7 +617,7 @@ class PostPages(Controller):
         except NotFound as exc:
             return await not_found(request, db, viewer, exc.message)
         view = await posts.describe_post(db, post_, access.network.slug)
-        offer_list = await offers.list_offers(db, post_)
+        offer_rows = await offers.offers_on(db, post_)
         return await page(
             "partials/post_offer.html",
             request,
@@ -636,16 +625,9 @@ class PostPages(Controller):
             viewer,
             offer=offer_view(offer_),
             post=view,
-            powers=powers_for(access, post_, offer_list),
+            powers=powers_for(access, post_, offer_rows),
             **helpers(),
         )
-
-
-def _may_see_reply(access: Access, reply_: Reply) -> bool:
-    if reply_.state is ContentState.VISIBLE or access.can(Action.MODERATE):
-        return True
-    mine = access.person is not None and reply_.author_id == access.person.id
-    return mine and reply_.state is ContentState.HIDDEN
 
 
 class OfferPages(Controller):

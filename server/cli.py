@@ -31,6 +31,11 @@ WEBSOCKET_OPTIONS: dict[str, Any] = {
     "ws_per_message_deflate": False,
     "ws_ping_interval": None,
 }
+# uvicorn's websocket protocol, chosen rather than left to uvicorn's "auto": the one the tests' live
+# servers run (tests/conftest.py `LiveServer`), and the one server/live/direct.py writes frames
+# through. uvicorn's "auto" picks it today, but what runs should not depend on what uvicorn's
+# default becomes. The fallback (every frame through ASGI) is tested under "wsproto".
+WEBSOCKET_PROTOCOL = "websockets-sansio"
 
 
 def _run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -81,6 +86,7 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
         proxy_headers=True,
         forwarded_allow_ips=list(settings.trusted_proxies),
         log_level="info",
+        ws=WEBSOCKET_PROTOCOL,
         **WEBSOCKET_OPTIONS,
     )
 

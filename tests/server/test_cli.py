@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import signal
 import subprocess
@@ -12,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import World, free_port
+from server.cli import WEBSOCKET_PROTOCOL
+from tests.conftest import LiveServer, World, free_port
 
 ADMIN = "steward@example.org"
 
@@ -157,6 +159,12 @@ def test_serve_answers_health_and_stops_on_interrupt(tmp_path: Path) -> None:
     secret = (tmp_path / "secret_key").read_text()
     assert len(secret) >= 32
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_serve_runs_the_websocket_protocol_the_tests_run() -> None:
+    """The live tests' servers and `commons serve` choose the same uvicorn websocket protocol, so the path
+    the tests cover (direct writes, server/live/direct.py) is the one that serves."""
+    assert inspect.signature(LiveServer).parameters["ws"].default == WEBSOCKET_PROTOCOL == "websockets-sansio"
 
 
 def test_several_workers_need_postgresql(tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ from server.live.socket import live_socket
 from server.notice_writer import NoticeWriter
 from server.sessions import SessionConfig
 from server.settings import Settings
+from server.sqlite_driver import log_active as log_database_driver
 from server.stores import build_stores
 from web import render
 from web.routes import web_router
@@ -44,6 +45,10 @@ def create_app(settings: Settings) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        # Once per serving process, with logging set up (the CLI's one-off commands and the engines
+        # tests build run no lifespan); the live delivery path is logged by the first socket, the
+        # only place that sees the server's websocket protocol (server/live/direct.py).
+        log_database_driver(database.get_engine())
         app.state.settings = settings
         app.state.session_maker = database.create_session_maker()
         app.state.bus = bus

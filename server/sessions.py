@@ -10,11 +10,18 @@ client would be adopted. Here an empty session is never stored: a browser that s
 session cookie with nothing behind it is told to drop it, and one without a cookie gets none.
 Ending a session sends an expired cookie (Litestar's keeps the configured Max-Age, which
 browsers honour over the past Expires date).
+
+The backend is put in place through Litestar's private `_backend_class`, and it overrides methods
+Litestar's own backend calls (`get_session_id`, `store_in_message`); pyproject.toml pins Litestar
+to the minor release this is tested with, and `check` (run when this module is imported) raises,
+naming the version, if the config would build another backend or those methods are gone: a
+session id that silently stopped rotating at sign-in would be a security hole, not a slowdown.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -78,3 +85,28 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 @dataclass
 class SessionConfig(ServerSideSessionConfig):
     _backend_class = RotatingSessionBackend  # type: ignore[assignment]
+
+
+# Litestar's backend methods that RotatingSessionBackend overrides or calls.
+_USED = ("get_session_id", "store_in_message", "generate_session_id", "delete")
+
+
+def check(config: Any, base: type = ServerSideSessionBackend) -> None:
+    """Raise unless Litestar builds this config's session middleware with RotatingSessionBackend and its
+    backend still has the methods that one overrides or calls."""
+    problems = [f"ServerSideSessionBackend.{name} is gone" for name in _USED if not callable(getattr(base, name, None))]
+    try:
+        backend = config.middleware.kwargs.get("backend")
+    except AttributeError:
+        backend = None
+    if not isinstance(backend, RotatingSessionBackend):
+        problems.append(f"the session middleware's backend is {type(backend).__name__}, not RotatingSessionBackend")
+    if problems:
+        raise RuntimeError(
+            f"server/sessions.py does not fit Litestar {version('litestar')}: {'; '.join(problems)}. Without it "
+            "a session id would not change at sign-in. It relies on Litestar's private `_backend_class`, tested "
+            "with the version pinned in pyproject.toml: install that, or update server/sessions.py."
+        )
+
+
+check(SessionConfig())

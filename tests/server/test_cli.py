@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import os
 import signal
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from websockets.exceptions import WebSocketException
+from websockets.sync.client import connect
 
 from server.cli import WEBSOCKET_PROTOCOL
 from tests.conftest import LiveServer, World, free_port
@@ -151,10 +154,16 @@ def test_serve_answers_health_and_stops_on_interrupt(tmp_path: Path) -> None:
                 time.sleep(0.1)
         assert response.status_code == 200
         assert response.json()["database"] == "ok"
+        for _ in range(2):  # sockets (refused, unauthenticated): the first says which way live frames go
+            with contextlib.suppress(WebSocketException), connect(f"ws://127.0.0.1:{port}/ws", open_timeout=5) as ws:
+                ws.recv(timeout=5)
     finally:
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=20)
     assert proc.returncode == 0, out
+    # Each path logged once, at INFO: the database's at start-up, the live frames' at the first socket.
+    assert out.count("database: SQLite through aiosqlite, one trip to its thread per statement") == 1, out
+    assert out.count("live delivery: direct writes through uvicorn's websockets-sansio protocol") == 1, out
     # With SECRET_KEY unset, a development secret was generated and kept for the next start.
     secret = (tmp_path / "secret_key").read_text()
     assert len(secret) >= 32

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +123,21 @@ async def test_the_app_uses_it_on_sqlite(tmp_path: Path, trips: list[str]) -> No
             assert len(trips) == 1 and trips[0] != threading.current_thread().name
     finally:
         await engine.dispose()
+
+
+async def test_the_start_up_line_names_the_driver_path(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'app.db'}"
+    config = db.database_config(make_settings(url, tmp_path))
+    stock = create_async_engine(url)
+    postgres = create_async_engine("postgresql+asyncpg://nobody@127.0.0.1/never_connected")
+    try:
+        lines = [sqlite_driver.describe(engine) for engine in (config.get_engine(), stock, postgres)]
+    finally:
+        for engine in (config.get_engine(), stock, postgres):
+            await engine.dispose()
+    versions = f"aiosqlite {version('aiosqlite')}, SQLAlchemy {version('sqlalchemy')}"
+    assert lines == [
+        f"SQLite through aiosqlite, one trip to its thread per statement (server/sqlite_driver.py; {versions})",
+        f"SQLite through SQLAlchemy's own aiosqlite adapter, four trips per statement ({versions})",
+        f"PostgreSQL through asyncpg {version('asyncpg')}",
+    ]

@@ -48,13 +48,28 @@ format: dev-venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## bench: the quick benchmark set (< 5 minutes; needs PostgreSQL, Redis and wrk: see docs/benchmarks.md)
-bench: dev-venv
+## bench: the quick benchmark set (< 5 minutes; needs PostgreSQL and Redis, installs wrk: see docs/benchmarks.md)
+bench: dev-venv bench-tools
 	$(PY) -m bench.all --quick
 
 ## bench-full: the long set (1k/5k/10k subscribers, 1M posts)
-bench-full: dev-venv
+bench-full: dev-venv bench-tools
 	$(PY) -m bench.all --full
+
+# bench.pages drives HTTP load with wrk rather than a Python client (bench/loadgen.py holds websocket
+# subscribers, not HTTP requests): wrk's C event loop spends microseconds of CPU per request, so on a
+# two-core machine nearly all of the CPU goes to the server and the figures are the server's. A Python
+# client spends a good part of a millisecond per request: it would take that CPU from the server and
+# add its own latency to the figures. Installed as .ci/run installs what CI lacks: apt-get, as root or
+# through sudo.
+.PHONY: bench-tools
+bench-tools:
+	@command -v wrk >/dev/null || { \
+	  echo "installing wrk (apt-get) for bench.pages"; \
+	  if [ "$$(id -u)" = 0 ]; then as_root=; else as_root=sudo; fi; \
+	  $$as_root apt-get update -qq && \
+	  $$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@command -v wrk >/dev/null || { echo "wrk is still missing: install it (apt-get install -y wrk)"; exit 1; }
 
 serve: venv
 	$(BIN)/commons serve --host $(HOST) --port $(PORT)

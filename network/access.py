@@ -59,6 +59,16 @@ class Access:
     def require(self, action: Action) -> None:
         enforce(self.refusal(action))
 
+    def read_refusal(self) -> NotFound | None:
+        """None if the asker may read the network, else its 404: a network is never confirmed to exist
+        to someone who may not read it (but for the directory's own listing, to anonymous visitors)."""
+        if self.can(Action.READ):
+            return None
+        slug = self.network.slug
+        if self.person is None and self.network.visibility is not Visibility.HIDDEN:
+            return NotFound(f"No network '{slug}' is visible without signing in.")
+        return NotFound(f"No network '{slug}'.")
+
     @property
     def is_lead(self) -> bool:
         return self.can(Action.MODERATE)
@@ -128,11 +138,7 @@ async def open_network(session: AsyncSession, slug: str, person: Person | None, 
     if network is None:
         raise NotFound(f"No network '{slug}'.")
     access = Access(network, person, membership, viewer_for(person, membership), clock.now())
-    if not access.can(Action.READ):
-        if person is None and network.visibility is not Visibility.HIDDEN:
-            # the directory lists it to anonymous visitors anyway; a hidden one is never confirmed
-            raise NotFound(f"No network '{slug}' is visible without signing in.")
-        raise NotFound(f"No network '{slug}'.")
+    enforce(access.read_refusal())
     return access
 
 

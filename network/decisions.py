@@ -67,10 +67,10 @@ def decision_refusal(
     pinned: bool = False,
     open_flags: bool = False,
 ) -> Refusal:
-    """Whether the asker may take `action` on a target: a lead, a decision that fits the target and,
-    on content (its `state`, its thread `locked` or `pinned`), one that changes something; a dismissal
-    needs `open_flags`."""
-    refusal = access.refusal(Action.MODERATE)
+    """Whether the asker may take `action` on a target in the network: a lead, a decision that fits the
+    target and, on content (its `state`, its thread `locked` or `pinned`), one that changes something;
+    a dismissal needs `open_flags`."""
+    refusal = access.read_refusal() or access.refusal(Action.MODERATE)
     if refusal is not None:
         return refusal
     problem = decision_fits(action, target_type)

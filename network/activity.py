@@ -3,7 +3,7 @@
 Each function hands its event or notification to the unit of work (`events.outbox`): written in the
 caller's transaction as it commits, never for one that rolls back. Here each event's audience is
 decided (`network.audience`), and a notification reaches a person only while they may read the
-network it comes from (DESIGN §4: a suspension or ban removes them from every channel of it),
+network it comes from (docs/design.md §4.4: a suspension or ban removes them from every channel of it),
 unless it is about their own standing there (a decision about them, their membership, their appeal).
 """
 
@@ -15,8 +15,9 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events import outbox
-from network import audience, clock, withholding
+from network import audience, clock, event_kinds, withholding
 from network.enums import OrgKind
+from network.event_kinds import EventKind
 from network.models import Membership, Network, Organisation, Person, Post, Reply
 from network.permissions import Action, Viewer, allowed
 
@@ -36,10 +37,13 @@ ABOUT_THEM = frozenset(
 
 
 async def record(
-    session: AsyncSession, network: Network, kind: str, payload: dict[str, Any], actor: Person | None
+    session: AsyncSession, network: Network, kind: EventKind, payload: dict[str, Any], actor: Person | None
 ) -> None:
     """Append a network event with its audience. An event saying content left or came back to the
     readers' view first re-decides the audience of the earlier events about it."""
+    lacking = event_kinds.missing(kind, payload)
+    if lacking:  # a mistake in the code: a client applying the event would find the key missing
+        raise ValueError(f"a {kind} event must carry {lacking}")
     subject = audience.subject_of(payload)
     if kind in audience.MOVES and subject is not None:
         await withholding.refresh(session, network.id, subject)
@@ -121,7 +125,7 @@ _READER = (
 
 
 async def may_read(session: AsyncSession, network: Network, person_id: int) -> bool:
-    """Whether this person may read this network now (DESIGN §4), for what is sent to them."""
+    """Whether this person may read this network now (docs/design.md §4.1), for what is sent to them."""
     row = (await session.execute(_READER, {"network_id": network.id, "person_id": person_id})).one_or_none()
     if row is None or not row.is_active:
         return False

@@ -22,6 +22,7 @@ from network.access import Access, access_to, lead_ids
 from network.decisions import SANCTION_STATES, announce, tell
 from network.enums import AppealStatus, ContentState, Decision, MemberState, Role, TargetType
 from network.errors import Conflict, Forbidden, Invalid, NotFound, Refusal, enforce
+from network.event_kinds import EventKind
 from network.inputs import AppealDecisionInput, AppealInput, MemberChange, PostEdit
 from network.locking import lock_row
 from network.models import Membership, Network, Person, Post, Reply
@@ -74,7 +75,9 @@ async def file(session: AsyncSession, person: Person, data: AppealInput) -> Appe
     }
     for decider in deciders:
         await activity.notify(session, decider, "appeal.filed", summary, network=network, actor=person)
-    await activity.record(session, network, "appeal.filed", {"decision_id": entry.id, "appeal_id": appeal.id}, person)
+    await activity.record(
+        session, network, EventKind.APPEAL_FILED, {"decision_id": entry.id, "appeal_id": appeal.id}, person
+    )
     return appeal
 
 

@@ -1,6 +1,6 @@
 """Who may receive an event of a network's log: decided where it is appended, checked where it is sent.
 
-Every channel applies DESIGN §4's one table, and the live stream is one of them: an event goes only
+Every channel applies one permission table (docs/design.md §4.4), and the live stream is one of them: an event goes only
 to those who may see what it says, live and on replay. Each kind has an audience:
 
 - `readers`: whoever may read the network's posts (and so its transparency log);
@@ -24,64 +24,30 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from network import event_kinds
 from network.enums import ContentState, Visibility
 from network.permissions import Action, Viewer, allowed
 
-READERS = "readers"
-MEMBERS = "members"
-LEADS = "leads"
+READERS = event_kinds.READERS
+MEMBERS = event_kinds.MEMBERS
+LEADS = event_kinds.LEADS
 WITHHELD = "withheld"
 PERSON = "person"
 
+# Each kind's audience comes from its entry in network/event_kinds.py.
 # events about the content they carry: for readers while it is shown (see `for_content`)
-CONTENT_KINDS = frozenset(
-    {
-        "post.created",
-        "post.updated",
-        "post.restored",
-        "reply.created",
-        "reply.updated",
-        "reply.restored",
-        "reaction.changed",
-        "offer.made",
-        "offer.accepted",
-        "offer.declined",
-        "offer.withdrawn",
-    }
-)
-
-# every other kind a network's log carries, and who receives it
-AUDIENCES: Mapping[str, str] = {
-    "network.created": READERS,
-    "network.described": READERS,  # what readers see of the network: description, visibility, join policy
-    "charter.changed": READERS,
-    "decision.logged": READERS,  # the transparency log: moderation in the open
-    "appeal.filed": READERS,
-    # what left the readers' view: ids only, so a reader's client drops what it shows
-    "post.hidden": READERS,
-    "post.removed": READERS,
-    "post.redacted": READERS,
-    "reply.hidden": READERS,
-    "reply.removed": READERS,
-    "reply.redacted": READERS,
-    # who belongs: for those who see the member list
-    "member.joined": MEMBERS,
-    "member.updated": MEMBERS,
-    "member.left": MEMBERS,
-    # the leads' own: who asks to join, settings and the review queue
-    "member.asked": LEADS,
-    "member.request_closed": LEADS,
-    "network.updated": LEADS,
-    "queue.changed": LEADS,
-    "queue.noted": LEADS,
-}
-
+CONTENT_KINDS = frozenset(k for k, spec in event_kinds.SPECS.items() if spec.audience == event_kinds.CONTENT)
 # content waiting for a lead (held by the network's filters or pre-moderation): for the leads and its
 # author, for good; when a lead approves it, a `post.created` / `reply.created` tells the readers
-HELD_KINDS = frozenset({"post.held", "reply.held"})
-
+HELD_KINDS = frozenset(k for k, spec in event_kinds.SPECS.items() if spec.audience == event_kinds.HELD)
+# every other kind, and who receives it
+AUDIENCES: Mapping[str, str] = {
+    k: spec.audience
+    for k, spec in event_kinds.SPECS.items()
+    if spec.audience not in (event_kinds.CONTENT, event_kinds.HELD)
+}
 # kinds that say content left or came back to the readers' view: earlier events about it are re-decided
-MOVES = frozenset({"post.hidden", "post.removed", "post.restored", "reply.hidden", "reply.removed", "reply.restored"})
+MOVES = event_kinds.MOVES
 
 
 @dataclass(frozen=True, slots=True)

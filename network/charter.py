@@ -18,6 +18,7 @@ from network import activity, clock, markdown, transparency
 from network.access import Access
 from network.enums import Decision, TargetType
 from network.errors import Conflict, Invalid, NotFound
+from network.event_kinds import EventKind
 from network.locking import lock_row
 from network.models import CharterVersion, Person
 from network.permissions import Action
@@ -117,7 +118,7 @@ async def amend(session: AsyncSession, access: Access, body: str, note: str) -> 
             version = await add_version(session, access.network.id, body, access.person, note)
     except IntegrityError as exc:  # a first charter published at the same moment: there was no row to wait on
         raise Conflict("Another lead published a charter version just now; read it, then amend it.") from exc
-    await activity.record(session, access.network, "charter.changed", charter_payload(version), access.person)
+    await activity.record(session, access.network, EventKind.CHARTER_CHANGED, charter_payload(version), access.person)
     await transparency.record(
         session,
         access,

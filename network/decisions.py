@@ -22,6 +22,7 @@ from network import activity, clock, membership, posts, redaction, replies, revi
 from network.access import Access
 from network.enums import ContentState, Decision, MemberState, TargetType
 from network.errors import Conflict, Invalid, NotFound, Refusal, enforce
+from network.event_kinds import EventKind
 from network.flags import check_clause
 from network.inputs import DecisionInput, MemberChange, PostEdit
 from network.locking import lock_row
@@ -280,26 +281,25 @@ async def announce(session: AsyncSession, access: Access, action: Decision, post
         if action is Decision.APPROVE:
             await replies.publish(session, access, post, reply)
         elif action is Decision.RESTORE or (action is Decision.EDIT and reply.state is not ContentState.REMOVED):
-            kind = "reply.restored" if action is Decision.RESTORE else "reply.updated"
+            kind = EventKind.REPLY_RESTORED if action is Decision.RESTORE else EventKind.REPLY_UPDATED
             payload = {"reply": to_payload(reply_view(reply)), "reply_count": count}
             await activity.record(session, network, kind, payload, actor)
         elif action in (Decision.HIDE, Decision.REMOVE):
             payload = {"reply_id": reply.id, "post_id": post.id, "reply_count": count}
-            await activity.record(
-                session, network, f"reply.{'hidden' if action is Decision.HIDE else 'removed'}", payload, actor
-            )
+            gone = EventKind.REPLY_HIDDEN if action is Decision.HIDE else EventKind.REPLY_REMOVED
+            await activity.record(session, network, gone, payload, actor)
         return
     if action is Decision.APPROVE:
         await posts.publish(session, access, post)
     elif action in (Decision.HIDE, Decision.REMOVE):
-        kind = "post.hidden" if action is Decision.HIDE else "post.removed"
+        kind = EventKind.POST_HIDDEN if action is Decision.HIDE else EventKind.POST_REMOVED
         await activity.record(session, network, kind, {"post_id": post.id, "state": post.state.value}, actor)
     elif action is Decision.RESTORE:
         view = await posts.describe_post(session, post, network.slug)
-        await activity.record(session, network, "post.restored", {"post": to_payload(view)}, actor)
+        await activity.record(session, network, EventKind.POST_RESTORED, {"post": to_payload(view)}, actor)
     elif action is not Decision.EDIT and action is not Decision.DISMISS and post.state is ContentState.VISIBLE:
         view = await posts.describe_post(session, post, network.slug)  # lock, unlock, pin, unpin
-        await activity.record(session, network, "post.updated", {"post": to_payload(view)}, actor)
+        await activity.record(session, network, EventKind.POST_UPDATED, {"post": to_payload(view)}, actor)
 
 
 async def tell(

@@ -23,6 +23,7 @@ from network import accounts, activity, clock, transparency
 from network.access import Access, lead_ids, membership_of
 from network.enums import Decision, FollowLevel, JoinPolicy, MemberState, Role, TargetType, Visibility
 from network.errors import Conflict, Forbidden, Invalid, NotFound
+from network.event_kinds import EventKind
 from network.inputs import MemberChange
 from network.locking import lock_row, lock_rows
 from network.models import Invitation, Membership, Network, Person
@@ -163,11 +164,11 @@ async def join(
         _refuse_rejoining(made)
     if state is MemberState.ACTIVE:
         await activity.record(
-            session, network, "member.joined", {"member": to_payload(member_view(membership))}, person
+            session, network, EventKind.MEMBER_JOINED, {"member": to_payload(member_view(membership))}, person
         )
     else:  # the leads see who is asking, live, with their answers
         asked = to_payload(member_view(membership, with_answers=True))
-        await activity.record(session, network, "member.asked", {"member": asked}, person)
+        await activity.record(session, network, EventKind.MEMBER_ASKED, {"member": asked}, person)
         for lead_id in await lead_ids(session, network.id):
             await activity.notify(
                 session,
@@ -205,7 +206,8 @@ async def leave(session: AsyncSession, access: Access) -> None:
     was_active = mine.state is not MemberState.PENDING
     await session.delete(mine)
     await session.flush()
-    left = "member.left" if was_active else "member.request_closed"  # a withdrawn request: the leads' alone
+    # a withdrawn request: the leads' event alone
+    left = EventKind.MEMBER_LEFT if was_active else EventKind.MEMBER_REQUEST_CLOSED
     await activity.record(session, access.network, left, {"person_id": person.id}, person)
 
 
@@ -357,7 +359,7 @@ async def apply_change(
     )
     payload = to_payload(member_view(target)) | {"reason": change.reason}
     if approved:
-        await activity.record(session, network, "member.joined", {"member": payload}, actor)
+        await activity.record(session, network, EventKind.MEMBER_JOINED, {"member": payload}, actor)
         await activity.notify(
             session,
             target.person_id,
@@ -367,7 +369,7 @@ async def apply_change(
             actor=actor,
         )
     else:
-        await activity.record(session, network, "member.updated", {"member": payload}, actor)
+        await activity.record(session, network, EventKind.MEMBER_UPDATED, {"member": payload}, actor)
         appealable = decision in APPEALABLE
         await activity.notify(
             session,
@@ -431,7 +433,7 @@ async def remove_member(session: AsyncSession, access: Access, person_id: int, r
         reason=reason,
     )
     # a declined request leaves the leads' list (they alone saw it); a member leaves everyone's
-    left = "member.request_closed" if was_pending else "member.left"
+    left = EventKind.MEMBER_REQUEST_CLOSED if was_pending else EventKind.MEMBER_LEFT
     await activity.record(session, network, left, {"person_id": person_id, "reason": reason}, access.person)
     await activity.notify(
         session,

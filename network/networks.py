@@ -10,6 +10,7 @@ from network import accounts, activity, charter, clock, transparency
 from network.access import access_to, viewer_for
 from network.enums import Decision, MemberState, NetworkKind, Role, TargetType
 from network.errors import Conflict, Forbidden, Invalid, NotFound
+from network.event_kinds import EventKind
 from network.inputs import NetworkInput
 from network.models import Membership, Network, Person
 from network.permissions import can_list_network
@@ -61,8 +62,10 @@ async def create_network(session: AsyncSession, actor: Person, data: NetworkInpu
     session.add(membership)
     await session.flush()
     created = {"slug": network.slug, "by_admin": actor.id, "charter": charter.charter_payload(first)}
-    await activity.record(session, network, "network.created", created, actor)
-    await activity.record(session, network, "member.joined", {"member": to_payload(member_view(membership))}, actor)
+    await activity.record(session, network, EventKind.NETWORK_CREATED, created, actor)
+    await activity.record(
+        session, network, EventKind.MEMBER_JOINED, {"member": to_payload(member_view(membership))}, actor
+    )
     await activity.notify(
         session, lead.id, "role.changed", {"network": network.slug, "role": Role.LEAD.value}, network=network
     )

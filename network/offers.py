@@ -21,6 +21,7 @@ from network import activity, clock, posts
 from network.access import Access, open_network_by_id
 from network.enums import ContentState, OfferStatus, PostKind, RequestStatus
 from network.errors import Conflict, Forbidden, Invalid, NotFound, Refusal, enforce
+from network.event_kinds import EventKind
 from network.inputs import OfferInput
 from network.locking import lock_row
 from network.models import Offer, Person, Post
@@ -89,7 +90,7 @@ async def make_offer(session: AsyncSession, access: Access, post: Post, data: Of
         raise Conflict(ALREADY_OFFERED) from exc
     await posts.move_to_discussion(session, post)
     await session.flush()
-    await _publish(session, access, post, offer, "offer.made")
+    await _publish(session, access, post, offer, EventKind.OFFER_MADE)
     await activity.notify(
         session,
         post.author_id,
@@ -106,10 +107,10 @@ async def make_offer(session: AsyncSession, access: Access, post: Post, data: Of
     return offer
 
 
-async def _publish(session: AsyncSession, access: Access, post: Post, offer: Offer, kind: str) -> None:
+async def _publish(session: AsyncSession, access: Access, post: Post, offer: Offer, kind: EventKind) -> None:
     await activity.record(session, access.network, kind, {"offer": to_payload(offer_view(offer))}, access.person)
     view = await posts.describe_post(session, post, access.network.slug)
-    await activity.record(session, access.network, "post.updated", {"post": to_payload(view)}, access.person)
+    await activity.record(session, access.network, EventKind.POST_UPDATED, {"post": to_payload(view)}, access.person)
 
 
 async def open_offer(session: AsyncSession, offer_id: int, person: Person | None) -> tuple[Access, Post, Offer]:
@@ -197,7 +198,7 @@ async def accept_offer(session: AsyncSession, access: Access, post: Post, offer:
     offer.decided_by_id = actor.id
     post.status = RequestStatus.MATCHED
     await session.flush()
-    await _publish(session, access, post, offer, "offer.accepted")
+    await _publish(session, access, post, offer, EventKind.OFFER_ACCEPTED)
     await activity.notify(
         session,
         offer.author_id,
@@ -219,7 +220,7 @@ async def decline_offer(session: AsyncSession, access: Access, post: Post, offer
     offer.decided_at = clock.now()
     offer.decided_by_id = actor.id
     await session.flush()
-    await _publish(session, access, post, offer, "offer.declined")
+    await _publish(session, access, post, offer, EventKind.OFFER_DECLINED)
     await activity.notify(
         session,
         offer.author_id,
@@ -241,7 +242,7 @@ async def withdraw_offer(session: AsyncSession, access: Access, post: Post, offe
     offer.decided_at = clock.now()
     offer.decided_by_id = actor.id
     await session.flush()
-    await _publish(session, access, post, offer, "offer.withdrawn")
+    await _publish(session, access, post, offer, EventKind.OFFER_WITHDRAWN)
     await activity.notify(
         session,
         post.author_id,

@@ -13,6 +13,7 @@ from network import activity, clock, cursors, followers, gatekeeping, post_notic
 from network.access import Access, open_network_by_id
 from network.enums import ContentState, OfferStatus, PostKind, ReactionKind, RequestStatus, TargetType
 from network.errors import Conflict, Forbidden, Invalid, NotFound, Refusal, enforce
+from network.event_kinds import EventKind
 from network.inputs import PostEdit, PostInput
 from network.locking import lock_row
 from network.models import Offer, Person, Post, PostRevision, Reaction, Reply
@@ -107,7 +108,7 @@ async def create_post(session: AsyncSession, access: Access, data: PostInput) ->
     await session.flush()
     if verdict.hold:  # the leads and the author see it waiting; readers hear of it when it is approved
         view = new_post_view(post, access.network.slug)
-        await activity.record(session, access.network, "post.held", {"post": to_payload(view)}, author)
+        await activity.record(session, access.network, EventKind.POST_HELD, {"post": to_payload(view)}, author)
     else:
         await publish(session, access, post, new_post_view(post, access.network.slug), first=True)
     await gatekeeping.refer(
@@ -139,7 +140,7 @@ async def publish(
         await withholding.refresh(session, access.network.id, post.id)
     if not await followers.notify_new_post(session, access.network, post, post.author):
         await post_notices.leave(session, post)  # too many followers to tell now: they hear after the commit
-    await activity.record(session, access.network, "post.created", {"post": to_payload(view)}, post.author)
+    await activity.record(session, access.network, EventKind.POST_CREATED, {"post": to_payload(view)}, post.author)
 
 
 def _snapshot(post: Post) -> dict[str, Any]:
@@ -206,9 +207,9 @@ async def edit_post(
     view = await describe_post(session, post, access.network.slug)
     if newly_held:  # it leaves the readers' view...
         withdrawn = {"post_id": post.id, "state": post.state.value}
-        await activity.record(session, access.network, "post.hidden", withdrawn, actor)
+        await activity.record(session, access.network, EventKind.POST_HIDDEN, withdrawn, actor)
     # ...and the edit goes to those who may see it now: readers, or (hidden or held) the leads and its author
-    await activity.record(session, access.network, "post.updated", {"post": to_payload(view)}, actor)
+    await activity.record(session, access.network, EventKind.POST_UPDATED, {"post": to_payload(view)}, actor)
     if not is_author:  # a lead's edit: what it took out leaves the log's earlier events too
         await withholding.rewrite_post(session, access.network.id, post.id, to_payload(view))
     await gatekeeping.refer(
@@ -442,7 +443,7 @@ async def close_request(session: AsyncSession, access: Access, post: Post, outco
     post.closed_at = clock.now()
     await session.flush()
     view = await describe_post(session, post, access.network.slug)
-    await activity.record(session, access.network, "post.updated", {"post": to_payload(view)}, actor)
+    await activity.record(session, access.network, EventKind.POST_UPDATED, {"post": to_payload(view)}, actor)
     return post
 
 

@@ -14,6 +14,7 @@ from network import activity, clock, posts
 from network.access import Access
 from network.enums import ContentState, ReactionKind
 from network.errors import Forbidden, NotFound, Refusal, enforce
+from network.event_kinds import EventKind
 from network.locking import lock_row
 from network.models import Post, Reaction
 from network.permissions import Action
@@ -30,7 +31,7 @@ async def _publish(session: AsyncSession, access: Access, post: Post) -> Reactio
     await activity.record(
         session,
         access.network,
-        "reaction.changed",
+        EventKind.REACTION_CHANGED,
         {"post_id": post.id, "reactions": to_payload(counts)},
         access.person,
     )

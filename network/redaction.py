@@ -16,9 +16,10 @@ from sqlalchemy import Integer, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.models import Event, Notification
+from network.event_kinds import EventKind
 
-_POST_KINDS = ("post.created", "post.updated", "post.restored")
-_REPLY_KINDS = ("reply.created", "reply.restored", "reply.updated")
+_POST_KINDS = (EventKind.POST_CREATED, EventKind.POST_UPDATED, EventKind.POST_RESTORED)
+_REPLY_KINDS = (EventKind.REPLY_CREATED, EventKind.REPLY_RESTORED, EventKind.REPLY_UPDATED)
 REMOVED_TITLE = "a removed post"
 
 
@@ -51,7 +52,7 @@ async def _redact_events(
 async def redact_post(session: AsyncSession, network_id: int, post_id: int) -> int:
     """Redact a removed post's events and the titles its notifications quote; the number of rows changed."""
     changed = await _redact_events(
-        session, network_id, _POST_KINDS, ("post", "id"), post_id, ("post.redacted", {"post_id": post_id})
+        session, network_id, _POST_KINDS, ("post", "id"), post_id, (EventKind.POST_REDACTED, {"post_id": post_id})
     )
     notes = await session.execute(
         select(Notification).where(
@@ -67,7 +68,7 @@ async def redact_post(session: AsyncSession, network_id: int, post_id: int) -> i
 
 async def redact_reply(session: AsyncSession, network_id: int, reply_id: int, post_id: int) -> int:
     """Redact a removed reply's events (its notifications quote only the post's title)."""
-    redacted = ("reply.redacted", {"reply_id": reply_id, "post_id": post_id})
+    redacted = (EventKind.REPLY_REDACTED, {"reply_id": reply_id, "post_id": post_id})
     changed = await _redact_events(session, network_id, _REPLY_KINDS, ("reply", "id"), reply_id, redacted)
     await session.flush()
     return changed

@@ -9,6 +9,7 @@ from network import activity, cursors, followers, gatekeeping, posts
 from network.access import Access
 from network.enums import ContentState, TargetType
 from network.errors import Forbidden, Invalid, NotFound, Refusal, enforce
+from network.event_kinds import EventKind
 from network.inputs import ReplyInput
 from network.models import Post, Reply
 from network.permissions import Action
@@ -41,7 +42,9 @@ async def add_reply(session: AsyncSession, access: Access, post: Post, data: Rep
     session.add(reply)
     await session.flush()
     if verdict.hold:  # the leads and its author see it waiting; readers hear of it when it is approved
-        await activity.record(session, access.network, "reply.held", {"reply": to_payload(reply_view(reply))}, author)
+        await activity.record(
+            session, access.network, EventKind.REPLY_HELD, {"reply": to_payload(reply_view(reply))}, author
+        )
     else:
         await publish(session, access, post, reply)
     await gatekeeping.refer(
@@ -58,9 +61,9 @@ async def publish(session: AsyncSession, access: Access, post: Post, reply: Repl
     view = await posts.describe_post(session, post, access.network.slug)
     # the post's new reply count rides along, so a live client's lists stay right without a post.updated
     created = {"reply": to_payload(reply_view(reply)), "reply_count": view.reply_count}
-    await activity.record(session, access.network, "reply.created", created, author)
+    await activity.record(session, access.network, EventKind.REPLY_CREATED, created, author)
     if post.status is not None:  # a request's status may have moved (open → in discussion)
-        await activity.record(session, access.network, "post.updated", {"post": to_payload(view)}, author)
+        await activity.record(session, access.network, EventKind.POST_UPDATED, {"post": to_payload(view)}, author)
     await activity.notify(
         session,
         post.author_id,

@@ -21,6 +21,7 @@ from network import activity, clock, markdown
 from network.access import Access, lead_ids
 from network.enums import ContentState, FlagReason, MemberState, TargetType
 from network.errors import Conflict, Invalid, NotFound
+from network.event_kinds import EventKind
 from network.locking import lock_row
 from network.models import Membership, Network, Person, Post, Reply
 from network.moderation_models import DecisionRecord, Flag, QueueEntry, QueueNote
@@ -119,7 +120,7 @@ async def _tell_leads(session: AsyncSession, network: Network, entry: QueueEntry
         "claimed_by": to_payload(person_ref(entry.claimed_by)) if entry.claimed_by else None,
     }
     count = await open_count(session, network.id)
-    await activity.record(session, network, "queue.changed", {"entry": summary, "open_count": count}, actor)
+    await activity.record(session, network, EventKind.QUEUE_CHANGED, {"entry": summary, "open_count": count}, actor)
 
 
 async def resolve(session: AsyncSession, target_type: TargetType, target_id: int, decision: DecisionRecord) -> bool:
@@ -202,7 +203,7 @@ async def add_note(session: AsyncSession, access: Access, entry_id: int, body: s
     await session.flush()
     notes = await session.scalar(select(func.count()).where(QueueNote.entry_id == entry.id))
     noted = {"entry_id": entry.id, "notes": int(notes or 0), "note": to_payload(note_view(note))}
-    await activity.record(session, access.network, "queue.noted", noted, access.person)
+    await activity.record(session, access.network, EventKind.QUEUE_NOTED, noted, access.person)
     return note
 
 

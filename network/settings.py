@@ -16,6 +16,7 @@ from network import activity, clock, transparency
 from network.access import Access
 from network.enums import Decision, TargetType
 from network.errors import Conflict, Invalid, NotFound
+from network.event_kinds import EventKind
 from network.inputs import SettingsInput, WatchedWordInput
 from network.moderation_models import WatchedWord
 from network.moderation_views import SettingsView, settings_view
@@ -70,11 +71,11 @@ async def update_settings(session: AsyncSession, access: Access, data: SettingsI
         details={"before": before, "after": after},
     )
     await activity.record(
-        session, network, "network.updated", {"settings": to_payload(settings_view(network))}, access.person
+        session, network, EventKind.NETWORK_UPDATED, {"settings": to_payload(settings_view(network))}, access.person
     )
     public = {k: v for k, v in after.items() if k in PUBLIC_SETTINGS}
     if public:  # what every reader sees of the network changed: they hear of it too
-        await activity.record(session, network, "network.described", public, access.person)
+        await activity.record(session, network, EventKind.NETWORK_DESCRIBED, public, access.person)
     return settings_view(network)
 
 

@@ -17,6 +17,7 @@ from network import activity, clock, cursors
 from network.access import Access
 from network.enums import AppealStatus, Decision, MemberState, Role, TargetType
 from network.errors import NotFound
+from network.event_kinds import EventKind
 from network.models import Network, Person
 from network.moderation_models import Appeal, DecisionRecord
 from network.moderation_views import log_entry_view
@@ -64,12 +65,14 @@ async def record(
     session.add(entry)
     await session.flush()
     view = log_entry_view(entry, access.network)
-    await activity.record(session, access.network, "decision.logged", {"entry": to_payload(view)}, access.person)
+    await activity.record(
+        session, access.network, EventKind.DECISION_LOGGED, {"entry": to_payload(view)}, access.person
+    )
     return entry
 
 
 def may_read_log(access: Access) -> bool:
-    """Whoever may read the network's posts (DESIGN §4: moderation in the open, so a public network's
+    """Whoever may read the network's posts (docs/design.md §4.1: moderation in the open, so a public network's
     log is open to every signed-in reader of it)."""
     return access.can(Action.READ)
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network import accounts, activity, clock, offers, posts, reactions, replies
 from network.access import access_to
 from network.enums import MemberState, Role
+from network.event_kinds import EventKind
 from network.inputs import NetworkInput, OfferInput, PostInput, ReplyInput, Resource
 from network.models import Membership, Network, Organisation, Person, Post
 from network.networks import create_network
@@ -75,7 +76,7 @@ async def seed(session: AsyncSession) -> None:
             session.add(membership)
             await session.flush()
             payload = {"member": to_payload(member_view(membership))}
-            await activity.record(session, network, "member.joined", payload, people[key])
+            await activity.record(session, network, EventKind.MEMBER_JOINED, payload, people[key])
 
     now = clock.now()
     for index, demo_post in enumerate(POSTS):

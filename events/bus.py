@@ -33,7 +33,9 @@ class Bus(Protocol):
 
     async def publish(self, signals: list[Wakeup | Revocation]) -> None: ...
 
-    async def start(self) -> None: ...
+    async def start(self, *, listen: bool = True) -> None: ...
+
+    async def drain(self) -> None: ...
 
     async def stop(self) -> None: ...
 
@@ -80,8 +82,11 @@ class MemoryBus:
             self._listeners.emit(signal)
         await asyncio.sleep(0)
 
-    async def start(self) -> None:
+    async def start(self, *, listen: bool = True) -> None:
         return None
+
+    async def drain(self) -> None:
+        return None  # publishing is done when `publish` returns
 
     async def stop(self) -> None:
         self._listeners.clear()
@@ -98,6 +103,7 @@ class BackgroundBus:
         self._outbox: asyncio.Queue[Wakeup | Revocation] = asyncio.Queue(maxsize=100_000)
         self._tasks: list[asyncio.Task[None]] = []
         self._connected = asyncio.Event()
+        self._taken = 0  # signals of the batch being sent, not yet marked done
 
     def listen(self, listener: Listener) -> Callable[[], None]:
         return self._listeners.add(listener)
@@ -109,10 +115,20 @@ class BackgroundBus:
             except asyncio.QueueFull:  # the readers' slow tick will find these rows
                 log.warning("bus outbox full; dropping a signal")
 
-    async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._listen_forever()), asyncio.create_task(self._publish_forever())]
+    async def start(self, *, listen: bool = True) -> None:
+        """Start publishing and, unless `listen` is false (a process that only tells, the command line),
+        listening: then wait, a while, for the listener to connect."""
+        self._tasks = [asyncio.create_task(self._publish_forever())]
+        if not listen:
+            return
+        self._tasks.append(asyncio.create_task(self._listen_forever()))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._connected.wait(), timeout=10)
+
+    async def drain(self) -> None:
+        """Wait until every signal published so far has been sent (or dropped after its retries): a
+        short-lived process (the command line) calls it, under a time limit, before it stops."""
+        await self._outbox.join()
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -126,7 +142,14 @@ class BackgroundBus:
         batch = [await self._outbox.get()]
         while not self._outbox.empty() and len(batch) < limit:
             batch.append(self._outbox.get_nowait())
+        self._taken = len(batch)
         return prepare(batch)
+
+    def _sent(self) -> None:
+        """The batch `_next_batch` gave is sent (or dropped): `drain` stops waiting for it."""
+        for _ in range(self._taken):
+            self._outbox.task_done()
+        self._taken = 0
 
     async def _listen_forever(self) -> None:
         raise NotImplementedError

@@ -83,3 +83,4 @@ class PostgresBus(BackgroundBus):
                         with contextlib.suppress(Exception):
                             conn.terminate()
                     conn = None
+            self._sent()

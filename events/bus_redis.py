@@ -68,6 +68,7 @@ class RedisBus(BackgroundBus):
                         raise
                     except Exception as exc:
                         log.warning("PUBLISH failed (%s)%s", exc, "; retrying" if attempt == 0 else "; dropped")
+                self._sent()
         finally:
             with contextlib.suppress(Exception):
                 await client.aclose()

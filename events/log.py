@@ -9,8 +9,8 @@ concurrent writers of one stream, so sequences are gap-free and commit in order:
 that sees seq N committed never later sees N-1 appear. The caller passes the counter
 column, so this module needs no knowledge of what owns a stream.
 
-Wake-ups for live delivery are collected on the session and handed out only after commit
-(`pending_wakeups`), so nothing is pushed that was not committed.
+Wake-ups for live delivery are after-commit effects (events/effects.py): carried out only once the
+transaction has committed, so nothing is pushed that was not committed.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from events import effects
 from events.models import Event, Notification, counter_owner
 from events.signals import Revocation, Wakeup
 
-_WAKEUPS = "commons.wakeups"
 _INSERT_EVENT = insert(cast(Table, Event.__table__))
 
 
@@ -201,7 +201,7 @@ def _among(column: ColumnElement[int], postgres: bool) -> ColumnElement[bool]:
 
 
 def _remember(session: AsyncSession | Session, signal: Wakeup | Revocation) -> None:
-    session.info.setdefault(_WAKEUPS, []).append(signal)
+    effects.after_commit(session, signal)
 
 
 def revoke_after_commit(session: AsyncSession, revocation: Revocation) -> None:
@@ -209,17 +209,18 @@ def revoke_after_commit(session: AsyncSession, revocation: Revocation) -> None:
     _remember(session, revocation)
 
 
-def pending_wakeups(session: AsyncSession) -> list[Wakeup | Revocation]:
-    """Take the signals this session's transaction produced (call after commit): networks' first,
-    so a post's members hear of it before the hub turns to its followers' notifications."""
-    signals: list[Wakeup | Revocation] = session.info.pop(_WAKEUPS, [])
+def signals_in(taken: list[Any]) -> list[Wakeup | Revocation]:
+    """The wake-ups and revocations among a committed transaction's effects, networks' wake-ups
+    first, so a post's members hear of it before the hub turns to its followers' notifications."""
+    signals = [e for e in taken if isinstance(e, Wakeup | Revocation)]
     signals.sort(key=lambda s: not (isinstance(s, Wakeup) and s.stream == "network"))
     return signals
 
 
-def discard_wakeups(session: AsyncSession | Session) -> None:
-    """Forget wake-ups of a transaction that rolled back."""
-    session.info.pop(_WAKEUPS, None)
+def pending_wakeups(session: AsyncSession) -> list[Wakeup | Revocation]:
+    """Take the signals of this session's committed transaction (for tools and tests that write to
+    the log directly; the application's unit of work takes every effect at once)."""
+    return signals_in(effects.taken(session))
 
 
 def _now() -> datetime:

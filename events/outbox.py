@@ -26,7 +26,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction
 
-from events import log
+from events import effects, log
 
 _KEY = "commons.outbox"
 
@@ -55,7 +55,9 @@ class _Notices:
 class Outbox:
     events: list[_Event] = field(default_factory=list)
     notices: list[_Notices] = field(default_factory=list)
-    marks: dict[SessionTransaction, tuple[int, int]] = field(default_factory=dict)  # savepoint → sizes at its start
+    # savepoint → how many events, notices and after-commit effects there were when it began; kept
+    # until the commit (SQLAlchemy ends a savepoint before it reports that it was rolled back)
+    marks: dict[SessionTransaction, tuple[int, int, int]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.events or self.notices)
@@ -64,6 +66,7 @@ class Outbox:
 def _outbox(session: AsyncSession | Session) -> Outbox:
     box: Outbox | None = session.info.get(_KEY)
     if box is None:
+        effects.begun(session)  # so that a rollback, even before any statement, takes it back
         box = session.info[_KEY] = Outbox()
     return box
 
@@ -112,7 +115,7 @@ def write(session: Session) -> None:
         return
     session.flush()  # the change's own rows first: their locks come before the counters'
     notices, events = box.notices, box.events
-    box.notices, box.events = [], []
+    box.notices, box.events, box.marks = [], [], {}
     if len(notices) > 1:
         owners = [person for batch in notices for person in batch.kinds]
         if len(set(owners)) > 1:
@@ -155,26 +158,22 @@ def _before_commit(session: Session) -> None:
 def _savepoint_begun(session: Session, transaction: SessionTransaction) -> None:
     if transaction.nested:
         box = _outbox(session)
-        box.marks[transaction] = (len(box.events), len(box.notices))
+        box.marks[transaction] = (len(box.events), len(box.notices), effects.count(session))
 
 
 @sa_event.listens_for(Session, "after_soft_rollback")
 def _rolled_back(session: Session, previous: SessionTransaction) -> None:
     box: Outbox | None = session.info.get(_KEY)
     if box is None:
+        if not previous.nested:
+            effects.discard(session)
         return
     if previous.nested:
         mark = box.marks.pop(previous, None)
         if mark is not None:
             del box.events[mark[0] :]
             del box.notices[mark[1] :]
+            effects.keep_first(session, mark[2])
         return
-    session.info.pop(_KEY, None)  # the whole transaction rolled back: nothing of it is told
-    log.discard_wakeups(session)
-
-
-@sa_event.listens_for(Session, "after_transaction_end")
-def _ended(session: Session, transaction: SessionTransaction) -> None:
-    box: Outbox | None = session.info.get(_KEY)
-    if box is not None and transaction.nested:
-        box.marks.pop(transaction, None)
+    session.info.pop(_KEY, None)  # the whole transaction rolled back: nothing of it is told or done
+    effects.discard(session)

@@ -15,6 +15,7 @@ import asyncio
 import hashlib
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -23,6 +24,7 @@ from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from events import effects
 from network import clock
 from network.enums import OrgKind
 from network.errors import Conflict, Invalid, NotFound
@@ -178,7 +180,6 @@ async def person_for_token(session: AsyncSession, raw: str) -> Person | None:
 
 
 TOKEN_USE_GRAIN = timedelta(seconds=60)  # a token's last use is kept to the minute
-_TOKEN_USES = "commons.token_uses"
 
 
 # Built once, with bound parameters: every request signed in with a token runs it, and a statement
@@ -202,17 +203,18 @@ async def token_and_person(session: AsyncSession, raw: str) -> tuple[ApiToken, P
     person: Person = row[1]
     now = clock.now()
     if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_GRAIN:
-        session.info.setdefault(_TOKEN_USES, {})[token.id] = now
+        effects.after_commit(session, TokenUsed(token.id, now))
     return token, person
 
 
-def pending_token_uses(session: AsyncSession) -> dict[int, datetime]:
-    """Token uses noted in this session and not yet written (taken: a second call returns none).
+@dataclass(frozen=True, slots=True)
+class TokenUsed:
+    """After-commit effect: stamp a token's last use. It is written apart, by `record_token_uses` in
+    a transaction of its own: a request that only reads must not turn into one that writes just to
+    stamp its token."""
 
-    They are written apart, by `record_token_uses` in a transaction of its own: a request that
-    only reads must not turn into one that writes just to stamp its token."""
-    uses: dict[int, datetime] = session.info.pop(_TOKEN_USES, {})
-    return uses
+    token_id: int
+    at: datetime
 
 
 async def record_token_uses(session: AsyncSession, uses: Mapping[int, datetime]) -> None:

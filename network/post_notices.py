@@ -10,9 +10,12 @@ People named in the post were told with it (followers.notify_new_post).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from events import effects
 from network import followers
 from network.enums import ContentState
 from network.models import Post, PostNotice
@@ -20,7 +23,6 @@ from network.models import Post, PostNotice
 CHUNK = 1000  # followers per transaction on PostgreSQL (as events.log.BULK_CHUNK: one statement each)
 # SQLite has one writer: a POST waits for the chunk being written, so its chunks are smaller.
 SQLITE_CHUNK = 250
-_LEFT = "post_notices.left"
 
 # Built once (see network/accounts.py's _LIVE_TOKEN for why): every post and every chunk runs them.
 _NOTICE_OF_POST = select(PostNotice.id).where(PostNotice.post_id == bindparam("post_id"))
@@ -36,12 +38,15 @@ async def leave(session: AsyncSession, post: Post) -> None:
     found = await session.execute(_NOTICE_OF_POST, {"post_id": post.id})
     if found.first() is None:
         session.add(PostNotice(post_id=post.id))
-    session.info[_LEFT] = True
+    effects.after_commit(session, NoticesLeft(post.id))
 
 
-def left_any(session: AsyncSession) -> bool:
-    """Whether this session's transaction left notices to write (call after commit; forgets it)."""
-    return bool(session.info.pop(_LEFT, False))
+@dataclass(frozen=True, slots=True)
+class NoticesLeft:
+    """After-commit effect: a post's followers are waiting to be told (the notice writer starts now,
+    not at its next tick)."""
+
+    post_id: int
 
 
 async def waiting(session: AsyncSession) -> bool:

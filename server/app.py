@@ -28,13 +28,16 @@ from server.bus import build_bus
 from server.csrf import BearerAwareCSRFMiddleware
 from server.headers import security_headers
 from server.live.direct import KeepsAsgiSend
-from server.live.hub import Hub, viewer_of
+from server.live.hub import Hub
+from server.live.policy import NetworkPolicy
 from server.live.socket import live_socket
+from server.live.source import DatabaseSource
 from server.notice_writer import NoticeWriter
 from server.sessions import SessionConfig
 from server.settings import Settings
 from server.sqlite_driver import log_active as log_database_driver
 from server.stores import build_stores
+from server.unit_of_work import UnitOfWork
 from web import render
 from web.routes import web_router
 
@@ -53,11 +56,16 @@ def create_app(settings: Settings) -> Litestar:
         app.state.session_maker = database.create_session_maker()
         app.state.bus = bus
         app.state.feed_cache = FeedCache()
-        app.state.hub = hub = Hub(app.state.session_maker, viewer_of, tick_seconds=settings.live_tick_seconds)
+        app.state.hub = hub = Hub(
+            DatabaseSource(app.state.session_maker),
+            NetworkPolicy(app.state.session_maker),
+            tick_seconds=settings.live_tick_seconds,
+        )
         await hub.start()
         stop_listening = bus.listen(hub.on_signal)
         await bus.start()
         app.state.notice_writer = notices = NoticeWriter(app.state.session_maker, bus, settings.live_tick_seconds)
+        app.state.unit_of_work = UnitOfWork(app.state.session_maker, bus, notices.kick)
         await notices.start()
         try:
             yield

@@ -4,7 +4,8 @@ Engine and session maker come from advanced-alchemy's config. The request transa
 our own dependency, not the plugin's "autocommit" handler: that handler commits while the
 response is already being sent and only logs a failed commit, so a client could be told
 201 for a write that never landed. Here the commit happens before the response leaves; if it
-fails the client gets an error, and wake-ups are published only after it succeeded.
+fails the client gets an error, and what the transaction asked to be done after it (wake-ups,
+the notice writer, token stamps: server/unit_of_work.py) is done only once it succeeded.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import asyncio
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from advanced_alchemy.extensions.litestar import AsyncSessionConfig, EngineConfig, SQLAlchemyAsyncConfig
@@ -21,14 +22,15 @@ from litestar import Request
 from litestar.datastructures import State
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from events.log import discard_wakeups, pending_wakeups
-from network import accounts, post_notices
+from events import effects
 from server import sqlite_driver
 from server.settings import Settings
+
+if TYPE_CHECKING:
+    from server.unit_of_work import UnitOfWork
 
 log = logging.getLogger("commons")
 
@@ -120,37 +122,16 @@ async def writing(session: AsyncSession) -> AsyncIterator[None]:
 
 
 async def provide_db(state: State, request: Request[Any, Any, Any]) -> AsyncGenerator[AsyncSession, None]:
-    """One session and transaction per request: committed if the handler returned, rolled back if it raised."""
+    """One session and transaction per request: committed through the unit of work (which then does
+    what the transaction asked for) if the handler returned, rolled back if it raised."""
     maker: async_sessionmaker[AsyncSession] = state.session_maker
+    unit: UnitOfWork = state.unit_of_work
     async with maker() as session:
         async with writing(session) if request.method not in SAFE_METHODS else nullcontext():
             try:
                 yield session
             except BaseException:
-                await session.rollback()
-                discard_wakeups(session)
-                post_notices.left_any(session)
+                await session.rollback()  # its events, notifications and effects go with it
                 raise
             await session.commit()
-        wakeups = pending_wakeups(session)
-        if wakeups:
-            await state.bus.publish(wakeups)
-        if post_notices.left_any(session):
-            state.notice_writer.kick()
-        await record_token_uses(maker, session)
-
-
-async def record_token_uses(maker: async_sessionmaker[AsyncSession], used_in: AsyncSession) -> None:
-    """Write the token uses `used_in` noted, in a writing transaction of their own. On SQLite a
-    transaction that read and then writes fails at once when another wrote in between (whatever
-    the busy timeout), so concurrent reads with one token failed with 503 when each stamped it.
-    A lost stamp is not worth failing a request for: a failure is logged only."""
-    uses = accounts.pending_token_uses(used_in)
-    if not uses:
-        return
-    try:
-        async with maker() as session, writing(session):
-            await accounts.record_token_uses(session, uses)
-            await session.commit()
-    except SQLAlchemyError as exc:
-        log.warning("could not record the use of tokens %s: %s", sorted(uses), exc)
+        await unit.carry_out(effects.taken(session))

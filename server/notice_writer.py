@@ -15,10 +15,11 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from events import effects
 from events.bus import Bus
-from events.log import discard_wakeups, pending_wakeups
 from network import post_notices
 from server.db import writing
+from server.unit_of_work import UnitOfWork
 
 log = logging.getLogger("commons.notices")
 
@@ -26,7 +27,7 @@ log = logging.getLogger("commons.notices")
 class NoticeWriter:
     def __init__(self, session_maker: async_sessionmaker[AsyncSession], bus: Bus, tick_seconds: float) -> None:
         self._maker = session_maker
-        self._bus = bus
+        self._unit = UnitOfWork(session_maker, bus)  # it writes until none is waiting: no need to wake itself
         self._tick = tick_seconds
         self._due = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -74,10 +75,7 @@ class NoticeWriter:
                     told = await post_notices.tell_next(session)
                     await session.commit()
                 except BaseException:
-                    await session.rollback()
-                    discard_wakeups(session)
+                    await session.rollback()  # its notifications and wake-ups go with it
                     raise
-            wakeups = pending_wakeups(session)
-        if wakeups:
-            await self._bus.publish(wakeups)
+            await self._unit.carry_out(effects.taken(session))  # the followers' wake-ups, as a request's
         return told

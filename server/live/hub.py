@@ -9,12 +9,16 @@ people per query: one post can notify every member of a network at once, and a q
 person would cost more than the post. Wake-ups only make pumps run sooner; a slow tick
 compares stream heads with one query, so a lost wake-up costs latency only.
 
-Each event carries its audience (network/audience.py): most go to everyone who may read the
-network, and a pump hands those to every subscriber at once; the rest (the member list's, the
-leads', one person's, content now out of view) go only to the subscribers who may see them now,
-judged from what the hub holds of each subscriber (their role and state in the network), the same
-rule the API applies. A subscriber's cursor moves past what it may not see, so a resume sends it no
-gap to fill. Membership events re-read the member they concern before anything later is sent.
+Each event carries its audience: most go to everyone who may read the network, and a pump hands
+those to every subscriber at once; the rest go only to the subscribers the policy says may see them
+now, judged from the standing the hub holds for each subscriber. A subscriber's cursor moves past
+what it may not see, so a resume sends it no gap to fill, and a replay ends with `caught_up`. After
+an event the policy names (a membership change), the subscribers it concerns are read again before
+anything later is sent to them.
+
+This is the delivery core, and it knows neither tables nor permission rules: it reads through a
+`Source` (server/live/source.py: the database) and asks a `Policy` (server/live/policy.py: the
+domain's rules) who may receive what; tests/live/test_hub_core.py drives it with neither.
 """
 
 from __future__ import annotations
@@ -25,22 +29,12 @@ import itertools
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
-from sqlalchemy import Row, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from events import reader
-from events.models import Event
 from events.signals import CatchUp, Revocation, Signal, Wakeup
-from network import audience, clock
-from network.access import Access, open_network
-from network.enums import MemberState, Visibility
-from network.errors import NotFound
-from network.models import Network, Person
-from network.permissions import Viewer, effective_state
 from server.live import direct, protocol
 from server.live.connection import Connection
 
@@ -50,16 +44,51 @@ BATCH = 500
 PEOPLE_PER_READ = 1000
 PEOPLE_ROWS_PER_READ = 2000
 REPLAY_PAUSE = 0.05
-MEMBERSHIP_KINDS = frozenset(
-    {"member.joined", "member.updated", "member.left", "member.removed", "member.asked", "member.request_closed"}
-)
-NETWORK_KINDS = frozenset({"network.updated"})  # its visibility may have changed: every subscriber is re-read
-
-# What a person is in a network, for the audience rule, or None when they may not follow it; injected
-# so the hub needs no knowledge of the permission rules.
-AccessCheck = Callable[[AsyncSession, Network, Person], Awaitable[Viewer | None]]
 # (audience, audience person) of a frame only some subscribers receive; None: every subscriber
 Audience = tuple[str, int | None] | None
+
+
+class LoggedEvent(Protocol):
+    """A row of a network's log, as the source reads it."""
+
+    seq: int
+    kind: str
+    payload: dict[str, Any]
+    created_at: datetime
+    actor_id: int | None
+    audience: str
+    audience_person_id: int | None
+
+
+class Source(Protocol):
+    """Where the hub reads (server/live/source.py)."""
+
+    async def epoch(self) -> str: ...
+
+    async def network_start(self, network_id: int, *, oldest: bool) -> tuple[int, int | None]: ...
+
+    async def notifications_head(self, person_id: int) -> int: ...
+
+    async def events_after(self, network_id: int, after: int, limit: int) -> Sequence[LoggedEvent]: ...
+
+    async def notifications_after(self, cursors: Mapping[int, int], limit: int) -> Sequence[Any]: ...
+
+    async def heads(self, networks: Iterable[int], people: Iterable[int]) -> tuple[dict[int, int], dict[int, int]]: ...
+
+    async def disabled(self, people: Iterable[int]) -> list[int]: ...
+
+
+class Policy(Protocol):
+    """Who may receive what (server/live/policy.py). A standing is the policy's own object: what a
+    subscriber is in a network, or None when they may no longer follow it."""
+
+    async def standing(self, network_id: int, person_id: int) -> object | None: ...
+
+    def recheck_after(self, kind: str, payload: Mapping[str, Any]) -> int | bool | None: ...
+
+    def for_everyone(self, to: str, person_id: int | None) -> bool: ...
+
+    def may_receive(self, standing: object, person_id: int, to: str, to_person: int | None, now: datetime) -> bool: ...
 
 
 @dataclass(eq=False)
@@ -67,7 +96,7 @@ class Sub:
     conn: Connection
     last: int  # the last seq this subscriber has been sent, passed over, or resumed from
     replay_to: int = 0  # the head when it subscribed: until it gets there, it is replaying
-    viewer: Viewer | None = None  # what they are in the network, for events not every reader receives
+    standing: object | None = None  # the policy's word on what they are in the network
 
 
 @dataclass(eq=False)
@@ -75,35 +104,13 @@ class Stream:
     kind: str  # "network" or "person"
     owner_id: int
     label: str  # the network's slug, for frames
-    visibility: Visibility = Visibility.PUBLIC
     subs: dict[int, Sub] = field(default_factory=dict)
-    head: int = 0  # highest seq known to exist
     dirty: bool = False
     throttled: bool = False
     task: asyncio.Task[None] | None = None
 
 
-def affected_person(kind: str, payload: dict[str, Any]) -> int | None:
-    """The member whose access a membership event may have changed."""
-    if kind not in MEMBERSHIP_KINDS:
-        return None
-    if isinstance(payload.get("person_id"), int):
-        return int(payload["person_id"])
-    member = payload.get("member")
-    if isinstance(member, dict) and isinstance(member.get("person"), dict):
-        person_id = member["person"].get("id")
-        return int(person_id) if isinstance(person_id, int) else None
-    return None
-
-
-def frame_audience(event: Event) -> Audience:
-    """None when every subscriber (everyone who may read the network) receives the event."""
-    if event.audience == audience.READERS and event.audience_person_id is None:
-        return None
-    return (event.audience, event.audience_person_id)
-
-
-def event_frame(slug: str, event: Event) -> str:
+def event_frame(slug: str, event: LoggedEvent) -> str:
     data = dict(event.payload)
     data["at"] = event.created_at.isoformat()
     data["actor_id"] = event.actor_id
@@ -118,7 +125,7 @@ class NotificationFrames:
     def __init__(self) -> None:
         self._parts: dict[tuple[Any, ...], tuple[str, str]] = {}
 
-    def frame(self, note: Row[Any]) -> str:
+    def frame(self, note: Any) -> str:
         key = (note.payload_json, note.kind, note.created_at, note.network_id, note.read_at is None)
         parts = self._parts.get(key)
         if parts is None:
@@ -129,15 +136,9 @@ class NotificationFrames:
 
 
 class Hub:
-    def __init__(
-        self,
-        session_maker: async_sessionmaker[AsyncSession],
-        viewer_of: AccessCheck,
-        *,
-        tick_seconds: float = 5.0,
-    ) -> None:
-        self._sessions = session_maker
-        self._viewer_of = viewer_of
+    def __init__(self, source: Source, policy: Policy, *, tick_seconds: float = 5.0) -> None:
+        self._source = source
+        self._policy = policy
         self.tick_seconds = tick_seconds
         self.networks: dict[int, Stream] = {}
         self.people: dict[int, Stream] = {}
@@ -152,8 +153,7 @@ class Hub:
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        async with self._sessions() as session:
-            self.epoch = await reader.epoch(session)
+        self.epoch = await self._source.epoch()
         self._ticker = asyncio.create_task(self._tick_forever())
 
     async def stop(self) -> None:
@@ -197,42 +197,33 @@ class Hub:
         self._unsubscribe(self.networks, network_id, conn)
 
     async def subscribe_network(
-        self,
-        conn: Connection,
-        network: Network,
-        after: int | None,
-        epoch: str | None,
-        session: AsyncSession,
-        viewer: Viewer,
+        self, conn: Connection, network_id: int, label: str, after: int | None, epoch: str | None, standing: object
     ) -> None:
-        """Start (or restart) following a network: `subscribed`, then the missed events, then live ones.
-        Reads the head in the caller's session (the one that checked, as `viewer`, they may read it)."""
-        head = (await reader.heads(session, Network.event_seq, [network.id])).get(network.id, 0)
-        oldest = await reader.oldest_event_seq(session, network.id) if after is not None else None
+        """Start (or restart) following a network: `subscribed`, then the missed events it may see and
+        `caught_up`, then live ones. `standing` is the policy's word on the subscriber, from the check
+        the caller made that they may follow it."""
+        head, oldest = await self._source.network_start(network_id, oldest=after is not None)
         reason = self._resume_problem(after, epoch, head, oldest)
         if reason:
-            conn.send(protocol.resync(reason, network.slug))
+            conn.send(protocol.resync(reason, label))
             after = None
-        stream = self.networks.get(network.id)
+        stream = self.networks.get(network_id)
         if stream is None:
-            stream = self.networks[network.id] = Stream("network", network.id, network.slug, head=head)
-        stream.head = max(stream.head, head)
-        stream.visibility = network.visibility
-        conn.networks[network.id] = network.slug
-        conn.send(protocol.subscribed(network.slug, head, self.epoch))
-        stream.subs[conn.id] = Sub(conn, head if after is None else after, replay_to=head, viewer=viewer)
+            stream = self.networks[network_id] = Stream("network", network_id, label)
+        conn.networks[network_id] = label
+        conn.send(protocol.subscribed(label, head, self.epoch))
+        stream.subs[conn.id] = Sub(conn, head if after is None else after, replay_to=head, standing=standing)
         self._wake(stream)
 
     async def subscribe_notifications(self, conn: Connection, after: int | None, epoch: str | None) -> None:
-        async with self._sessions() as session:
-            head = (await reader.heads(session, Person.notification_seq, [conn.person_id])).get(conn.person_id, 0)
+        head = await self._source.notifications_head(conn.person_id)
         reason = self._resume_problem(after, epoch, head, None, pruned_away=False)
         if reason:
             conn.send(protocol.resync(reason))
             after = None
         stream = self.people.get(conn.person_id)
         if stream is None:
-            stream = self.people[conn.person_id] = Stream("person", conn.person_id, "", head=head)
+            stream = self.people[conn.person_id] = Stream("person", conn.person_id, "")
         conn.notifications = True
         conn.send(protocol.subscribed_notifications(head, self.epoch))
         stream.subs[conn.id] = Sub(conn, head if after is None else after, replay_to=head)
@@ -260,7 +251,6 @@ class Hub:
             table = self.networks if signal.stream == "network" else self.people
             stream = table.get(signal.owner_id)
             if stream is not None:
-                stream.head = max(stream.head, signal.seq)
                 self._wake(stream)
         elif isinstance(signal, Revocation):
             self.revoke(signal)
@@ -298,9 +288,8 @@ class Hub:
                     await asyncio.sleep(REPLAY_PAUSE)  # let replaying sockets drain their queues
                 stream.dirty = False
                 low = min(sub.last for sub in stream.subs.values())
-                async with self._sessions() as session:
-                    rows = await reader.events_after(session, stream.owner_id, low, BATCH)
-                    await self._deliver_events(session, stream, rows, low)
+                rows = await self._source.events_after(stream.owner_id, low, BATCH)
+                await self._deliver_events(stream, rows, low)
                 if len(rows) == BATCH:
                     stream.dirty = True
         except asyncio.CancelledError:
@@ -329,8 +318,7 @@ class Hub:
         for stream in streams:
             stream.dirty = False
             lows[stream.owner_id] = min(sub.last for sub in stream.subs.values())
-        async with self._sessions() as session:
-            rows = await reader.notifications_after(session, lows, PEOPLE_ROWS_PER_READ)
+        rows = await self._source.notifications_after(lows, PEOPLE_ROWS_PER_READ)
         frames: dict[int, list[tuple[int, str, Audience]]] = {}
         encoder = NotificationFrames()
         for row in rows:
@@ -349,17 +337,19 @@ class Hub:
             elif stream.dirty:
                 self._people_due[stream.owner_id] = None
 
-    async def _deliver_events(self, session: AsyncSession, stream: Stream, events: Sequence[Event], low: int) -> None:
+    async def _deliver_events(self, stream: Stream, events: Sequence[LoggedEvent], low: int) -> None:
         pending: list[tuple[int, str, Audience]] = []
         read_first = events[0].seq if events else 0
         for event in events:
-            pending.append((event.seq, event_frame(stream.label, event), frame_audience(event)))
-            person_id = affected_person(event.kind, event.payload)
-            if person_id is not None or event.kind in NETWORK_KINDS:
-                # Deliver what came before, then re-check that member (or everyone) before anything later.
+            everyone = self._policy.for_everyone(event.audience, event.audience_person_id)
+            to = None if everyone else (event.audience, event.audience_person_id)
+            pending.append((event.seq, event_frame(stream.label, event), to))
+            concerned = self._policy.recheck_after(event.kind, event.payload)
+            if concerned is not None:
+                # Deliver what came before, then read that member (or everyone) again before anything later.
                 self._deliver(stream, pending, low, read_first)
                 pending = []
-                await self._recheck(session, stream, person_id)
+                await self._recheck(stream, None if concerned is True else int(concerned))
         self._deliver(stream, pending, low, read_first)
 
     def _deliver(
@@ -376,7 +366,7 @@ class Hub:
         # framed once for all of them (direct.wire), when there is more than one to send it to
         framed = [direct.wire(frame) if len(subs) > 1 else None for _, frame, _ in frames]
         restricted = any(to is not None for _, _, to in frames)
-        now = clock.now() if restricted else None
+        now = datetime.now(UTC) if restricted else None
         for sub in subs:
             if sub.last < low:
                 continue
@@ -406,31 +396,23 @@ class Hub:
                 wires.append(None)
             if not take or sub.conn.send_many(take, wires):  # all of them in one write
                 sub.last = last
-        stream.head = max(stream.head, frames[-1][0])
 
-    @staticmethod
-    def _may_see(stream: Stream, sub: Sub, to: tuple[str, int | None], now: Any) -> bool:
-        if stream.kind == "person":
+    def _may_see(self, stream: Stream, sub: Sub, to: tuple[str, int | None], now: datetime | None) -> bool:
+        if stream.kind == "person" or now is None:
             return True
-        if sub.viewer is None:
+        if sub.standing is None:
             return False
-        return audience.may_receive(to[0], to[1], sub.conn.person_id, sub.viewer, stream.visibility, now)
+        return self._policy.may_receive(sub.standing, sub.conn.person_id, to[0], to[1], now)
 
-    async def _recheck(self, session: AsyncSession, stream: Stream, person_id: int | None) -> None:
+    async def _recheck(self, stream: Stream, person_id: int | None) -> None:
         """Read again what a subscriber is in the network (all of them when `person_id` is None): a
         member promoted to lead receives the leads' events from here on; one who may no longer read
         it is told and unsubscribed."""
         subs = [s for s in stream.subs.values() if person_id is None or s.conn.person_id == person_id]
-        if not subs:
-            return
-        network = await session.get(Network, stream.owner_id, populate_existing=True)
-        if network is not None:
-            stream.visibility = network.visibility
         for sub in subs:
-            person = await session.get(Person, sub.conn.person_id)
-            viewer = await self._viewer_of(session, network, person) if network and person else None
-            if viewer is not None:
-                sub.viewer = viewer
+            standing = await self._policy.standing(stream.owner_id, sub.conn.person_id)
+            if standing is not None:
+                sub.standing = standing
                 continue
             self.unsubscribe_network(sub.conn, stream.owner_id)
             sub.conn.send(protocol.error("forbidden", "You can no longer read this network.", network=stream.label))
@@ -469,20 +451,13 @@ class Hub:
         close the sockets of accounts disabled by another process (a lost revocation costs latency too)."""
         if not self.connections:
             return
-        async with self._sessions() as session:
-            network_heads = await reader.heads(session, Network.event_seq, list(self.networks))
-            person_heads = await reader.heads(session, Person.notification_seq, list(self.people))
-            people = {conn.person_id for conn in self.connections.values()}
-            disabled = await session.execute(
-                select(Person.id).where(Person.id.in_(people), Person.is_active.is_(False))
-            )
-        for (person_id,) in disabled.all():
+        network_heads, person_heads = await self._source.heads(list(self.networks), list(self.people))
+        for person_id in await self._source.disabled({conn.person_id for conn in self.connections.values()}):
             self.revoke(Revocation("person", str(person_id)))
         for table, heads in ((self.networks, network_heads), (self.people, person_heads)):
             for owner_id, head in heads.items():
                 stream = table.get(owner_id)
                 if stream and any(sub.last < head for sub in stream.subs.values()):
-                    stream.head = max(stream.head, head)
                     self._wake(stream)
 
 
@@ -491,23 +466,3 @@ _REVOKE_REASONS = {
     "person": "This account was disabled.",
     "token": "This API token was revoked.",
 }
-
-
-def excluded(access: Access) -> bool:
-    """Suspended or banned here (DESIGN §4: removed from every channel of the network until it ends)."""
-    m = access.membership
-    return m is not None and effective_state(m.state, m.until, access.now) in (
-        MemberState.SUSPENDED,
-        MemberState.BANNED,
-    )
-
-
-async def viewer_of(session: AsyncSession, network: Network, person: Person) -> Viewer | None:
-    """What this person is in this network, if they may (still) follow it live; else None."""
-    if not person.is_active:
-        return None
-    try:
-        access = await open_network(session, network.slug, person)
-    except NotFound:
-        return None
-    return None if excluded(access) else access.viewer

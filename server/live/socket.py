@@ -26,7 +26,8 @@ from network.models import Person
 from server.auth import SESSION_COOKIE, SESSION_KEY, bearer_token, session_digest
 from server.live import direct, protocol
 from server.live.connection import Connection
-from server.live.hub import Hub, excluded
+from server.live.hub import Hub
+from server.live.policy import excluded, standing_from
 from server.settings import Settings
 
 MAX_NETWORKS = 200
@@ -242,4 +243,6 @@ async def _handle(
             if access.network.id not in conn.networks and len(conn.networks) >= MAX_NETWORKS:
                 conn.send(protocol.error("too_many_subscriptions", f"At most {MAX_NETWORKS} networks per connection."))
                 return
-            await hub.subscribe_network(conn, access.network, message.after, message.epoch, session, access.viewer)
+            await hub.subscribe_network(
+                conn, access.network.id, access.network.slug, message.after, message.epoch, standing_from(access)
+            )

@@ -16,14 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from events import log
 from server.live import hub as hub_module
 from server.live.connection import Connection
-from server.live.hub import Hub, viewer_of
+from server.live.hub import Hub
+from server.live.policy import NetworkPolicy
+from server.live.source import DatabaseSource
 from tests.events.test_reader import append, notify, people
 
 
 async def started(
     db: async_sessionmaker[AsyncSession], ids: list[int], **conn: Any
 ) -> tuple[Hub, dict[int, Connection]]:
-    hub = Hub(db, viewer_of, tick_seconds=3600)
+    hub = Hub(DatabaseSource(db), NetworkPolicy(db), tick_seconds=3600)
     await hub.start()
     conns = {pid: Connection(pid, **conn) for pid in ids}
     for connection in conns.values():

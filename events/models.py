@@ -1,4 +1,4 @@
-"""The durable event log's tables (DESIGN §3).
+"""The durable event log's tables (docs/design.md §3.2, §3.4).
 
 `events` holds each network's gap-free sequence of member-visible changes; `notifications`
 holds each person's own sequence. `log_epoch` has one row, written when the database is

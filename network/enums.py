@@ -1,4 +1,4 @@
-"""The domain's closed vocabularies (DESIGN §4, §5).
+"""The domain's closed vocabularies (docs/design.md §1).
 
 Stored as their string values, so the database reads the same as the API.
 """

@@ -1,4 +1,4 @@
-"""The domain's tables (DESIGN §5).
+"""The domain's tables (docs/design.md §1).
 
 Plain SQLAlchemy 2 declarative models on advanced-alchemy's identity base types, which share
 one metadata (with a naming convention) that Alembic migrates. Enums are stored as their
@@ -96,7 +96,7 @@ class Network(IdentityAuditBase):
     description: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[Visibility] = mapped_column(str_enum(Visibility))
     join_policy: Mapped[JoinPolicy] = mapped_column(str_enum(JoinPolicy))
-    # last allocated event sequence number (DESIGN §3); bumped in the writer's transaction
+    # last allocated event sequence number (docs/design.md §3.2); bumped in the writer's transaction
     event_seq: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     # leads' settings (network.settings)
     premod_posts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))

@@ -1,4 +1,4 @@
-"""Who may do what in a network: DESIGN §4 as one pure function.
+"""Who may do what in a network: docs/design.md §4.1 as one pure function.
 
 No I/O here. Callers load the facts (is the viewer signed in, an admin, their membership
 role, state and its end time) into a `Viewer` and ask `allowed(action, visibility, viewer, now)`.
@@ -79,7 +79,7 @@ def _membership_column(viewer: Viewer, now: datetime) -> str:
 
 _READ_MEMBERS_ONLY = frozenset({"member", "muted", "observer", "lead"})
 # a public network's posts: every signed-in person but those suspended or banned from it, and
-# people of regulators and government who are not its observers (DESIGN §4)
+# people of regulators and government who are not its observers (docs/design.md §4.2)
 _READ_PUBLIC = frozenset({"outsider", "pending", *_READ_MEMBERS_ONLY})
 
 _TABLE: dict[Action, frozenset[str]] = {

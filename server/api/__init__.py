@@ -1,1 +1,1 @@
-"""The JSON API under /api/v1 (DESIGN §6)."""
+"""The JSON API under /api/v1 (docs/design.md §6)."""

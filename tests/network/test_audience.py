@@ -1,5 +1,5 @@
 """Who receives an event (network/audience.py), as pure rules: content follows its state, every other
-kind its table row, and the check against a subscriber is DESIGN §4's table."""
+kind its table row, and the check against a subscriber is the table of docs/design.md §4.1."""
 
 from __future__ import annotations
 

@@ -438,8 +438,10 @@ IN_MEMBERS_ONLY = ("anonymous", "outsider", "pending", "member", "author", "admi
 
 @pytest.mark.parametrize("visibility", [Visibility.PUBLIC, Visibility.MEMBERS])
 async def test_capabilities_and_services_agree_cell_by_cell(
-    db: async_sessionmaker[AsyncSession], visibility: Visibility
+    db: async_sessionmaker[AsyncSession], backend: str, visibility: Visibility
 ) -> None:
+    if visibility is Visibility.MEMBERS and backend == "sqlite":
+        pytest.skip("the members-only network's few changed answers do not depend on the database")
     viewers = VIEWERS if visibility is Visibility.PUBLIC else IN_MEMBERS_ONLY
     walk = Walk(db, await arrange(db, visibility), viewers)
     await walk_posts(walk)

@@ -1,4 +1,4 @@
-"""Network permissions against the DESIGN §4 table.
+"""Network permissions against the table in docs/design.md §4.1.
 
 The expected values below are typed out from the design's table, not derived from the
 implementation, so a rule that drifts from the design fails here with the cell's id.
@@ -17,8 +17,7 @@ NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 FUTURE = NOW + timedelta(days=3)
 PAST = NOW - timedelta(days=3)
 
-# The table's columns as viewers. The design's "suspended/banned" column is split in two,
-# each carrying that column's value.
+# The table's columns as viewers (docs/design.md §4.1 lists suspended and banned apart).
 COLUMNS: dict[str, Viewer] = {
     "anon": Viewer(signed_in=False),
     "not_member": Viewer(signed_in=True),
@@ -31,7 +30,7 @@ COLUMNS: dict[str, Viewer] = {
     "lead": Viewer(signed_in=True, role=Role.LEAD, state=MemberState.ACTIVE),
 }
 
-# DESIGN §4, row by row. Order of each tuple:
+# docs/design.md §4.1, row by row. Order of each tuple:
 # anon, not_member, pending, member, muted, suspended, banned, observer, lead
 _ORDER = ("anon", "not_member", "pending", "member", "muted", "suspended", "banned", "observer", "lead")
 Y, N = True, False
@@ -133,7 +132,7 @@ def test_pending_observer_may_not_read_members_network():
     assert allowed(Action.READ, Visibility.MEMBERS, viewer, NOW) is False
 
 
-# DESIGN §4: a person of a regulator or government organisation reads a network, public ones
+# docs/design.md §4.2: a person of a regulator or government organisation reads a network, public ones
 # included, only as its listed observer.
 @pytest.mark.parametrize(
     "viewer",

@@ -152,7 +152,8 @@ async def test_who_may_flag(world: World) -> None:
     for refused in (pending, outsider):
         problem(await flag(refused, post_id), 403, "only members and leads")
         problem(await flag(refused, reply_id, reply=True), 403, "only members and leads")
-    for gone in (sanctioned["suspend"], sanctioned["ban"]):  # DESIGN §4: they read nothing of it, public or not
+    # docs/design.md §4.1: the suspended and banned read nothing of a network, public or not
+    for gone in (sanctioned["suspend"], sanctioned["ban"]):
         problem(await flag(gone, post_id), 404)
         problem(await flag(gone, reply_id, reply=True), 404)
     problem(await flag(author, post_id), 403, "your own")
@@ -163,7 +164,7 @@ async def test_who_may_flag(world: World) -> None:
     assert await written(world) == before
     assert "observers" in body["detail"].lower()
 
-    flagged(await flag(sanctioned["mute"], post_id, "inappropriate"))  # muted members still flag (DESIGN §4)
+    flagged(await flag(sanctioned["mute"], post_id, "inappropriate"))  # muted members still flag (docs/design.md §4.1)
     flagged(await flag(other, reply_id, "spam", reply=True))
     flagged(await flag(lead, post_id, "off_topic"))
 

@@ -83,7 +83,7 @@ async def test_who_reads_the_log(world: World) -> None:
         observer = await world.observer(lead, slug, OrgKind.REGULATOR)
         readers[slug] = (member, muted, observer, suspended, decision)
 
-    # DESIGN §4: the log is readable by whoever may read the network's posts (moderation in the
+    # docs/design.md §4.1: the log is readable by whoever may read the network's posts (moderation in the
     # open), so a public network's log is open to signed-in outsiders too; never to the suspended
     for slug, (member, muted, observer, suspended, decision) in readers.items():
         outsiders_read = slug == public

@@ -245,7 +245,7 @@ async def test_a_network_you_may_not_read_is_not_found(world: World) -> None:
 
 
 async def test_regulators_and_government_read_only_as_listed_observers(world: World) -> None:
-    """DESIGN §4: a person of a regulator or government organisation reads a network, public ones
+    """docs/design.md §4.2: a person of a regulator or government organisation reads a network, public ones
     included, only as its listed observer; until a lead admits them it is not there for them."""
     lead = await world.person()
     slug = await world.network(lead)

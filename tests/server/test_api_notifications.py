@@ -94,7 +94,7 @@ async def test_bad_requests_are_refused_with_reasons(world: World) -> None:
 
 
 async def test_notifications_follow_the_reading_rule(world: World) -> None:
-    """DESIGN §4: a suspension or ban removes a person from every channel of that network, notifications
+    """docs/design.md §4.4: a suspension or ban removes a person from every channel of that network, notifications
     included; a person removed from a members-only network hears nothing more of it. What is about
     their own standing (the decision, their membership) still reaches them."""
     lead = await world.person()

@@ -6,7 +6,7 @@ import httpx
 
 from tests.conftest import LiveServer
 
-# The paths other clients rely on (issue text and DESIGN §6): they must stay in the published schema.
+# The paths other clients rely on (docs/design.md §6): they must stay in the published schema.
 PUBLISHED = {
     ("post", "/api/v1/auth/register"),
     ("post", "/api/v1/auth/login"),

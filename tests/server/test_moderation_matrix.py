@@ -1,4 +1,4 @@
-"""DESIGN §4 extended to every moderation action, over HTTP, for every role and state.
+"""docs/design.md §4.1 extended to every moderation action, over HTTP, for every role and state.
 
 For a public and a members-only network, each column of the table (anonymous, signed in but not a
 member, pending, member, muted, suspended, banned, observer, lead, platform admin) tries each
@@ -21,7 +21,7 @@ from network.enums import OrgKind
 from tests.conftest import ApiClient, World
 
 COLUMNS = ("anonymous", "outsider", "pending", "member", "muted", "suspended", "banned", "observer", "lead", "admin")
-# who may do each action (DESIGN §4): everyone else is refused
+# who may do each action (docs/design.md §4.1): everyone else is refused
 ALLOWED = {
     "flag a post": {"member", "muted", "lead"},
     "read the queue": {"lead", "admin"},

@@ -38,8 +38,11 @@ async def _token_id(client: ApiClient) -> int:
 
 
 @pytest.fixture(params=["member", "admin"])
-async def caller(request: pytest.FixtureRequest, world: World) -> Caller:
-    """Someone with a token and real things to act on: a member of a network with posts, or an admin."""
+async def caller(request: pytest.FixtureRequest, world: World, backend: str) -> Caller:
+    """Someone with a token and real things to act on: a member of a network with posts, or an admin
+    (on PostgreSQL: the member's run already meets SQLite's own refusals of what it cannot store)."""
+    if request.param == "admin" and backend == "sqlite":
+        pytest.skip("the admin's run is on PostgreSQL")
     lead = await world.person()
     slug = await world.network(lead)
     member = await world.member(slug)

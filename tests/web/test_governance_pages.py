@@ -106,7 +106,7 @@ async def test_the_log_says_what_was_done_why_under_which_clause_and_by_whom(wor
 
 
 async def test_the_log_is_a_404_page_for_those_who_may_not_read_it(world: World) -> None:
-    """The log is read by whoever reads the network's posts (DESIGN §4): a public network's by any
+    """The log is read by whoever reads the network's posts (docs/design.md §4.1): a public network's by any
     signed-in reader; a members-only network's by its members alone."""
     lead = await world.person()
     public = await world.network(lead)

@@ -619,7 +619,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_replies_post", ["post_id", "id"], unique=False)
 
     op.create_index("uq_organisations_name_lower", "organisations", [sa.text("lower(name)")], unique=True)
-    # the log's epoch is fixed when the database is created (DESIGN §3)
+    # the log's epoch is fixed when the database is created (docs/design.md §3.4)
     epoch = sa.table("log_epoch", sa.column("epoch", sa.String), sa.column("created_at", sa.DateTime(timezone=True)))
     op.bulk_insert(epoch, [{"epoch": secrets.token_hex(8), "created_at": datetime.now(UTC)}])
 

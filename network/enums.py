@@ -216,3 +216,11 @@ class AppealStatus(StrEnum):
     OPEN = "open"
     UPHELD = "upheld"  # the decision stands
     OVERTURNED = "overturned"  # the decision is undone
+
+
+class ScreenAction(StrEnum):
+    """What a watched word does to text that contains it."""
+
+    BLOCK = "block"
+    HOLD = "hold"
+    FLAG = "flag"

@@ -17,12 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import clock, review_queue
 from network.access import Access
-from network.enums import ContentState, TargetType
+from network.enums import ContentState, ScreenAction, TargetType
 from network.errors import Invalid, RateLimited
 from network.models import Post, Reply
 from network.moderation_models import WatchedWord
 from network.permissions import Action
-from network.screening import Hit, ScreenAction, hit_record, screen, strongest
+from network.screening import Hit, hit_record, screen, strongest
 from network.screening import WatchedWord as Word
 
 

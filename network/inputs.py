@@ -31,13 +31,13 @@ from network.enums import (
     ReactionKind,
     Region,
     Role,
+    ScreenAction,
     SupportType,
     TargetType,
     Urgency,
     Visibility,
 )
 from network.errors import Invalid
-from network.screening import ScreenAction
 
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # a signed 64-bit integer: what SQLite and PostgreSQL take
 INT32_MAX = 2**31 - 1  # the most a column declared Integer holds on PostgreSQL (versions, sequence numbers)

@@ -14,9 +14,8 @@ from advanced_alchemy.types import DateTimeUTC, JsonB
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from network.enums import AppealStatus, Decision, FlagReason, TargetType
+from network.enums import AppealStatus, Decision, FlagReason, ScreenAction, TargetType
 from network.models import Person, str_enum
-from network.screening import ScreenAction
 
 OPEN_ONLY = text("status = 'open'")
 # what a flag, a queue entry or a decision is about: a post's, reply's or person's id, as wide as theirs

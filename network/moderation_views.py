@@ -7,11 +7,19 @@ from typing import Any
 
 import msgspec
 
-from network.enums import AppealStatus, ContentState, Decision, FlagReason, JoinPolicy, TargetType, Visibility
+from network.enums import (
+    AppealStatus,
+    ContentState,
+    Decision,
+    FlagReason,
+    JoinPolicy,
+    ScreenAction,
+    TargetType,
+    Visibility,
+)
 from network.models import Network
 from network.moderation_models import Appeal, DecisionRecord, Flag, QueueNote, WatchedWord
 from network.moderation_policy import APPEAL_WINDOW, APPEALABLE, log_actor
-from network.screening import ScreenAction
 from network.views import PersonRef, person_ref
 
 

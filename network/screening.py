@@ -13,16 +13,9 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from network.enums import ScreenAction
 from network.personal_data import find_personal_data
-
-
-class ScreenAction(StrEnum):
-    BLOCK = "block"
-    HOLD = "hold"
-    FLAG = "flag"
-
 
 _STRENGTH = {ScreenAction.BLOCK: 3, ScreenAction.HOLD: 2, ScreenAction.FLAG: 1}
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import appeals, charter, clock, decisions, flags, membership, posts, settings
 from network.access import access_to
-from network.enums import ContentState, Decision, FlagReason, PostKind, TargetType
+from network.enums import ContentState, Decision, FlagReason, PostKind, ScreenAction, TargetType
 from network.inputs import (
     AppealInput,
     DecisionInput,
@@ -24,7 +24,6 @@ from network.inputs import (
     WatchedWordInput,
 )
 from network.models import Network, Person, Post, Reply
-from network.screening import ScreenAction
 
 HELD_BODY = """We are planning support for a Year 5 pupil, Jayden Smith (date of birth 14/03/2015), \
 who joined us mid-year with gaps in early reading. Has anyone run a 1:1 phonics catch-up \

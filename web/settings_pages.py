@@ -23,12 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import accounts, membership, settings
 from network.access import Access, open_network
-from network.enums import JoinPolicy, MemberState, Role, Visibility
+from network.enums import JoinPolicy, MemberState, Role, ScreenAction, Visibility
 from network.errors import DomainError, Invalid, NotFound
 from network.inputs import Email, MemberChange, SettingsInput, WatchedWordInput
 from network.models import Membership, Person
 from network.moderation_views import watched_word_view
-from network.screening import ScreenAction
 from server.deps import Db, Viewer
 from web.forms import post_action, read_form, sign_in_first
 from web.governance_common import (

@@ -12,13 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from events.models import Event
 from network import settings
 from network.access import Access, open_network
-from network.enums import Decision, JoinPolicy, Visibility
+from network.enums import Decision, JoinPolicy, ScreenAction, Visibility
 from network.errors import Conflict, Forbidden, Invalid, NotFound
 from network.inputs import SettingsInput, WatchedWordInput
 from network.models import Network, Person
 from network.moderation_models import DecisionRecord, WatchedWord
 from network.moderation_views import log_entry_view
-from network.screening import ScreenAction
 from tests.conftest import ApiClient, World
 
 

@@ -42,9 +42,10 @@ from bench import seed
 from bench.common import PG_URL_GROWTH, Report, log, median, raise_nofile, ratio, summary, table
 from bench.plot import lines
 from events import reader
-from network import accounts, notifications, posts
 from network.access import open_network
+from network.content import posts
 from network.models import Network, Person
+from network.people import accounts, notifications
 from network.views import Page
 from server.db import POSTGRES_CONNECT_ARGS
 

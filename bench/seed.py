@@ -2,7 +2,7 @@
 
 People share one precomputed password hash and are bulk-inserted; memberships too (everyone
 follows everything, the heaviest case for notifications); tokens come from
-`network.accounts.create_token`; the network from `network.networks.create_network`.
+`network.people.accounts.create_token`; the network from `network.people.networks.create_network`.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from pathlib import Path
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from network import accounts, networks
 from network.enums import FollowLevel, JoinPolicy, MemberState, NetworkKind, OrgKind, Role, Visibility
 from network.inputs import NetworkInput
 from network.models import Membership, Network, Organisation, Person
+from network.people import accounts, networks
 from server import migrate
 
 PASSWORD = "bench password 2024"

@@ -34,7 +34,7 @@ _INSERT_EVENT = insert(cast(Table, Event.__table__))
 
 # The statements below are built once per counter (and dialect), with bound parameters: every
 # event and notification runs one, and building a statement per call costs more CPU than the
-# database takes to run it (see network/accounts.py's _LIVE_TOKEN).
+# database takes to run it (see network/people/accounts.py's _LIVE_TOKEN).
 
 
 @cache

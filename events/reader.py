@@ -16,7 +16,7 @@ from events.models import Event, LogEpoch, Notification, counter_owner
 
 # The statements here are built once (per counter or dialect), with bound parameters: every
 # wake-up, resume and new socket runs one, and building a statement per call costs more CPU than
-# the database takes to run it (see network/accounts.py's _LIVE_TOKEN).
+# the database takes to run it (see network/people/accounts.py's _LIVE_TOKEN).
 _EVENTS_AFTER = (
     select(Event)
     .where(Event.network_id == bindparam("network_id"), Event.seq > bindparam("after"))

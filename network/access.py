@@ -115,7 +115,7 @@ async def access_to(session: AsyncSession, network: Network, person: Person | No
 
 
 # Built once, with bound parameters: every request that names a network runs one of them (see
-# network/accounts.py's _LIVE_TOKEN for why). The network and the asker's membership come in one.
+# network/people/accounts.py's _LIVE_TOKEN for why). The network and the asker's membership come in one.
 _NETWORK = select(Network).where(Network.slug == bindparam("slug"))
 _NETWORK_AND_MEMBERSHIP = (
     select(Network, Membership)

@@ -114,7 +114,7 @@ def notify_many(session: AsyncSession, network_id: int, kinds: dict[int, str], p
     outbox.notify(session, counter=Person.notification_seq, kinds=kinds, payload=payload, network_id=network_id)
 
 
-# Built once, with bound parameters (see network/accounts.py's _LIVE_TOKEN): every reply and offer runs it.
+# Built once, with bound parameters (see network/people/accounts.py's _LIVE_TOKEN): every reply and offer runs it.
 _READER = (
     select(Person.is_active, Person.is_admin, Organisation.kind, Membership.role, Membership.state, Membership.until)
     .select_from(Person)

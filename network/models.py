@@ -98,7 +98,7 @@ class Network(IdentityAuditBase):
     join_policy: Mapped[JoinPolicy] = mapped_column(str_enum(JoinPolicy))
     # last allocated event sequence number (docs/design.md §3.2); bumped in the writer's transaction
     event_seq: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
-    # leads' settings (network.settings)
+    # leads' settings (network.governance.settings)
     premod_posts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     guard_personal_data: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
@@ -195,7 +195,7 @@ class Post(IdentityAuditBase):
 
 class PostNotice(IdentityBase):
     """A new post whose followers are still to be told: a large network's notices are written
-    after the post commits, a chunk of followers at a time (network/post_notices.py)."""
+    after the post commits, a chunk of followers at a time (network/content/post_notices.py)."""
 
     __tablename__ = "post_notices"
 
@@ -248,7 +248,7 @@ class Offer(IdentityAuditBase):
     __tablename__ = "offers"
     __table_args__ = (
         Index("ix_offers_post", "post_id", "id"),
-        # one open offer per organisation per request (network/offers.py also checks, under the request's lock)
+        # one open offer per organisation per request (network/content/offers.py also checks, under the request's lock)
         Index(
             "uq_offers_open",
             "post_id",

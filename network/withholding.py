@@ -5,7 +5,7 @@ content leaves the readers' view (hidden, held again, removed) or comes back (re
 again), the audience of every earlier event about it is decided again from its state now
 (`refresh`); and when a lead edits someone's content (say, to take out a staff phone number), the
 earlier events and the notifications that quoted it are given the edited text (`rewrite_post`,
-`rewrite_reply`). Removal goes further and redacts the events (network/redaction.py).
+`rewrite_reply`). Removal goes further and redacts the events (network/moderation/redaction.py).
 """
 
 from __future__ import annotations

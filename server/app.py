@@ -14,7 +14,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 from litestar.static_files import create_static_files_router
 
-from network.feed_cache import FeedCache
+from network.content.feed_cache import FeedCache
 from server import auth, boundary, db, openapi, problems, retry
 from server.api.appeals import AppealController
 from server.api.auth import auth_router

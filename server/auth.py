@@ -16,8 +16,8 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.types import Scope
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import accounts
 from network.models import Person
+from network.people import accounts
 from server import sessions
 from server.deps import Db
 

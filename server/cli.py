@@ -14,10 +14,10 @@ import msgspec
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import accounts, networks
 from network.enums import JoinPolicy, NetworkKind, OrgKind, Region, Visibility
 from network.errors import DomainError
 from network.inputs import NetworkInput, RegisterInput
+from network.people import accounts, networks
 from server import db, migrate
 from server.bus import build_bus
 from server.settings import Settings

@@ -11,13 +11,15 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import accounts, activity, clock, offers, posts, reactions, replies
+from network import activity, clock
 from network.access import access_to
+from network.content import offers, posts, reactions, replies
 from network.enums import MemberState, Role
 from network.event_kinds import EventKind
 from network.inputs import NetworkInput, OfferInput, PostInput, ReplyInput, Resource
 from network.models import Membership, Network, Organisation, Person, Post
-from network.networks import create_network
+from network.people import accounts
+from network.people.networks import create_network
 from network.views import member_view, to_payload
 from server import demo_moderation
 from server.demo_content import DEMO_PASSWORD, NETWORKS, ORGANISATIONS, PEOPLE, POSTS, DemoPost

@@ -12,9 +12,12 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import appeals, charter, clock, decisions, flags, membership, posts, settings
+from network import clock
 from network.access import access_to
+from network.casework import appeals, decisions, flags
+from network.content import posts
 from network.enums import ContentState, Decision, FlagReason, PostKind, ScreenAction, TargetType
+from network.governance import charter, settings
 from network.inputs import (
     AppealInput,
     DecisionInput,
@@ -24,6 +27,7 @@ from network.inputs import (
     WatchedWordInput,
 )
 from network.models import Network, Person, Post, Reply
+from network.people import membership
 
 HELD_BODY = """We are planning support for a Year 5 pupil, Jayden Smith (date of birth 14/03/2015), \
 who joined us mid-year with gaps in early reading. Has anyone run a 1:1 phonics catch-up \

@@ -1,4 +1,4 @@
-"""The task that writes the new-post notices large networks' posts leave (network/post_notices.py).
+"""The task that writes the new-post notices large networks' posts leave (network/content/post_notices.py).
 
 One per server process. It is kicked when a request of this process commits a post that left
 notices, and looks again on every live tick, so notices left by a process that stopped (or
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events import effects
 from events.bus import Bus
-from network import post_notices
+from network.content import post_notices
 from server.db import writing
 from server.unit_of_work import UnitOfWork
 

@@ -23,8 +23,8 @@ from events import effects
 from events.bus import Bus
 from events.log import signals_in
 from events.signals import Revocation, Wakeup
-from network import accounts
-from network.post_notices import NoticesLeft
+from network.content.post_notices import NoticesLeft
+from network.people import accounts
 from server.db import writing
 
 log = logging.getLogger("commons")

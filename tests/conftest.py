@@ -26,9 +26,9 @@ from argon2 import PasswordHasher
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from network import accounts
 from network.enums import OrgKind
 from network.inputs import OrganisationInput, RegisterInput
+from network.people import accounts
 from server import db as db_config
 from server import migrate
 from server.app import create_app

@@ -7,8 +7,8 @@ from typing import Any
 from litestar import Request, get
 from litestar.response import Template
 
-from network import networks
 from network.enums import NetworkKind
+from network.people import networks
 from server.deps import Db, Viewer
 from web.render import page
 

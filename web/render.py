@@ -15,9 +15,9 @@ from litestar.response import Template
 from litestar.template.config import TemplateConfig
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import notifications
 from network.enums import REGION_LABELS
 from network.models import Person
+from network.people import notifications
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from litestar import Router
 
-from web import (
-    auth_pages,
-    compose_pages,
-    governance_pages,
-    moderation_pages,
-    network_pages,
-    notification_pages,
-    pages,
-    people_pages,
-    post_pages,
-    search_pages,
-)
+from web import pages
+from web.casework import appeal_pages, moderation_pages
+from web.content import compose_pages, post_pages, search_pages
+from web.governance import charter_pages, log_pages, settings_pages
+from web.people import auth_pages, join_pages, network_pages, notification_pages, people_pages
 
 web_router = Router(
     path="/",
@@ -29,7 +22,11 @@ web_router = Router(
         *compose_pages.handlers,
         *search_pages.handlers,
         *moderation_pages.handlers,
-        *governance_pages.handlers,
+        *log_pages.handlers,
+        *settings_pages.handlers,
+        *charter_pages.handlers,
+        *appeal_pages.handlers,
+        *join_pages.handlers,
     ],
     include_in_schema=False,
 )

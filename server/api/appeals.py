@@ -8,10 +8,10 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from network import appeals
+from network.casework import appeals
 from network.inputs import AppealDecisionInput, AppealInput
 from network.models import Network
-from network.moderation_views import AppealView
+from network.moderation.views import AppealView
 from server.deps import Db, Me
 
 

@@ -10,10 +10,10 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from events.signals import Revocation
-from network import accounts
 from network.errors import DomainError
 from network.inputs import Email, Input, RegisterInput
 from network.models import Person
+from network.people import accounts
 from network.views import MeView, me_view
 from server import auth, throttle
 from server.deps import AppSettings, Db

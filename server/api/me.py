@@ -12,8 +12,8 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from events.log import revoke_after_commit
 from events.signals import Revocation
-from network import accounts
 from network.inputs import Input
+from network.people import accounts
 from network.views import MeView, OrganisationView, me_view, organisation_view
 from server.deps import Db, Me
 

@@ -8,12 +8,14 @@ from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from network import charter, decisions, export, flags, review_queue, settings, transparency
 from network.access import open_network
+from network.casework import decisions, flags
 from network.enums import TargetType
 from network.errors import NotFound
+from network.governance import charter, export, settings, transparency
 from network.inputs import INT32_MAX, DecisionInput, FlagInput, QueueNoteInput, SettingsInput, WatchedWordInput
-from network.moderation_views import (
+from network.moderation import review_queue
+from network.moderation.views import (
     DecisionView,
     FlagView,
     LogEntryView,

@@ -11,12 +11,14 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.serialization import encode_json
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from network import charter, feed_cache, membership, networks, posts
 from network.access import access_to, open_network
+from network.content import feed_cache, posts
+from network.content.feed_cache import FeedCache
 from network.enums import EvidenceStrength, MemberState, Phase, PostKind, RequestStatus
 from network.errors import NotFound
-from network.feed_cache import FeedCache
+from network.governance import charter
 from network.inputs import Answer, CharterInput, Email, FollowInput, Input, MemberChange, NetworkInput, PostInput
+from network.people import membership, networks
 from network.views import CharterView, MembershipView, MemberView, NetworkView, Page, PostView, member_view
 from server.api.params import Cursor, Limit
 from server.deps import Db, Me, Viewer

@@ -9,10 +9,10 @@ from litestar import Controller, get, post
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from network import notifications
 from network.errors import Invalid
 from network.inputs import Input
-from network.notifications import ReadResult, UnreadCount
+from network.people import notifications
+from network.people.notifications import ReadResult, UnreadCount
 from network.views import Page
 from server.api.params import Cursor, Limit
 from server.deps import Db, Me

@@ -6,7 +6,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from network import offers, posts, reactions, replies
+from network.content import offers, posts, reactions, replies
 from network.enums import ReactionKind
 from network.inputs import CloseInput, OfferInput, PostEdit, ReactionInput, ReplyInput
 from network.views import (

@@ -19,10 +19,10 @@ from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from network import accounts
 from network.access import open_network
 from network.errors import NotFound
 from network.models import Person
+from network.people import accounts
 from server.auth import SESSION_COOKIE, SESSION_KEY, bearer_token, session_digest
 from server.live import direct, protocol
 from server.live.connection import Connection

@@ -23,8 +23,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from network import clock, decisions, flags, offers, posts, reactions, replies
+from network import clock
 from network.access import Access, access_to, open_network
+from network.casework import decisions, flags
+from network.content import offers, posts, reactions, replies
 from network.enums import (
     ContentState,
     Decision,
@@ -44,8 +46,8 @@ from network.enums import (
 from network.errors import DomainError, NotFound, Refusal
 from network.inputs import ContentEdit, DecisionInput, FlagInput, OfferInput, PostEdit, ReplyInput
 from network.models import Membership, Network, Offer, Organisation, Person, Post, Reply
-from network.moderation_models import Flag
-from network.moderation_policy import CONTENT_DECISIONS
+from network.moderation.models import Flag
+from network.moderation.policy import CONTENT_DECISIONS
 
 # who is asking: the table's columns (each of another organisation than the requests'), and the
 # requesting organisation's own people

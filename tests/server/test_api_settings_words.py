@@ -11,7 +11,7 @@ import httpx
 from sqlalchemy import text
 
 from tests.conftest import ApiClient, World, event_kinds, problem
-from tests.network.test_personal_data import FOUND, PASSES
+from tests.network.moderation.test_personal_data import FOUND, PASSES
 
 
 async def setup(world: World, **network: Any) -> tuple[str, ApiClient, ApiClient]:

@@ -10,8 +10,9 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from network import accounts, clock
+from network import clock
 from network.models import ApiToken
+from network.people import accounts
 from tests.conftest import ApiClient, World
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
-from network.feed_cache import FeedCache
+from network.content.feed_cache import FeedCache
 from tests.conftest import ApiClient, World
 
 

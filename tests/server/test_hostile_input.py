@@ -11,7 +11,7 @@ from __future__ import annotations
 import httpx
 
 from tests.conftest import ApiClient, World, problem, unique
-from tests.web.test_post_pages import Pages
+from tests.web.content.test_post_pages import Pages
 
 TOO_BIG = 2**63  # one past the largest signed 64-bit integer
 NUL = "\u0000"

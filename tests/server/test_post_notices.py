@@ -1,4 +1,4 @@
-"""A large network's new-post notices, written after the post commits (network/post_notices.py,
+"""A large network's new-post notices, written after the post commits (network/content/post_notices.py,
 server/notice_writer.py), against the real server and database: each follower is told once."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from events import outbox
 from events.bus import MemoryBus
 from events.models import Notification
-from network import followers, post_notices
+from network.content import followers, post_notices
 from network.models import Post, PostNotice
 from server.db import writing
 from server.notice_writer import NoticeWriter

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from network import accounts
 from network.enums import OrgKind
+from network.people import accounts
 from tests.conftest import PASSWORD, ApiClient, LiveServer, direct_account, make_settings, unique
 
 ServerFactory = Callable[..., AbstractAsyncContextManager[LiveServer]]

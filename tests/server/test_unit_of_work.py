@@ -18,9 +18,9 @@ from events import effects, outbox
 from events.bus import MemoryBus
 from events.models import Notification
 from events.signals import Revocation, Signal, Wakeup
-from network import accounts
+from network.content.post_notices import NoticesLeft
 from network.models import ApiToken, Person
-from network.post_notices import NoticesLeft
+from network.people import accounts
 from server import cli
 from server.unit_of_work import UnitOfWork
 from tests.conftest import make_settings

@@ -1,7 +1,7 @@
 """post notices: a new post whose followers are still to be told
 
 A large network's new-post notices are written after the post commits, a chunk of
-followers per transaction; this row is the post's place in that work (network/post_notices.py).
+followers per transaction; this row is the post's place in that work (network/content/post_notices.py).
 
 Revision ID: 0005
 Revises: 0004

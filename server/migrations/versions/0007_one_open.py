@@ -1,6 +1,6 @@
 """one open offer per organisation per request, as a partial unique index
 
-network/offers.py checks the rule under the request's row lock; the index keeps it whatever path
+network/content/offers.py checks the rule under the request's row lock; the index keeps it whatever path
 writes an offer. Two open offers of one organisation on one request could only have come from
 requests that raced before that lock was taken: the later ones are marked withdrawn (as their
 authors could have done), so the index can be built, and the earliest stays open.

@@ -1,0 +1,1 @@
+"""What members share: practices and requests, replies, offers, reactions, follows, the feed and search."""

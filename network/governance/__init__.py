@@ -1,0 +1,1 @@
+"""How a network governs itself in the open: its charter, its settings, the transparency log and the leads' export."""

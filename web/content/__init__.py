@@ -1,0 +1,1 @@
+"""Pages for what members share: a post, the compose and edit forms, search."""

@@ -1,0 +1,1 @@
+"""Pages for a network's governance: its charter, settings and transparency log."""

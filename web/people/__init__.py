@@ -1,0 +1,2 @@
+"""Pages for people and networks: signing in, the directory and a network's home, joining, person
+and organisation pages, notifications."""

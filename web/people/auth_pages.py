@@ -1,0 +1,327 @@
+"""Sign up, sign in and sign out in the browser: plain forms, POST-redirect-GET, the API's rules and messages.
+
+The forms' fields are checked one by one against the limits in `network.inputs` (so every
+mistake is reported at once, beside its field) and then handed to the same services the JSON
+API calls. A refused form is shown again with what was typed, never the password. Sign-in and
+sign-up share the API's limits: the per-address limit (`server.throttle`, the same counter as
+`/api/v1/auth/*`) and the counts of failed sign-ins per account and address (the same counts
+as the API's sign-in). Signing in starts a new session and ends the one this browser had;
+signing out ends the session and closes its live sockets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.exceptions import TooManyRequestsException
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from events.signals import Revocation
+from network.enums import OrgKind
+from network.errors import DomainError
+from network.inputs import Email, Name, OrganisationInput, OrgName, Password, RegisterInput
+from network.models import Organisation, Person
+from network.people import accounts
+from server import auth, throttle
+from server.deps import AppSettings, Db, Viewer
+from server.settings import Settings
+from web.render import page
+
+AFTER_SIGN_IN = "/networks"
+BAD_CREDENTIALS = "Email or password is wrong, or the account is disabled."  # the API's words: no enumeration
+ORG_KIND_LABELS: dict[OrgKind, str] = {
+    OrgKind.MULTI_ACADEMY_TRUST: "Multi-academy trust",
+    OrgKind.SINGLE_ACADEMY_TRUST: "Single-academy trust",
+    OrgKind.DIOCESE: "Diocese",
+    OrgKind.LOCAL_AUTHORITY: "Local authority",
+    OrgKind.FEDERATION: "Federation",
+    OrgKind.OTHER_GROUP: "Other group of schools",
+    OrgKind.REGULATOR: "Regulator (observes only)",
+    OrgKind.GOVERNMENT: "Government (observes only)",
+}
+# a domain error's field names (as in the API) -> the form's field names
+_FORM_FIELDS = {"organisation.name": "organisation_name", "organisation.kind": "organisation_kind"}
+
+
+class AddressLimit:
+    """`throttle.address_limit` on a page's POST, sized from the app's settings when the first request comes.
+
+    The pages are declared before any settings exist, so the limit cannot be built with them; it
+    is the same middleware class and store as the API's, so both share one count per address.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.limited: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.limited is None:
+            settings: Settings = scope["litestar_app"].state.settings
+            self.limited = throttle.address_limit(settings.login_attempts_per_minute).middleware(self.app)
+        await self.limited(scope, receive, send)
+
+
+def safe_next(value: object) -> str | None:
+    """A path on this site to go to after signing in, or None (never another site: no open redirect)."""
+    if not isinstance(value, str) or not value or len(value) > 1000:
+        return None
+    if not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return None
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in value):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return None
+    return value
+
+
+def see_other(path: str) -> Redirect:
+    return Redirect(path, status_code=HTTP_303_SEE_OTHER)
+
+
+def _text(form: FormMultiDict, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _valid(value: Any, kind: Any) -> bool:
+    try:
+        msgspec.convert(value, kind)
+    except msgspec.ValidationError:
+        return False
+    return True
+
+
+async def start_session(request: Request[Any, Any, Any], person: Person) -> None:
+    """Sign in under a new session id; a session this browser had before ends, its live sockets too."""
+    old_id = request.cookies.get(auth.SESSION_COOKIE)
+    auth.sign_in(request, person)
+    if old_id and old_id != "null":
+        await request.app.state.bus.publish([Revocation("session", auth.session_digest(old_id))])
+
+
+def _too_many(request: Request[Any, Any, Any], exc: TooManyRequestsException) -> Response[Any]:
+    """The per-address limit refused a sign-in or sign-up form: say so on the page, as the API would."""
+    signup = request.url.path.startswith("/signup")
+    context: dict[str, Any] = {
+        "viewer": None,
+        "unread": 0,
+        "path": request.url.path,
+        "values": {},
+        "errors": {},
+        "message": exc.detail,
+        "next": None,
+    }
+    if signup:
+        context |= {"organisations": [], "kinds": ORG_KIND_LABELS}
+    return Template(
+        template_name="signup.html" if signup else "signin.html",
+        context=context,
+        status_code=429,
+        headers=dict(exc.headers or {}),
+    )
+
+
+LIMITED: dict[str, Any] = {"middleware": [AddressLimit], "exception_handlers": {TooManyRequestsException: _too_many}}
+
+
+# ---- sign up -------------------------------------------------------------------------------------------
+
+
+async def _organisations(db: Db) -> list[tuple[str, list[Organisation]]]:
+    """Registered organisations grouped by kind, for the sign-up picker."""
+    found = await accounts.list_organisations(db, limit=1000)
+    groups: dict[OrgKind, list[Organisation]] = {}
+    for org in found:
+        groups.setdefault(OrgKind(org.kind), []).append(org)
+    return [(ORG_KIND_LABELS[kind], groups[kind]) for kind in OrgKind if kind in groups]
+
+
+async def _signup_page(
+    request: Request[Any, Any, Any],
+    db: Db,
+    viewer: Person | None,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str = "",
+    status_code: int = 200,
+) -> Template:
+    organisations = await _organisations(db)
+    values = dict(values or {})
+    if not values.get("organisation_choice"):
+        values["organisation_choice"] = "existing" if organisations else "new"
+    return await page(
+        "signup.html",
+        request,
+        db,
+        viewer,
+        status_code=status_code,
+        values=values,
+        errors=errors or {},
+        message=message,
+        organisations=organisations,
+        kinds=ORG_KIND_LABELS,
+    )
+
+
+@get("/signup", summary="Sign-up form")
+async def signup_form(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Template:
+    return await _signup_page(request, db, viewer)
+
+
+def _check_signup(values: dict[str, str]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not values["display_name"] or not _valid(values["display_name"], Name):
+        errors["display_name"] = "Enter your name (up to 120 characters)."
+    if not _valid(values["email"], Email):
+        errors["email"] = "Enter your email address, like name@example.org."
+    if not _valid(values["password"], Password):
+        errors["password"] = "Choose a password of 10 to 200 characters."  # noqa: S105 - a message
+    if values["organisation_choice"] == "existing":
+        if not values["organisation_id"].isdigit():
+            errors["organisation_id"] = "Choose your organisation from the list, or add it below."
+    elif values["organisation_choice"] == "new":
+        if not _valid(" ".join(values["organisation_name"].split()), OrgName):
+            errors["organisation_name"] = "Give your organisation's full name (2 to 200 characters)."
+        if not _valid(values["organisation_kind"], OrgKind):
+            errors["organisation_kind"] = "Choose what kind of organisation it is."
+    else:
+        errors["organisation_choice"] = "Say whether your organisation is already listed or is new."
+    return errors
+
+
+@post("/signup", summary="Create an account and sign in", **LIMITED)
+async def signup(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Template | Redirect:
+    form = await request.form()
+    names = ("display_name", "email", "password", "organisation_choice", "organisation_id")
+    values = {name: _text(form, name).strip() for name in (*names, "organisation_name", "organisation_kind")}
+    values["password"] = _text(form, "password")  # kept exactly as typed (spaces count)
+    errors = _check_signup(values)
+    organisation: OrganisationInput | None = None
+    if not errors and values["organisation_choice"] == "existing":
+        org = (
+            await db.get(Organisation, int(values["organisation_id"])) if len(values["organisation_id"]) < 12 else None
+        )
+        if org is None:
+            errors["organisation_id"] = "That organisation is not in the list any more; choose another or add it."
+        else:
+            organisation = OrganisationInput(name=org.name, kind=OrgKind(org.kind))
+    elif not errors:
+        name = " ".join(values["organisation_name"].split())
+        organisation = OrganisationInput(name=name, kind=OrgKind(values["organisation_kind"]))
+    kept = {k: v for k, v in values.items() if k != "password"}
+    if errors or organisation is None:
+        message = "Check the highlighted answers." if len(errors) > 1 else next(iter(errors.values()), "")
+        return await _signup_page(request, db, viewer, values=kept, errors=errors, message=message, status_code=422)
+    data = RegisterInput(
+        email=values["email"],
+        password=values["password"],
+        display_name=values["display_name"],
+        organisation=organisation,
+    )
+    try:
+        async with db.begin_nested():  # a refusal leaves nothing behind (not even a new organisation)
+            person = await accounts.register(db, data)
+    except DomainError as exc:
+        fields = {_FORM_FIELDS.get(k, k): v for k, v in exc.fields.items()}
+        if len(fields) <= 1:  # one field at fault: the whole message beside it ("Already registered." says less)
+            fields = {next(iter(fields), "email"): exc.message}
+        if values["organisation_choice"] == "existing" and fields.keys() & {"organisation_name", "organisation_kind"}:
+            fields = {"organisation_id": exc.message}
+        return await _signup_page(
+            request, db, viewer, values=kept, errors=fields, message=exc.message, status_code=exc.status
+        )
+    await start_session(request, person)
+    return see_other(AFTER_SIGN_IN)
+
+
+# ---- sign in and out -----------------------------------------------------------------------------------
+
+
+async def _signin_page(
+    request: Request[Any, Any, Any],
+    db: Db,
+    viewer: Person | None,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str = "",
+    next_path: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    return await page(
+        "signin.html",
+        request,
+        db,
+        viewer,
+        status_code=status_code,
+        values=values or {},
+        errors=errors or {},
+        message=message,
+        next=next_path,
+    )
+
+
+@get("/signin", summary="Sign-in form")
+async def signin_form(
+    request: Request[Any, Any, Any], db: Db, viewer: Viewer, next: FromQuery[str | None] = None
+) -> Template:
+    return await _signin_page(request, db, viewer, next_path=safe_next(next))
+
+
+@post("/signin", summary="Sign in; starts a new session", **LIMITED)
+async def signin(request: Request[Any, Any, Any], db: Db, viewer: Viewer, settings: AppSettings) -> Template | Redirect:
+    form = await request.form()
+    email = _text(form, "email").strip()
+    password = _text(form, "password")
+    next_path = safe_next(_text(form, "next"))
+    kept = {"email": email}
+    errors: dict[str, str] = {}
+    if not _valid(email, Email):
+        errors["email"] = "Enter your email address, like name@example.org."
+    if not password:
+        errors["password"] = "Enter your password."  # noqa: S105 - a message
+    elif len(password) > 200:
+        errors["password"] = "That password is too long to be right."  # noqa: S105 - a message
+    if errors:
+        message = "Check the highlighted answers." if len(errors) > 1 else next(iter(errors.values()))
+        return await _signin_page(
+            request, db, viewer, values=kept, errors=errors, message=message, next_path=next_path, status_code=422
+        )
+    normalised = accounts.normalise_email(email)
+    try:
+        await throttle.count_attempt(request, normalised, settings)
+    except TooManyRequestsException as exc:
+        refused = await _signin_page(
+            request, db, viewer, values=kept, message=exc.detail, next_path=next_path, status_code=429
+        )
+        refused.headers.update(exc.headers or {})
+        return refused
+    person = await accounts.authenticate(db, normalised, password)
+    if person is None:
+        return await _signin_page(
+            request, db, viewer, values=kept, message=BAD_CREDENTIALS, next_path=next_path, status_code=400
+        )
+    await throttle.clear_failures(request, normalised)
+    await start_session(request, person)
+    return see_other(next_path or AFTER_SIGN_IN)
+
+
+@post("/signout", summary="Sign out", opt={throttle.SKIP_OPT: True})
+async def signout(request: Request[Any, Any, Any]) -> Redirect:
+    session_id = request.cookies.get(auth.SESSION_COOKIE)
+    auth.sign_out(request)
+    if session_id and session_id != "null":  # the session's live sockets close too, on every server
+        await request.app.state.bus.publish([Revocation("session", auth.session_digest(session_id))])
+    return see_other("/")
+
+
+handlers = [signup_form, signup, signin_form, signin, signout]

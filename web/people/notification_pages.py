@@ -1,0 +1,310 @@
+"""The notifications page: newest first, each as a sentence with a link, marking read.
+
+Without JavaScript: plain cursor links and POST forms that redirect back (303). With it,
+`notifications.js` marks read in place (asking for JSON), keeps the header's unread badge
+right, and puts new notifications at the top of the list as they arrive (fetching the
+server-rendered items from `/notifications/latest`, so a sentence is written in one place).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Response, Template
+from litestar.status_codes import HTTP_200_OK
+from markupsafe import Markup, escape
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network.errors import Invalid
+from network.models import Person
+from network.people import networks, notifications
+from network.people.notifications import NotificationView
+from network.views import Page
+from server.deps import Db, Viewer
+from web.render import page
+
+PAGE_SIZE = 30
+LIST_PATH = "/notifications"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One notification as the page shows it."""
+
+    id: int
+    seq: int
+    kind: str
+    read: bool
+    created_at: datetime
+    sentence: Markup
+
+
+def _reason(data: dict[str, Any]) -> Markup:
+    reason = str(data.get("reason") or "").strip()
+    return Markup(" Reason given: {}.").format(reason.rstrip(".")) if reason else Markup("")
+
+
+def _clause(data: dict[str, Any], slug: str) -> Markup:
+    clause = data.get("clause")
+    if not isinstance(clause, int):
+        return Markup("")
+    return Markup(' (<a href="/networks/{}/charter#clause-{}">charter clause {}</a>)').format(slug, clause, clause)
+
+
+def _appeal(data: dict[str, Any]) -> Markup:
+    """An appeal link while the decision can still be appealed."""
+    decision_id, until = data.get("decision_id"), data.get("appealable_until")
+    if not isinstance(decision_id, int) or not until:
+        return Markup("")
+    try:
+        last_day = datetime.fromisoformat(str(until))
+    except ValueError:
+        return Markup("")
+    return Markup(' <a href="/decisions/{}/appeal">Appeal this decision</a> (until {:%d %B %Y}).').format(
+        decision_id, last_day
+    )
+
+
+_DECIDED = {
+    "approve": Markup("approved your {} — it is now shown to members"),
+    "hide": Markup("hid your {}"),
+    "restore": Markup("restored your {}"),
+    "remove": Markup("removed your {}"),
+    "edit": Markup("edited your {}"),
+    "lock": Markup("locked the thread {}"),
+    "unlock": Markup("unlocked the thread {}"),
+    "pin": Markup("pinned your {}"),
+    "unpin": Markup("unpinned your {}"),
+}
+_SANCTIONED = {"mute": "muted you", "suspend": "suspended you", "ban": "banned you", "lift": "lifted your sanction"}
+
+
+def _until(data: dict[str, Any]) -> str:
+    try:
+        return f" until {datetime.fromisoformat(str(data['until'])):%d %B %Y %H:%M} UTC" if data.get("until") else ""
+    except ValueError:
+        return ""
+
+
+def _words(value: Any) -> str:
+    return str(value or "").replace("_", " ")
+
+
+def sentence(view: NotificationView, names: dict[int, str]) -> Markup:
+    """A readable sentence for a notification, with a link to what it is about (every value escaped)."""
+    data = view.data
+    slug = str(data.get("network") or "")
+    network = names.get(view.network_id or 0) or slug or "a network"
+    network_link = Markup('<a href="/networks/{}">{}</a>').format(slug, network) if slug else escape(network)
+    post_id = data.get("post_id")
+    title = str(data.get("title") or "a post")
+    post_href = f"/posts/{int(post_id)}" if isinstance(post_id, int) else None
+    post_link = Markup('“<a href="{}">{}</a>”').format(post_href, title) if post_href else Markup("“{}”").format(title)
+    by = str(data.get("by") or "Someone")
+    match view.kind:
+        case "reply.created":
+            reply_id = data.get("reply_id")
+            if post_href and isinstance(reply_id, int):
+                post_link = Markup('“<a href="{}#reply-{}">{}</a>”').format(post_href, reply_id, title)
+            return Markup("{} replied to your post {}.").format(by, post_link)
+        case "mention":
+            return Markup("{} mentioned you in {}.").format(by, post_link)
+        case "post.created":
+            kind = "request" if data.get("kind") == "request" else "practice"
+            return Markup("{} shared a new {} in {}: {}.").format(by, kind, network, post_link)
+        case "offer.made":
+            return Markup("{} offered help with your request {}.").format(
+                data.get("organisation") or "An organisation", post_link
+            )
+        case "offer.accepted":
+            return Markup("Your offer on {} was accepted.").format(post_link)
+        case "offer.declined":
+            return Markup("Your offer on {} was declined.").format(post_link)
+        case "offer.withdrawn":
+            return Markup("{} withdrew its offer on your request {}.").format(
+                data.get("organisation") or "An organisation", post_link
+            )
+        case "post.edited_by_lead":
+            return Markup("A lead edited your post {}.{}").format(post_link, _reason(data))
+        case "membership.approved":
+            return Markup("Your request to join {} was approved: you are now a member.").format(network_link)
+        case "membership.changed" if data.get("action") in _SANCTIONED:
+            return Markup("A lead of {} {}{}.{}{}{}").format(
+                network_link,
+                _SANCTIONED[str(data["action"])],
+                _until(data) if data.get("action") in ("mute", "suspend") else "",
+                _reason(data),
+                _clause(data, slug),
+                _appeal(data),
+            )
+        case "decision":
+            what = "reply on " if data.get("target_type") == "reply" else "post "
+            template = _DECIDED.get(str(data.get("action")), Markup("decided on your {}"))
+            return Markup("A lead {}.{}{}{}").format(
+                template.format(Markup("{}{}").format(what, post_link)),
+                _reason(data),
+                _clause(data, slug),
+                _appeal(data),
+            )
+        case "flag.decided":
+            outcome = "they acted on it" if data.get("outcome") == "upheld" else "they decided to leave it as it is"
+            return Markup("The leads of {} looked at your flag on {}: {}.{}").format(
+                network_link, post_link, outcome, _reason(data)
+            )
+        case "queue.added":
+            what = "A held" if data.get("held") else "A flagged"
+            item = "reply on" if data.get("target_type") == "reply" else "post,"
+            return Markup('{} {} {} is waiting in the <a href="/networks/{}/queue">{} review queue</a> ({}).').format(
+                what, item, post_link, slug, network, data.get("severity") or "to review"
+            )
+        case "appeal.filed":
+            appeal_id = data.get("appeal_id")
+            who = " It comes to the platform's admins: the network has no other lead." if data.get("to_admin") else ""
+            return Markup('{} appealed a decision in {}.{} <a href="/appeals/{}">Read and decide it</a>.').format(
+                by, network_link, who, appeal_id
+            )
+        case "appeal.decided":
+            outcome = (
+                "overturned: the decision is undone"
+                if data.get("outcome") == "overturned"
+                else "upheld: the decision stands"
+            )
+            return Markup('The appeal in {} was {}.{} <a href="/appeals/{}">See the appeal</a>.').format(
+                network_link, outcome, _reason(data), data.get("appeal_id")
+            )
+        case "membership.changed":
+            return Markup("Your membership of {} changed: you are now {} ({}).{}").format(
+                network_link, _words(data.get("role")), _words(data.get("state")), _reason(data)
+            )
+        case "membership.removed":
+            return Markup('You were removed from {}.{} <a href="/networks">See the networks</a>.').format(
+                network, _reason(data)
+            )
+        case "membership.declined":
+            return Markup('Your request to join {} was declined.{} <a href="/networks">See the networks</a>.').format(
+                network, _reason(data)
+            )
+        case "role.changed":
+            return Markup("You are now a {} of {}.").format(_words(data.get("role")), network_link)
+        case "join.requested":
+            person = data.get("person")
+            name = person.get("display_name") if isinstance(person, dict) else None
+            return Markup("{} asked to join {}.").format(name or "Someone", network_link)
+        case _:
+            what = _words(view.kind.replace(".", " "))
+            if post_href:
+                return Markup("Something happened ({}) on {}.").format(what, post_link)
+            return Markup("Something happened ({}) in {}.").format(what, network_link)
+
+
+async def network_names(db: AsyncSession, views: list[NotificationView]) -> dict[int, str]:
+    return await networks.names_by_id(db, {v.network_id for v in views if v.network_id})
+
+
+async def items_for(db: AsyncSession, views: list[NotificationView]) -> list[Item]:
+    names = await network_names(db, views)
+    return [Item(v.id, v.seq, v.kind, v.read, v.created_at, sentence(v, names)) for v in views]
+
+
+def _signin(next_path: str = LIST_PATH) -> Redirect:
+    return Redirect(f"/signin?next={next_path}", status_code=303)
+
+
+def _back(target: str) -> str:
+    """Where a mark-read form returns: this page (with its query), never elsewhere."""
+    if target == LIST_PATH or target.startswith(LIST_PATH + "?"):
+        return target
+    return LIST_PATH
+
+
+@get(LIST_PATH, summary="Notifications page", include_in_schema=False)
+async def notifications_page(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Template | Redirect:
+    if viewer is None:
+        return _signin()
+    cursor = request.query_params.get("cursor") or None
+    unread_only = request.query_params.get("unread") == "1"
+    error = None
+    try:
+        listing = await notifications.list_notifications(
+            db, viewer, unread_only=unread_only, cursor=cursor, limit=PAGE_SIZE
+        )
+    except Invalid as exc:
+        error = exc.message
+        listing = Page(items=[], next_cursor=None)
+    items = await items_for(db, listing.items)
+    here = LIST_PATH + (f"?{request.url.query}" if request.url.query else "")
+    more = None
+    if listing.next_cursor:
+        more = LIST_PATH + "?" + urlencode({"cursor": listing.next_cursor} | ({"unread": "1"} if unread_only else {}))
+    return await page(
+        "notifications.html",
+        request,
+        db,
+        viewer,
+        status_code=400 if error else 200,
+        items=items,
+        more=more,
+        first_page=cursor is None,
+        unread_only=unread_only,
+        here=here,
+        error=error,
+    )
+
+
+@get(
+    LIST_PATH + "/latest", summary="Notifications newer than a sequence number, as list items", include_in_schema=False
+)
+async def latest_items(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Template | Response[str]:
+    """The `<li>`s of the viewer's notifications after `after` (for the live list); empty for nobody."""
+    if viewer is None:
+        return Response("", status_code=401, media_type="text/html")
+    try:
+        after = int(request.query_params.get("after", "0"))
+    except ValueError:
+        after = 0
+    listing = await notifications.list_notifications(db, viewer, unread_only=False, cursor=None, limit=PAGE_SIZE)
+    items = await items_for(db, [v for v in listing.items if v.seq > after])
+    return Template("notification_items.html", context={"items": items, "here": LIST_PATH})
+
+
+def _wants_json(request: Request[Any, Any, Any]) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+async def _after_marking(request: Request[Any, Any, Any], db: AsyncSession, person: Person, marked: int) -> Any:
+    if _wants_json(request):
+        unread = await notifications.unread_count(db, person)
+        return Response({"marked": marked, "unread": unread})
+    form = await request.form()
+    return Redirect(_back(str(form.get("next") or LIST_PATH)), status_code=303)
+
+
+@post(LIST_PATH + "/read", status_code=HTTP_200_OK, summary="Mark every notification read", include_in_schema=False)
+async def mark_all_read(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Response[Any] | Redirect:
+    if viewer is None:
+        return _signin()
+    marked = await notifications.mark_read(db, viewer, None)
+    return await _after_marking(request, db, viewer, marked)  # type: ignore[no-any-return]
+
+
+@post(
+    LIST_PATH + "/{notification_id:int}/read",
+    status_code=HTTP_200_OK,
+    summary="Mark one notification read",
+    include_in_schema=False,
+)
+async def mark_one_read(
+    request: Request[Any, Any, Any], db: Db, viewer: Viewer, notification_id: FromPath[int]
+) -> Response[Any] | Redirect:
+    if viewer is None:
+        return _signin()
+    marked = await notifications.mark_read(db, viewer, [notification_id])  # someone else's id marks nothing
+    return await _after_marking(request, db, viewer, marked)  # type: ignore[no-any-return]
+
+
+handlers = [notifications_page, latest_items, mark_all_read, mark_one_read]

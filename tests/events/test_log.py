@@ -5,12 +5,24 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from events.models import Notification
 from network import clock
 from tests.events.test_reader import append, people
+
+
+async def blocked_on_a_lock(db: async_sessionmaker[AsyncSession], timeout: float = 10.0) -> None:
+    """Return once another backend of this database waits on a row lock (PostgreSQL's own view of it)."""
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+    )
+    async with asyncio.timeout(timeout), db() as watcher:
+        while not await watcher.scalar(query):
+            await watcher.rollback()  # a fresh snapshot of the activity view each time
+            await asyncio.sleep(0.01)
 
 
 async def test_a_waiting_writer_stamps_its_rows_after_the_one_ahead_commits(
@@ -22,7 +34,7 @@ async def test_a_waiting_writer_stamps_its_rows_after_the_one_ahead_commits(
     async with db() as first, db() as second:
         await append(first, owners, "first")  # holds the three counters until it commits
         waiting = asyncio.create_task(append(second, owners, "second"))
-        await asyncio.sleep(0.3)
+        await blocked_on_a_lock(db)  # the second writer is inside its transaction, waiting for the first
         assert not waiting.done()
         released = clock.now()  # the waiting writer can go on from here, not before
         await first.commit()

@@ -25,7 +25,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from events.signals import Revocation
 from network.enums import OrgKind
-from network.errors import DomainError
+from network.errors import DomainError, NotFound
 from network.inputs import Email, Name, OrganisationInput, OrgName, Password, RegisterInput
 from network.models import Organisation, Person
 from network.people import accounts
@@ -207,10 +207,11 @@ async def signup(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Tem
     errors = _check_signup(values)
     organisation: OrganisationInput | None = None
     if not errors and values["organisation_choice"] == "existing":
-        org = (
-            await db.get(Organisation, int(values["organisation_id"])) if len(values["organisation_id"]) < 12 else None
-        )
-        if org is None:
+        try:
+            if len(values["organisation_id"]) >= 12:  # beyond any id, and beyond a 64-bit integer
+                raise NotFound("No such organisation.")
+            org = await accounts.get_organisation(db, int(values["organisation_id"]))
+        except NotFound:
             errors["organisation_id"] = "That organisation is not in the list any more; choose another or add it."
         else:
             organisation = OrganisationInput(name=org.name, kind=OrgKind(org.kind))

@@ -197,12 +197,24 @@ class Hub:
         self._unsubscribe(self.networks, network_id, conn)
 
     async def subscribe_network(
-        self, conn: Connection, network_id: int, label: str, after: int | None, epoch: str | None, standing: object
+        self,
+        conn: Connection,
+        network_id: int,
+        label: str,
+        after: int | None,
+        epoch: str | None,
+        standing: object,
+        *,
+        start: tuple[int, int | None] | None = None,
     ) -> None:
         """Start (or restart) following a network: `subscribed`, then the missed events it may see and
         `caught_up`, then live ones. `standing` is the policy's word on the subscriber, from the check
-        the caller made that they may follow it."""
-        head, oldest = await self._source.network_start(network_id, oldest=after is not None)
+        the caller made that they may follow it. `start` is the network's head and oldest kept seq when
+        the caller has read them already (as `Source.network_start` answers, the oldest only when
+        resuming), so a subscription holds one database session, not one inside another."""
+        if start is None:
+            start = await self._source.network_start(network_id, oldest=after is not None)
+        head, oldest = start
         reason = self._resume_problem(after, epoch, head, oldest)
         if reason:
             conn.send(protocol.resync(reason, label))

@@ -28,6 +28,7 @@ from server.live import direct, protocol
 from server.live.connection import Connection
 from server.live.hub import Hub
 from server.live.policy import excluded, standing_from
+from server.live.source import network_start
 from server.settings import Settings
 
 MAX_NETWORKS = 200
@@ -243,6 +244,13 @@ async def _handle(
             if access.network.id not in conn.networks and len(conn.networks) >= MAX_NETWORKS:
                 conn.send(protocol.error("too_many_subscriptions", f"At most {MAX_NETWORKS} networks per connection."))
                 return
+            start = await network_start(session, access.network.id, oldest=message.after is not None)
             await hub.subscribe_network(
-                conn, access.network.id, access.network.slug, message.after, message.epoch, standing_from(access)
+                conn,
+                access.network.id,
+                access.network.slug,
+                message.after,
+                message.epoch,
+                standing_from(access),
+                start=start,
             )

@@ -18,6 +18,13 @@ from events.models import Event
 from network.models import Network, Person
 
 
+async def network_start(session: AsyncSession, network_id: int, *, oldest: bool) -> tuple[int, int | None]:
+    """A network's head now and, with `oldest`, the first seq still kept (None when none is)."""
+    head = (await reader.heads(session, Network.event_seq, [network_id])).get(network_id, 0)
+    first = await reader.oldest_event_seq(session, network_id) if oldest else None
+    return head, first
+
+
 class DatabaseSource:
     def __init__(self, sessions: Callable[[], AsyncSession]) -> None:
         self._sessions = sessions
@@ -27,11 +34,8 @@ class DatabaseSource:
             return await reader.epoch(session)
 
     async def network_start(self, network_id: int, *, oldest: bool) -> tuple[int, int | None]:
-        """A network's head now and, with `oldest`, the first seq still kept (None when none is)."""
         async with self._sessions() as session:
-            head = (await reader.heads(session, Network.event_seq, [network_id])).get(network_id, 0)
-            first = await reader.oldest_event_seq(session, network_id) if oldest else None
-        return head, first
+            return await network_start(session, network_id, oldest=oldest)
 
     async def notifications_head(self, person_id: int) -> int:
         async with self._sessions() as session:

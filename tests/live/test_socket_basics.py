@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.conftest import World
 from tests.live.client import WsClient, frame, post_created, token_for
 
@@ -131,3 +133,22 @@ async def test_notifications_stream_and_api_agree(world: World) -> None:
     assert listed["items"][0]["id"] == note["data"]["id"]
     assert listed["items"][0]["read"] is False
     assert (await author.get("/notifications/unread-count")).json() == {"unread": subscribed["seq"] + 1}
+
+
+async def test_many_subscribe_at_once_each_holding_one_database_connection(world: World) -> None:
+    """More subscriptions at once than the database pool has connections (PostgreSQL 10 + 20, SQLite's
+    SQLAlchemy default 5 + 10): each must take one connection at a time, or all of them wait for a second
+    one that none gives back until the pool times out."""
+    lead = await world.person()
+    slug = await world.network(lead)
+    member = await world.member(slug)
+    token = await token_for(member)
+    sockets = await asyncio.gather(*(WsClient.connect(world.server.url, token) for _ in range(80)))
+    try:
+        answers = await asyncio.gather(*(ws.subscribe(slug) for ws in sockets))
+        assert {(a["type"], a["network"]) for a in answers} == {("subscribed", slug)}
+        post = await world.practice(lead, slug, title="To all eighty")
+        arrived = await asyncio.gather(*(ws.next_is(post_created(post["id"])) for ws in sockets))
+        assert len(arrived) == 80
+    finally:
+        await asyncio.gather(*(ws.close() for ws in sockets))

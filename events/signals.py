@@ -2,7 +2,7 @@
 
 A wake-up says "stream S of owner O has reached seq N"; every server reads the rows itself,
 so a lost signal costs latency, never data. A revocation says "stop serving this session /
-person / token now". Both travel as short strings so every bus carries them the same way.
+person's sessions / person / token now". Both travel as short strings so every bus carries them the same way.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Stream = Literal["network", "person"]
-Revoked = Literal["session", "person", "token"]
+Revoked = Literal["session", "sessions", "person", "token"]  # "sessions": every session of a person
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +35,13 @@ class CatchUp:
 Signal = Wakeup | Revocation | CatchUp
 
 _STREAM_CODES: dict[str, Stream] = {"n": "network", "p": "person"}
-_REVOKE_CODES: dict[str, Revoked] = {"s": "session", "u": "person", "t": "token"}
+_REVOKE_CODES: dict[str, Revoked] = {"s": "session", "a": "sessions", "u": "person", "t": "token"}
 
 
 def encode(signal: Wakeup | Revocation) -> str:
     if isinstance(signal, Wakeup):
         return f"{signal.stream[0]}:{signal.owner_id}:{signal.seq}"
-    code = {"session": "s", "person": "u", "token": "t"}[signal.kind]
+    code = {kind: code for code, kind in _REVOKE_CODES.items()}[signal.kind]
     return f"x:{code}:{signal.key}"
 
 

@@ -69,6 +69,9 @@ class Person(IdentityAuditBase):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     # per-person notification sequence, allocated like a network's event_seq
     notification_seq: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # a session is good only while it carries this number (server/auth.py); ending every session of
+    # the person (disabling the account, "sign out everywhere else") moves it on
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
     organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
 

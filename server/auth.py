@@ -2,7 +2,8 @@
 
 A request that carries a bearer token is authenticated by the token alone, and needs no CSRF
 token: browsers never attach an Authorization header to a cross-site request on their own.
-A session whose account has been disabled is cleared on its next use.
+A session whose account has been disabled, or whose person has since ended their sessions (their
+generation moved on: network/people/accounts.py `end_sessions`), is cleared on its next use.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from server.deps import Db
 
 _CACHE = "commons.person"
 SESSION_KEY = "person_id"
+GENERATION_KEY = "generation"
 SESSION_COOKIE = "commons_session"
 
 
@@ -65,7 +67,7 @@ async def identify(connection: ASGIConnection[Any, Any, Any, Any], db: AsyncSess
         person_id = connection.session.get(SESSION_KEY) if connection.scope.get("session") else None
         if isinstance(person_id, int):
             person = await db.get(Person, person_id)
-            if person is None or not person.is_active:
+            if not session_holds(connection.session, person):
                 connection.clear_session()
                 person = None
     state[_CACHE] = person
@@ -83,11 +85,24 @@ async def provide_person(request: Request[Any, Any, Any], db: Db) -> Person:
     return person
 
 
+def session_holds(values: Any, person: Person | None) -> bool:
+    """Whether a session's values still sign this person in: the account is active and the session
+    began in the person's current generation (a session from before the key existed began in 0)."""
+    if person is None or not person.is_active or not isinstance(values, dict):
+        return False
+    return bool(values.get(GENERATION_KEY, 0) == person.session_generation)
+
+
 def sign_in(request: Request[Any, Any, Any], person: Person) -> None:
     """Start a fresh session for this person, under a new session id."""
     sessions.rotate(request.scope)
-    request.set_session({SESSION_KEY: person.id})
+    request.set_session({SESSION_KEY: person.id, GENERATION_KEY: person.session_generation})
     request.scope.setdefault("state", {})[_CACHE] = person
+
+
+def keep_signed_in(request: Request[Any, Any, Any], person: Person) -> None:
+    """After the person ended their other sessions, this one goes on in the new generation."""
+    request.set_session({SESSION_KEY: person.id, GENERATION_KEY: person.session_generation})
 
 
 def sign_out(request: Request[Any, Any, Any]) -> None:

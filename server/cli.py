@@ -15,7 +15,7 @@ import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network.enums import JoinPolicy, NetworkKind, OrgKind, Region, Visibility
-from network.errors import DomainError
+from network.errors import DomainError, NotFound
 from network.inputs import NetworkInput, RegisterInput
 from network.people import accounts, networks
 from server import db, migrate
@@ -167,6 +167,34 @@ def user_create(
 
     person_id = _run_in_session(settings, work)
     click.echo(f"Created {'admin ' if admin else ''}account {person_id}: {email}")
+
+
+@user.command("disable")
+@click.argument("email")
+@click.pass_obj
+def user_disable(settings: Settings, email: str) -> None:
+    """Disable an account: its sessions end for good, its tokens stop working until it is enabled."""
+    _set_active(settings, email, False)
+    click.echo(f"Disabled {email}; its sessions have ended")
+
+
+@user.command("enable")
+@click.argument("email")
+@click.pass_obj
+def user_enable(settings: Settings, email: str) -> None:
+    """Enable a disabled account; the person signs in again."""
+    _set_active(settings, email, True)
+    click.echo(f"Enabled {email}")
+
+
+def _set_active(settings: Settings, email: str, active: bool) -> None:
+    async def work(session: AsyncSession) -> None:
+        person = await accounts.person_by_email(session, email)
+        if person is None:
+            raise NotFound(f"No account with the email {email}.")
+        await accounts.set_active(session, person, active)
+
+    _run_in_session(settings, work)
 
 
 @main.group()

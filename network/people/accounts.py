@@ -23,12 +23,16 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from events import effects
+from events.log import revoke_after_commit
+from events.signals import Revocation
 from network import clock
 from network.enums import OrgKind
-from network.errors import Conflict, Invalid, NotFound
+from network.errors import Conflict, Forbidden, Invalid, NotFound
 from network.inputs import OrganisationInput, RegisterInput
+from network.locking import lock_row
 from network.models import ApiToken, Organisation, Person
 
 _hasher = PasswordHasher()
@@ -156,9 +160,46 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> Pers
 
 
 async def set_active(session: AsyncSession, person: Person, active: bool) -> None:
-    """Disable or re-enable an account. A disabled account's sessions and tokens stop working."""
+    """Disable or re-enable an account. A disabled account's sessions end for good (re-enabling it
+    brings none back) and its tokens stop working until it is enabled again."""
     person.is_active = active
+    if not active:
+        await end_sessions(session, person)
+        revoke_after_commit(session, Revocation("person", str(person.id)))  # its token sockets too
     await session.flush()
+
+
+async def change_active(session: AsyncSession, actor: Person, person_id: int, active: bool) -> Person:
+    """A platform admin disables or re-enables someone's account (disabling one's own is refused: it
+    would leave no one able to undo it from inside). Doing what is already so changes nothing."""
+    if not actor.is_admin:
+        raise Forbidden("Only a platform admin may disable or enable accounts.")
+    person = await lock_row(session, Person, person_id)
+    if person is None:
+        raise NotFound("No such person.")
+    if person.id == actor.id and not active:
+        raise Conflict("You cannot disable your own account.")
+    if person.is_active != active:
+        await set_active(session, person, active)
+    return person
+
+
+async def end_sessions(session: AsyncSession, person: Person) -> int:
+    """End every session the person has: each one carries the generation it began in, and a request
+    or socket with an older one is signed out (server/auth.py). The sockets they opened close once
+    this commits (not those opened with an API token: tokens are ended one by one). Returns the new
+    generation, for a session that should go on (its own)."""
+    generation: int = (
+        await session.execute(
+            update(Person)
+            .where(Person.id == person.id)
+            .values(session_generation=Person.session_generation + 1)
+            .returning(Person.session_generation)
+        )
+    ).scalar_one()
+    set_committed_value(person, "session_generation", generation)
+    revoke_after_commit(session, Revocation("sessions", str(person.id)))
+    return generation
 
 
 def _digest(token: str) -> str:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, delete, get, post
+from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -15,6 +15,7 @@ from events.signals import Revocation
 from network.inputs import Input
 from network.people import accounts
 from network.views import MeView, OrganisationView, me_view, organisation_view
+from server import auth
 from server.deps import Db, Me
 
 
@@ -43,6 +44,16 @@ class MeController(Controller):
     @get("/", summary="Who I am")
     async def me(self, person: Me) -> MeView:
         return me_view(person)
+
+    @post(
+        "/sessions/end-others",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Sign out everywhere else: end every other session of mine (API tokens stay; revoke them one by one)",
+    )
+    async def end_other_sessions(self, request: Request[Any, Any, Any], db: Db, person: Me) -> None:
+        await accounts.end_sessions(db, person)
+        if auth.bearer_token(request) is None:
+            auth.keep_signed_in(request, person)  # this session goes on, in the new generation
 
 
 class TokenController(Controller):

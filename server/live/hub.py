@@ -275,6 +275,7 @@ class Hub:
             hit = (
                 (signal.kind == "person" and str(conn.person_id) == signal.key)
                 or (signal.kind == "session" and conn.session_digest == signal.key)
+                or (signal.kind == "sessions" and conn.session_digest is not None and str(conn.person_id) == signal.key)
                 or (signal.kind == "token" and conn.token_id is not None and str(conn.token_id) == signal.key)
             )
             if hit:
@@ -475,6 +476,7 @@ class Hub:
 
 _REVOKE_REASONS = {
     "session": "Signed out.",
+    "sessions": "Signed out: this account's sessions were ended.",
     "person": "This account was disabled.",
     "token": "This API token was revoked.",
 }

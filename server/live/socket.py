@@ -23,7 +23,7 @@ from network.access import open_network
 from network.errors import NotFound
 from network.models import Person
 from network.people import accounts
-from server.auth import SESSION_COOKIE, SESSION_KEY, bearer_token, session_digest
+from server.auth import SESSION_COOKIE, SESSION_KEY, bearer_token, session_digest, session_holds
 from server.live import direct, protocol
 from server.live.connection import Connection
 from server.live.hub import Hub
@@ -86,7 +86,7 @@ async def _identify(
     if not isinstance(person_id, int) or not session_id:
         return None, None, None
     person = await session.get(Person, person_id)
-    if person is None or not person.is_active:
+    if person is None or not session_holds(scope_session, person):
         return None, None, None
     return person, session_digest(session_id), None
 

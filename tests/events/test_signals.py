@@ -14,6 +14,7 @@ from events.signals import Revocation, Wakeup, coalesce, decode, encode
         Wakeup("person", 1, 0),
         Revocation("session", "ab12" * 8),
         Revocation("person", "7"),
+        Revocation("sessions", "7"),
         Revocation("token", "99"),
     ],
 )

@@ -17,7 +17,7 @@ from websockets.exceptions import WebSocketException
 from websockets.sync.client import connect
 
 from server.cli import WEBSOCKET_PROTOCOL
-from tests.conftest import LiveServer, World, free_port
+from tests.conftest import PASSWORD, LiveServer, World, free_port, problem
 
 ADMIN = "steward@example.org"
 
@@ -181,3 +181,20 @@ def test_several_workers_need_postgresql(tmp_path: Path) -> None:
     result = commons(url, tmp_path, "serve", "--workers", "2", check=False)
     assert result.returncode != 0
     assert "PostgreSQL" in result.stderr
+
+
+async def test_user_disable_ends_sessions_and_enable_lets_them_sign_in(
+    database_url: str, tmp_path: Path, world: World
+) -> None:
+    person = await world.person()
+    email = person.person["email"] if person.person else ""
+    result = commons(database_url, tmp_path, "user", "disable", email)
+    assert f"Disabled {email}" in result.stdout
+    problem(await person.get("/me"), 401)
+    commons(database_url, tmp_path, "user", "enable", email)
+    problem(await person.get("/me"), 401)  # no session from before comes back
+    signed_in = await world.client().post("/auth/login", json={"email": email, "password": PASSWORD})
+    assert signed_in.status_code == 200, signed_in.text
+    missing = commons(database_url, tmp_path, "user", "disable", "nobody@example.org", check=False)
+    assert missing.returncode != 0
+    assert "No account with the email nobody@example.org" in missing.stderr

@@ -90,6 +90,15 @@ class OrganisationInput(Input):
     kind: OrgKind
 
 
+class PasswordChange(Input):
+    current_password: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    new_password: Password
+
+
+class NameChange(Input):
+    display_name: Name
+
+
 class RegisterInput(Input):
     email: Email
     password: Password

@@ -31,7 +31,7 @@ from events.signals import Revocation
 from network import clock
 from network.enums import OrgKind
 from network.errors import Conflict, Forbidden, Invalid, NotFound
-from network.inputs import OrganisationInput, RegisterInput
+from network.inputs import NameChange, OrganisationInput, PasswordChange, RegisterInput
 from network.locking import lock_row
 from network.models import ApiToken, Organisation, Person
 
@@ -181,6 +181,30 @@ async def change_active(session: AsyncSession, actor: Person, person_id: int, ac
         raise Conflict("You cannot disable your own account.")
     if person.is_active != active:
         await set_active(session, person, active)
+    return person
+
+
+async def change_password(session: AsyncSession, person: Person, data: PasswordChange) -> None:
+    """Change one's password, which needs the current one. Every other session ends (the caller keeps
+    its own: it proved the password)."""
+    if not await asyncio.to_thread(check_password, person.password_hash, data.current_password):
+        message = "Your current password is not right."
+        raise Invalid(message, fields={"current_password": message})
+    weak = password_problem(data.new_password, email=person.email, display_name=person.display_name)
+    if weak:
+        raise Invalid(weak, fields={"new_password": weak})
+    person.password_hash = await asyncio.to_thread(hash_password, data.new_password)
+    await end_sessions(session, person)
+    await session.flush()
+
+
+async def rename(session: AsyncSession, person: Person, data: NameChange) -> Person:
+    """Change the name others see on one's posts and in member lists."""
+    name = " ".join(data.display_name.split())
+    if not name:
+        raise Invalid("Give your name.", fields={"display_name": "Required."})
+    person.display_name = name
+    await session.flush()
     return person
 
 

@@ -6,13 +6,13 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from events.log import revoke_after_commit
 from events.signals import Revocation
-from network.inputs import Input
+from network.inputs import Input, NameChange, PasswordChange
 from network.people import accounts
 from network.views import MeView, OrganisationView, me_view, organisation_view
 from server import auth
@@ -44,6 +44,22 @@ class MeController(Controller):
     @get("/", summary="Who I am")
     async def me(self, person: Me) -> MeView:
         return me_view(person)
+
+    @patch("/", summary="Change my name")
+    async def rename(self, db: Db, person: Me, data: JSONBody[NameChange]) -> MeView:
+        return me_view(await accounts.rename(db, person, data))
+
+    @post(
+        "/password",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Change my password (the current one is needed); every other session of mine ends",
+    )
+    async def change_password(
+        self, request: Request[Any, Any, Any], db: Db, person: Me, data: JSONBody[PasswordChange]
+    ) -> None:
+        await accounts.change_password(db, person, data)
+        if auth.bearer_token(request) is None:
+            auth.keep_signed_in(request, person)
 
     @post(
         "/sessions/end-others",

@@ -151,6 +151,7 @@ async def test_pages_are_accessible_at_desktop_and_phone_widths(world: World, br
     regulator_id = inspector.person["organisation"]["id"]  # type: ignore[index]
     pages = [
         "/notifications",
+        "/account",
         f"/people/{alice.id}",
         f"/people/{inspector.id}",
         f"/organisations/{org_id}",

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, delete, get, patch, post
+from litestar.datastructures import ResponseHeader
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from events.log import revoke_after_commit
 from events.signals import Revocation
 from network.inputs import Input, NameChange, PasswordChange
-from network.people import accounts
+from network.people import accounts, my_data
 from network.views import MeView, OrganisationView, me_view, organisation_view
 from server import auth
 from server.deps import Db, Me
@@ -44,6 +45,14 @@ class MeController(Controller):
     @get("/", summary="Who I am")
     async def me(self, person: Me) -> MeView:
         return me_view(person)
+
+    @get(
+        "/data",
+        summary="Download what the platform holds about me (UK GDPR's right of access), as JSON",
+        response_headers=[ResponseHeader(name="Content-Disposition", value="attachment; filename=my-data.json")],
+    )
+    async def download_my_data(self, db: Db, person: Me) -> dict[str, Any]:
+        return await my_data.personal_data(db, person)
 
     @patch("/", summary="Change my name")
     async def rename(self, db: Db, person: Me, data: JSONBody[NameChange]) -> MeView:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +19,7 @@ from events.signals import Revocation
 from network.errors import DomainError, Invalid
 from network.inputs import NameChange, PasswordChange
 from network.models import Person
-from network.people import accounts, networks
+from network.people import accounts, my_data, networks
 from server import auth
 from server.deps import Db, Viewer
 from web.forms import read_form, see_other, sign_in_first
@@ -74,6 +74,16 @@ async def account(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Te
     if viewer is None:
         return sign_in_first("/account")
     return await _account_page(request, db, viewer)
+
+
+@get("/account/data.json", summary="Download your data", include_in_schema=False)
+async def download_data(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Response[dict[str, Any]] | Redirect:
+    if viewer is None:
+        return sign_in_first("/account")
+    return Response(
+        await my_data.personal_data(db, viewer),
+        headers={"Content-Disposition": "attachment; filename=my-data.json"},
+    )
 
 
 @post("/account/name", summary="Change your name", include_in_schema=False)
@@ -189,4 +199,4 @@ async def revoke_token(
     return see_other("/account?done=token-revoked#tokens")
 
 
-handlers = [account, change_name, change_password, end_other_sessions, create_token, revoke_token]
+handlers = [account, download_data, change_name, change_password, end_other_sessions, create_token, revoke_token]

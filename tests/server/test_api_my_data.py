@@ -1,0 +1,85 @@
+"""Downloading one's data (docs/design.md §3.8): all of one's own, nothing of anyone else's, no secrets."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from network.models import ApiToken, Person
+from tests.conftest import PASSWORD, World, problem
+from tests.live.client import token_for
+from tests.web.people.test_auth_pages import FormClient
+
+
+async def test_my_data_holds_what_i_wrote_and_what_was_decided_about_me(world: World) -> None:
+    lead = await world.person(name="Lena Lead")
+    slug = await world.network(lead)
+    me = await world.member(slug, name="Mo Member", org="Mo's Trust")
+    other = await world.member(slug, name="Olu Other")
+    mine = await world.practice(me, slug, title="Our reading routine")
+    theirs = await world.practice(other, slug, title="Someone else's practice")
+    assert (await me.post(f"/posts/{theirs['id']}/replies", json={"body": "We tried this too."})).status_code == 201
+    assert (await me.post(f"/posts/{theirs['id']}/reactions", json={"kind": "useful"})).status_code in (200, 201)
+    flagged = await me.post(f"/posts/{theirs['id']}/flags", json={"reason": "off_topic", "note": "Wrong network"})
+    assert flagged.status_code == 201, flagged.text
+    decided = await lead.post(
+        f"/networks/{slug}/decisions",
+        json={"target_type": "post", "target_id": mine["id"], "action": "hide", "reason": "Names a pupil"},
+    )
+    assert decided.status_code == 201, decided.text
+    await token_for(me)
+
+    response = await me.get("/me/data")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == "attachment; filename=my-data.json"
+    data = response.json()
+    assert data["account"]["display_name"] == "Mo Member"
+    assert data["account"]["organisation"]["name"] == "Mo's Trust"
+    assert [m["network"]["slug"] for m in data["memberships"]] == [slug]
+    assert [(p["title"], p["state"]) for p in data["posts"]] == [("Our reading routine", "hidden")]
+    assert [r["body"] for r in data["replies"]] == ["We tried this too."]
+    assert [(r["post_id"], r["kind"]) for r in data["reactions"]] == [(theirs["id"], "useful")]
+    assert [(f["reason"], f["note"]) for f in data["flags_raised"]] == [("off_topic", "Wrong network")]
+    assert [(d["action"], d["reason"]) for d in data["decisions_about_me"]] == [("hide", "Names a pupil")]
+    assert len(data["api_tokens"]) == 1
+
+    assert {n["kind"] for n in data["notifications"]} >= {"decision"}  # what I was told, as I was told it
+    text = json.dumps(data)
+    own = json.dumps({key: value for key, value in data.items() if key != "notifications"})
+    assert "Someone else's practice" not in own  # another's post is not my data
+    assert "Olu Other" not in own
+    assert "Lena Lead" not in own  # who decided is not named here
+    assert "actor" not in json.dumps(data["decisions_about_me"])
+    async with world.db() as session:
+        person = await session.scalar(select(Person).where(Person.id == me.id))
+        digest = await session.scalar(select(ApiToken.digest).where(ApiToken.person_id == me.id))
+    assert person is not None and digest is not None
+    assert person.password_hash not in text
+    assert digest not in text
+
+
+async def test_signed_out_there_is_nothing_to_download(world: World) -> None:
+    problem(await world.client().get("/me/data"), 401)
+    browser = FormClient(world.server.url)
+    try:
+        response = await browser.http.get("/account/data.json")
+        assert response.status_code == 303
+        assert response.headers["location"] == "/signin?next=/account"
+    finally:
+        await browser.aclose()
+
+
+async def test_the_account_page_downloads_the_same_document(world: World) -> None:
+    me = await world.person(name="Page Person")
+    assert me.person
+    browser = FormClient(world.server.url)
+    try:
+        signed = await browser.submit("/signin", {"email": me.person["email"], "password": PASSWORD}, page="/signin")
+        assert signed.status_code == 303
+        response = await browser.http.get("/account/data.json")
+        assert response.status_code == 200
+        assert response.headers["content-disposition"] == "attachment; filename=my-data.json"
+        assert response.json()["account"]["email"] == me.person["email"]
+    finally:
+        await browser.aclose()

@@ -7,12 +7,12 @@ short transaction of its own), sends them outside any transaction, and marks eac
 in another.
 
 Sent once, across processes and restarts: a claimed message is no other sender's until its lease
-runs out, and one marked sent is never claimed again. The lease (LEASE) outlasts a whole batch of
-SMTP timeouts, so it runs out only for a sender that died (or stalled) mid-batch; another then
-takes the message over. One window is left, as SMTP leaves it to every sender: a process that dies
-after the server accepted a message and before `sent_at` is written sends it again once its lease
-runs out. The copy carries the same Message-ID (made at enqueue), by which receivers and mail
-clients recognise and drop the duplicate.
+runs out, and one marked sent is never claimed again. Each send is cut off after MESSAGE_SECONDS
+and the lease (LEASE) outlasts a whole batch of them, so it runs out only for a sender that died
+(or stalled) mid-batch; another then takes the message over. One window is left, as SMTP leaves
+it to every sender: a process that dies after the server accepted a message and before `sent_at`
+is written sends it again once its lease runs out. The copy carries the same Message-ID (made at
+enqueue), by which receivers and mail clients recognise and drop the duplicate.
 """
 
 from __future__ import annotations

@@ -33,6 +33,8 @@ from server.live.hub import Hub
 from server.live.policy import NetworkPolicy
 from server.live.socket import live_socket
 from server.live.source import DatabaseSource
+from server.mail.sender import MailSender
+from server.mail.transport import build_transport
 from server.notice_writer import NoticeWriter
 from server.sessions import SessionConfig
 from server.settings import Settings
@@ -66,11 +68,19 @@ def create_app(settings: Settings) -> Litestar:
         stop_listening = bus.listen(hub.on_signal)
         await bus.start()
         app.state.notice_writer = notices = NoticeWriter(app.state.session_maker, bus, settings.live_tick_seconds)
-        app.state.unit_of_work = UnitOfWork(app.state.session_maker, bus, notices.kick)
+        app.state.mail_sender = mail = MailSender(
+            app.state.session_maker,
+            build_transport(settings),
+            sender=settings.mail_from,
+            tick_seconds=settings.live_tick_seconds,
+        )
+        app.state.unit_of_work = UnitOfWork(app.state.session_maker, bus, notices.kick, mail.kick)
         await notices.start()
+        await mail.start()
         try:
             yield
         finally:
+            await mail.stop()
             await notices.stop()
             stop_listening()
             await hub.stop()

@@ -20,6 +20,7 @@ from network.inputs import NetworkInput, RegisterInput
 from network.people import accounts, networks
 from server import db, migrate
 from server.bus import build_bus
+from server.cli_mail import mail as mail_commands
 from server.settings import Settings
 from server.unit_of_work import UnitOfWork
 
@@ -315,6 +316,8 @@ def _safe_url(url: str) -> str:
         return f"{scheme}://{creds.split(':', 1)[0]}@{host}"
     return url
 
+
+main.add_command(mail_commands)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -9,8 +9,13 @@ import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
+
+from server.mail import smtp_url
 
 BusBackend = Literal["memory", "postgres", "redis"]
 StoreBackend = Literal["memory", "file", "database", "redis"]
@@ -37,7 +42,18 @@ class Settings:
     live_queue_size: int = 1000  # frames waiting for one websocket before it is closed as too slow
     live_ping_seconds: float = 25.0  # heartbeat; a peer silent for 2.5 intervals is closed
     live_tick_seconds: float = 5.0  # the slow re-read that makes a lost wake-up cost latency only
+    public_url: str = "http://127.0.0.1:8000"  # where people reach the site: every link in mail starts here
+    smtp_url: str | None = None  # unset: mail is written to var/mail/ (server/mail/transport.py)
+    mail_from: str = ""  # unset: "Improvement Commons <no-reply@{host of public_url}>"
     extra: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.mail_from:
+            object.__setattr__(self, "mail_from", f"Improvement Commons <no-reply@{self.public_host}>")
+
+    @property
+    def public_host(self) -> str:
+        return urlsplit(self.public_url).hostname or "localhost"
 
     @property
     def is_sqlite(self) -> bool:
@@ -69,7 +85,15 @@ class Settings:
             live_tick_seconds=_number("LIVE_TICK_SECONDS", env.get("LIVE_TICK_SECONDS"), 5.0),
             live_ping_seconds=_number("LIVE_PING_SECONDS", env.get("LIVE_PING_SECONDS"), 25.0),
             trusted_proxies=_networks("TRUSTED_PROXIES", env.get("TRUSTED_PROXIES")),
+            public_url=_public_url(env.get("PUBLIC_URL")),
+            smtp_url=_smtp_url(env.get("SMTP_URL")),
+            mail_from=_mail_from(env.get("MAIL_FROM")),
         )
+
+
+def public_link(settings: Settings, path: str) -> str:
+    """An absolute link to `path` on the site, as people reach it (PUBLIC_URL, which may end in a path)."""
+    return f"{settings.public_url}/{path.lstrip('/')}"
 
 
 def normalise_database_url(url: str) -> str:
@@ -112,6 +136,40 @@ def _number(name: str, value: str | None, default: float) -> float:
     if number <= 0:
         raise ValueError(f"{name} must be more than 0")
     return number
+
+
+def _public_url(value: str | None) -> str:
+    if not value:
+        return "http://127.0.0.1:8000"
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"PUBLIC_URL must be the site's address with http:// or https:// and a host, not {value!r}")
+    if parts.query or parts.fragment:
+        raise ValueError(f"PUBLIC_URL takes no ?query or #fragment, not {value!r}")
+    return value.strip().rstrip("/")
+
+
+def _smtp_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    smtp_url.parse(value)  # a ValueError naming SMTP_URL
+    return value
+
+
+def _mail_from(value: str | None) -> str:
+    """An address, with or without a display name; empty: derived from PUBLIC_URL."""
+    if not value:
+        return ""
+    _, address = parseaddr(value)
+    try:
+        Address(addr_spec=address)
+    except (ValueError, IndexError):
+        address = ""
+    if "@" not in address:
+        raise ValueError(
+            f"MAIL_FROM must be an address like 'Improvement Commons <no-reply@example.org>', not {value!r}"
+        )
+    return value.strip()
 
 
 def _networks(name: str, value: str | None) -> tuple[str, ...]:

@@ -3,7 +3,7 @@ transaction asked for.
 
 A change's events and notifications are written in its own transaction just before the commit
 (events/outbox.py). What must happen outside the database (wake the live servers, close
-revoked sockets, start the notice writer, stamp an API token's last use) is handed to the session
+revoked sockets, start the notice writer, start the mail sender, stamp an API token's last use) is handed to the session
 as an after-commit effect (events/effects.py) and done here, once the commit succeeded: never for a
 transaction that rolled back (its effects, and a rolled-back savepoint's, are dropped), never twice.
 The request's transaction (server/db.py), the notice writer, and the command line all commit
@@ -26,26 +26,30 @@ from events.signals import Revocation, Wakeup
 from network.content.post_notices import NoticesLeft
 from network.people import accounts
 from server.db import writing
+from server.mail.queue import MailQueued
 
 log = logging.getLogger("commons")
 
-KNOWN = (Wakeup, Revocation, NoticesLeft, accounts.TokenUsed)
+KNOWN = (Wakeup, Revocation, NoticesLeft, accounts.TokenUsed, MailQueued)
 
 
 class UnitOfWork:
     """Commits a session and carries out its effects. `bus` carries wake-ups and revocations to every
     server; `notices` starts this process's notice writer (None where there is none: the command
-    line, whose notices the servers' writers find on their next tick)."""
+    line, whose notices the servers' writers find on their next tick); `mail` likewise starts this
+    process's mail sender (None: the servers' senders find the mail on their next tick)."""
 
     def __init__(
         self,
         maker: Callable[[], AsyncSession],
         bus: Bus | None,
         notices: Callable[[], None] | None = None,
+        mail: Callable[[], None] | None = None,
     ) -> None:
         self._maker = maker
         self._bus = bus
         self._notices = notices
+        self._mail = mail
 
     async def commit(self, session: AsyncSession) -> None:
         """Commit, then do what the transaction asked for. If the commit fails, nothing is done."""
@@ -61,6 +65,8 @@ class UnitOfWork:
             await self._bus.publish(signals)
         if self._notices is not None and any(isinstance(e, NoticesLeft) for e in done):
             self._notices()
+        if self._mail is not None and any(isinstance(e, MailQueued) for e in done):
+            self._mail()
         uses = {e.token_id: e.at for e in done if isinstance(e, accounts.TokenUsed)}
         if uses:
             await self._record_token_uses(uses)

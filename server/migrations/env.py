@@ -1,4 +1,4 @@
-"""Alembic environment: one metadata (network, events, stores), async engines, SQLite-safe batch mode."""
+"""Alembic environment: one metadata (network, events, stores, mail), async engines, SQLite-safe batch mode."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 import events.models  # noqa: F401  (register tables)
 import network.models  # noqa: F401
+import server.mail.models
 import server.stores  # noqa: F401
 from server import migrate
 

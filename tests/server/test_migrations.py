@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 import events.models  # noqa: F401  (register tables)
 import network.models  # noqa: F401
+import server.mail.models
 import server.stores  # noqa: F401
 from server import migrate
 from tests.conftest import PG_URL, REQUIRE_POSTGRES

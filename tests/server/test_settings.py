@@ -75,3 +75,51 @@ def test_live_timings_are_seconds(tmp_path: Path) -> None:
         Settings.from_env({"COMMONS_VAR_DIR": str(tmp_path), "LIVE_PING_SECONDS": "soon"})
     with pytest.raises(ValueError, match="more than 0"):
         Settings.from_env({"COMMONS_VAR_DIR": str(tmp_path), "LIVE_TICK_SECONDS": "0"})
+
+
+def test_mail_defaults_write_files_and_name_the_public_host(tmp_path: Path) -> None:
+    settings = Settings.from_env({"COMMONS_VAR_DIR": str(tmp_path)})
+    assert settings.public_url == "http://127.0.0.1:8000"
+    assert settings.smtp_url is None
+    assert settings.mail_from == "Improvement Commons <no-reply@127.0.0.1>"
+    given = Settings.from_env(
+        {
+            "COMMONS_VAR_DIR": str(tmp_path),
+            "PUBLIC_URL": "https://commons.example.org/",
+            "SMTP_URL": "smtp://mailer:p%40ss@smtp.example.org:2525?starttls=required",
+        }
+    )
+    assert given.public_url == "https://commons.example.org"
+    assert given.mail_from == "Improvement Commons <no-reply@commons.example.org>"
+    assert given.smtp_url == "smtp://mailer:p%40ss@smtp.example.org:2525?starttls=required"
+    chosen = Settings.from_env({"COMMONS_VAR_DIR": str(tmp_path), "MAIL_FROM": "Fenwick Hub <hub@fenwick.org>"})
+    assert chosen.mail_from == "Fenwick Hub <hub@fenwick.org>"
+
+
+def test_public_links_start_at_the_public_url_with_its_path(tmp_path: Path) -> None:
+    from server.settings import public_link
+
+    root = Settings.from_env({"COMMONS_VAR_DIR": str(tmp_path), "PUBLIC_URL": "https://commons.example.org/"})
+    assert public_link(root, "/reset?token=abc") == "https://commons.example.org/reset?token=abc"
+    under = Settings.from_env({"COMMONS_VAR_DIR": str(tmp_path), "PUBLIC_URL": "https://example.org/commons"})
+    assert public_link(under, "confirm/1") == "https://example.org/commons/confirm/1"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SMTP_URL", "http://smtp.example.org"),
+        ("SMTP_URL", "smtp.example.org:25"),
+        ("SMTP_URL", "smtp://"),
+        ("SMTP_URL", "smtp://smtp.example.org:port"),
+        ("SMTP_URL", "smtp://smtp.example.org?starttls=maybe"),
+        ("SMTP_URL", "smtp://smtp.example.org?tls=1"),
+        ("PUBLIC_URL", "commons.example.org"),
+        ("PUBLIC_URL", "https://"),
+        ("PUBLIC_URL", "ftp://commons.example.org"),
+        ("MAIL_FROM", "no-reply"),
+    ],
+)
+def test_bad_mail_settings_are_refused_naming_the_setting(tmp_path: Path, name: str, value: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        Settings.from_env({"COMMONS_VAR_DIR": str(tmp_path), name: value})

@@ -5,7 +5,7 @@ carries an older one is signed out. Disabling an account, resetting its password
 everywhere else moves the generation on, so re-enabling an account brings no old session back.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0008"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -16,6 +16,7 @@ from litestar.static_files import create_static_files_router
 
 from network.content.feed_cache import FeedCache
 from server import auth, boundary, db, openapi, problems, retry
+from server.api.admin import AdminOrganisationController
 from server.api.appeals import AppealController
 from server.api.auth import auth_router
 from server.api.health import health
@@ -83,6 +84,7 @@ def create_app(settings: Settings) -> Litestar:
             MeController,
             TokenController,
             OrganisationController,
+            AdminOrganisationController,
             NetworkController,
             PostController,
             OfferController,

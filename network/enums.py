@@ -24,6 +24,13 @@ class OrgKind(StrEnum):
         return self in (OrgKind.REGULATOR, OrgKind.GOVERNMENT)
 
 
+class OrgStatus(StrEnum):
+    """Whether an organisation still runs: the register marks closed groups closed, never deletes them."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
 class NetworkKind(StrEnum):
     REGIONAL = "regional"
     THEMATIC = "thematic"

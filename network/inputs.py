@@ -99,6 +99,35 @@ class NameChange(Input):
     display_name: Name
 
 
+# How the register (Get Information about Schools) and Companies House write their identifiers.
+GIAS_UID_PATTERN = r"^[0-9]{1,20}$"
+GIAS_ID_PATTERN = r"^[A-Za-z0-9]{1,20}$"
+COMPANY_NUMBER_PATTERN = r"^[A-Z0-9]{8}$"
+UKPRN_PATTERN = r"^1[0-9]{7}$"
+GiasUid = Annotated[str, msgspec.Meta(pattern=GIAS_UID_PATTERN)]
+GiasId = Annotated[str, msgspec.Meta(pattern=GIAS_ID_PATTERN)]
+CompanyNumber = Annotated[str, msgspec.Meta(pattern=COMPANY_NUMBER_PATTERN)]
+Ukprn = Annotated[str, msgspec.Meta(pattern=UKPRN_PATTERN)]
+DomainName = Annotated[str, msgspec.Meta(min_length=1, max_length=254)]  # its form is checked by the service
+
+
+class NewOrganisationInput(Input):
+    """A platform admin's new organisation, of any kind, with what is known of it."""
+
+    name: OrgName
+    kind: OrgKind
+    region: Region | None = None
+    gias_group_uid: GiasUid | None = None
+    gias_group_id: GiasId | None = None
+    companies_house_number: CompanyNumber | None = None
+    ukprn: Ukprn | None = None
+    domains: Annotated[list[DomainName], msgspec.Meta(max_length=20)] = []
+
+
+class DomainInput(Input):
+    domain: DomainName
+
+
 class RegisterInput(Input):
     email: Email
     password: Password

@@ -7,13 +7,13 @@ string values in VARCHAR columns, so adding a value never needs a type migration
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from advanced_alchemy.base import IdentityAuditBase, IdentityBase
 from advanced_alchemy.types import DateTimeUTC, JsonB
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,6 +26,7 @@ from network.enums import (
     NetworkKind,
     OfferStatus,
     OrgKind,
+    OrgStatus,
     PostKind,
     ReactionKind,
     Region,
@@ -49,11 +50,36 @@ def str_enum(enum: type[StrEnum]) -> SAEnum:
 
 
 class Organisation(IdentityAuditBase):
+    """A group that runs or oversees schools (docs/design.md §1). The register identifiers come from
+    Get Information about Schools (`network.people.register`); a sign-up's organisation has none until
+    the register's import adopts it by name."""
+
     __tablename__ = "organisations"
-    __table_args__ = (Index("uq_organisations_name_lower", text("lower(name)"), unique=True),)
+    __table_args__ = (
+        Index("uq_organisations_name_lower", text("lower(name)"), unique=True),
+        # unique where present: both databases let any number of rows leave it NULL
+        Index("uq_organisations_gias_group_uid", "gias_group_uid", unique=True),
+    )
 
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[OrgKind] = mapped_column(str_enum(OrgKind))
+    region: Mapped[Region | None] = mapped_column(str_enum(Region), default=None)
+    gias_group_uid: Mapped[str | None] = mapped_column(String(20), default=None)
+    gias_group_id: Mapped[str | None] = mapped_column(String(20), default=None)
+    companies_house_number: Mapped[str | None] = mapped_column(String(8), default=None)
+    ukprn: Mapped[str | None] = mapped_column(String(8), default=None)
+    status: Mapped[OrgStatus] = mapped_column(str_enum(OrgStatus), default=OrgStatus.OPEN, server_default="open")
+    closed_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class OrganisationDomain(IdentityAuditBase):
+    """A verified email domain of an organisation: stored lower-cased, held by one organisation only."""
+
+    __tablename__ = "organisation_domains"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    domain: Mapped[str] = mapped_column(String(253), unique=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), default=None)
 
 
 class Person(IdentityAuditBase):

@@ -6,7 +6,7 @@ holds exactly what a reload would show.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
@@ -21,6 +21,7 @@ from network.enums import (
     NetworkKind,
     OfferStatus,
     OrgKind,
+    OrgStatus,
     PostKind,
     Region,
     RequestStatus,
@@ -36,6 +37,22 @@ class OrganisationView(msgspec.Struct):
     id: int
     name: str
     kind: OrgKind
+
+
+class OrganisationDetail(msgspec.Struct):
+    """An organisation with what the register says of it, and its verified email domains."""
+
+    id: int
+    name: str
+    kind: OrgKind
+    region: Region | None
+    status: OrgStatus
+    closed_on: date | None
+    gias_group_uid: str | None
+    gias_group_id: str | None
+    companies_house_number: str | None
+    ukprn: str | None
+    domains: list[str]
 
 
 class PersonRef(msgspec.Struct):
@@ -189,6 +206,22 @@ class Page(msgspec.Struct):
 
 def organisation_view(org: Organisation) -> OrganisationView:
     return OrganisationView(id=org.id, name=org.name, kind=org.kind)
+
+
+def organisation_detail(org: Organisation, domains: list[str]) -> OrganisationDetail:
+    return OrganisationDetail(
+        id=org.id,
+        name=org.name,
+        kind=org.kind,
+        region=org.region,
+        status=org.status,
+        closed_on=org.closed_on,
+        gias_group_uid=org.gias_group_uid,
+        gias_group_id=org.gias_group_id,
+        companies_house_number=org.companies_house_number,
+        ukprn=org.ukprn,
+        domains=domains,
+    )
 
 
 def person_ref(person: Person) -> PersonRef:

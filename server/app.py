@@ -16,6 +16,7 @@ from litestar.static_files import create_static_files_router
 
 from network.content.feed_cache import FeedCache
 from server import auth, boundary, db, openapi, problems, retry
+from server.api.admin import AdminOrganisationController
 from server.api.admin_people import AdminPeopleController
 from server.api.appeals import AppealController
 from server.api.auth import auth_router
@@ -95,6 +96,7 @@ def create_app(settings: Settings) -> Litestar:
             TokenController,
             AdminPeopleController,
             OrganisationController,
+            AdminOrganisationController,
             NetworkController,
             PostController,
             OfferController,

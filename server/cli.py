@@ -21,6 +21,7 @@ from network.people import accounts, networks
 from server import db, migrate
 from server.bus import build_bus
 from server.cli_mail import mail as mail_commands
+from server.cli_organisations import organisations
 from server.settings import Settings
 from server.unit_of_work import UnitOfWork
 
@@ -76,6 +77,9 @@ def _run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable
 def main(ctx: click.Context) -> None:
     """Improvement Commons: sector-owned collaborative networks for school trusts."""
     ctx.obj = Settings.from_env()
+
+
+main.add_command(organisations)
 
 
 @main.command()
@@ -163,7 +167,7 @@ def user_create(
     )
 
     async def work(session: AsyncSession) -> int:
-        person = await accounts.register(session, data, is_admin=admin)
+        person = await accounts.register(session, data, is_admin=admin, by_platform_admin=True)
         return person.id
 
     person_id = _run_in_session(settings, work)

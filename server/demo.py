@@ -7,6 +7,7 @@ then their timestamps are spread over the past weeks so the feeds read naturally
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,11 +19,14 @@ from network.enums import MemberState, Role
 from network.event_kinds import EventKind
 from network.inputs import NetworkInput, OfferInput, PostInput, ReplyInput, Resource
 from network.models import Membership, Network, Organisation, Person, Post
-from network.people import accounts
+from network.people import accounts, organisations, register
 from network.people.networks import create_network
 from network.views import member_view, to_payload
 from server import demo_moderation
 from server.demo_content import DEMO_PASSWORD, NETWORKS, ORGANISATIONS, PEOPLE, POSTS, DemoPost
+
+# The register's groups extract in miniature (invented groups): it gives the demo's trusts their identifiers.
+REGISTER_SAMPLE = Path(__file__).with_name("data") / "gias_groups_sample.csv"
 
 
 async def seed_if_empty(session: AsyncSession) -> bool:
@@ -54,6 +58,10 @@ async def seed(session: AsyncSession) -> None:
         people[p.key] = person
     await session.flush()
     admin = next(person for person in people.values() if person.is_admin)
+    await register.import_extract(session, register.decode(REGISTER_SAMPLE.read_bytes()))
+    for o in ORGANISATIONS:
+        for domain in o.domains:
+            await organisations.add_domain(session, admin, orgs[o.key], domain)
 
     nets: dict[str, Network] = {}
     for n in NETWORKS:

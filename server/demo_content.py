@@ -42,6 +42,7 @@ class DemoOrganisation:
     key: str
     name: str
     kind: OrgKind
+    domains: tuple[str, ...] = ()  # verified email domains (on example.org.uk: nothing real is implied)
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,7 @@ def _organisation(table: _Table) -> DemoOrganisation:
         key=table.text("key"),
         name=table.text("name"),
         kind=table.choice("kind", OrgKind),
+        domains=table.texts("domains"),
     )
     table.close()
     return organisation

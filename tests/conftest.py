@@ -228,7 +228,8 @@ async def direct_account(
     *,
     is_admin: bool = False,
 ) -> str:
-    """An account written straight to the database (no sign-up request spent); returns its email."""
+    """An account written straight to the database (no sign-up request spent), as a platform admin would
+    make it (so its organisation may be a regulator or government one); returns its email."""
     email = unique(prefix) + "@example.org"
     async with db() as session:
         data = RegisterInput(
@@ -237,7 +238,7 @@ async def direct_account(
             display_name=name,
             organisation=OrganisationInput(name=organisation, kind=kind),
         )
-        await accounts.register(session, data, is_admin=is_admin)
+        await accounts.register(session, data, is_admin=is_admin, by_platform_admin=True)
         await session.commit()
     return email
 
@@ -295,6 +296,13 @@ class World:
         self, *, org: str | None = None, kind: OrgKind = OrgKind.MULTI_ACADEMY_TRUST, name: str | None = None
     ) -> ApiClient:
         c = self.client()
+        if kind.observer_only:  # only a platform admin makes these accounts: written directly, then signed in
+            email = await direct_account(self.db, "person", name or unique("Observer "), org or unique("Office "), kind)
+            response = await c.post("/auth/login", json={"email": email, "password": PASSWORD})
+            assert response.status_code == 200, response.text
+            c.person = response.json()
+            c.person["email"] = email
+            return c
         email = unique("person") + "@example.org"
         response = await c.post(
             "/auth/register",

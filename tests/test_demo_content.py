@@ -353,3 +353,30 @@ def test_printed_sign_ins_describe_each_person_truly() -> None:
             assert sum(key in n.members for n in NETWORKS.values()) >= 2
         else:
             pytest.fail(f"undescribed sign-in role {role!r}")
+
+
+# ---- the register sample the demo imports --------------------------------------------------------------
+
+
+def test_every_demo_trust_and_federation_is_in_the_register_sample_with_its_kind():
+    from network.people.register import decode, parse_extract
+    from server.demo import REGISTER_SAMPLE
+
+    extract = parse_extract(decode(REGISTER_SAMPLE.read_bytes()))
+    assert extract.skipped == []
+    sample = {row.name: row for row in extract.rows}
+    groups = {OrgKind.MULTI_ACADEMY_TRUST, OrgKind.SINGLE_ACADEMY_TRUST, OrgKind.FEDERATION}
+    for org in dc.ORGANISATIONS:
+        if org.kind in groups:
+            assert org.name in sample, org.key
+            assert sample[org.name].kind is org.kind, org.key
+        else:
+            assert org.name not in sample, org.key  # the import never touches the others
+    assert 10 <= len(sample) <= 15
+
+
+def test_verified_domains_are_invented_and_held_once():
+    domains = [domain for org in dc.ORGANISATIONS for domain in org.domains]
+    assert len(domains) >= 2
+    assert len(set(domains)) == len(domains)
+    assert all(domain.endswith(".example.org.uk") for domain in domains)

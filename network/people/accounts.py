@@ -94,13 +94,33 @@ def password_problem(password: str, *, email: str, display_name: str) -> str | N
     return None
 
 
-async def find_or_create_organisation(session: AsyncSession, data: OrganisationInput) -> Organisation:
+OBSERVER_ONLY_BY_ADMIN = (
+    "Regulator and government organisations are added by a platform admin, who also makes their "
+    "people's accounts; sign-up can neither create nor join one."
+)
+
+
+def _observer_only_refusal(org_kind: OrgKind, field: str, name: str | None = None) -> Invalid:
+    label = org_kind.value.replace("_", " ")
+    message = f"'{name}' is a {label} organisation. {OBSERVER_ONLY_BY_ADMIN}" if name else OBSERVER_ONLY_BY_ADMIN
+    return Invalid(message, fields={field: f"A {label} organisation is added by a platform admin."})
+
+
+async def find_or_create_organisation(
+    session: AsyncSession, data: OrganisationInput, *, by_platform_admin: bool = False
+) -> Organisation:
+    """The organisation of this name, made if new. A regulator or government organisation is neither
+    made nor joined this way unless a platform admin is acting (docs/design.md §5)."""
     name = " ".join(data.name.split())
     if len(name) < 2:
         raise Invalid("Give your organisation's name.", fields={"organisation.name": "Required."})
+    if data.kind.observer_only and not by_platform_admin:
+        raise _observer_only_refusal(data.kind, "organisation.kind")
     found = await session.execute(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
     org = found.scalar_one_or_none()
     if org is not None:
+        if OrgKind(org.kind).observer_only and not by_platform_admin:
+            raise _observer_only_refusal(OrgKind(org.kind), "organisation.name", org.name)
         if org.kind != data.kind:
             raise Conflict(
                 f"'{org.name}' is already registered as a {org.kind.value.replace('_', ' ')}.",
@@ -113,7 +133,11 @@ async def find_or_create_organisation(session: AsyncSession, data: OrganisationI
     return org
 
 
-async def register(session: AsyncSession, data: RegisterInput, *, is_admin: bool = False) -> Person:
+async def register(
+    session: AsyncSession, data: RegisterInput, *, is_admin: bool = False, by_platform_admin: bool = False
+) -> Person:
+    """A new account (`is_admin`: a platform admin's). `by_platform_admin`: a platform admin is making it,
+    so its organisation may be a regulator or government one."""
     email = normalise_email(data.email)
     display_name = " ".join(data.display_name.split())
     if not display_name:
@@ -123,7 +147,7 @@ async def register(session: AsyncSession, data: RegisterInput, *, is_admin: bool
         raise Invalid(weak, fields={"password": weak})
     if await person_by_email(session, email) is not None:
         raise Conflict("An account with this email address already exists.", fields={"email": "Already registered."})
-    org = await find_or_create_organisation(session, data.organisation)
+    org = await find_or_create_organisation(session, data.organisation, by_platform_admin=by_platform_admin)
     person = Person(
         email=email,
         display_name=display_name,
@@ -318,8 +342,13 @@ async def get_organisation(session: AsyncSession, organisation_id: int) -> Organ
     return org
 
 
-async def list_organisations(session: AsyncSession, query: str = "", limit: int = 50) -> list[Organisation]:
+async def list_organisations(
+    session: AsyncSession, query: str = "", limit: int = 50, *, observer_only: bool = True
+) -> list[Organisation]:
+    """Organisations by name; `observer_only=False` leaves out regulators and government (sign-up's picker)."""
     stmt = select(Organisation).order_by(Organisation.name).limit(limit)
+    if not observer_only:
+        stmt = stmt.where(Organisation.kind.not_in([k for k in OrgKind if k.observer_only]))
     if query.strip():
         stmt = stmt.where(func.lower(Organisation.name).contains(query.strip().lower(), autoescape=True))
     return list((await session.execute(stmt)).scalars())

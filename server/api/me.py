@@ -14,8 +14,8 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from events.log import revoke_after_commit
 from events.signals import Revocation
 from network.inputs import Input, NameChange, PasswordChange
-from network.people import accounts, my_data
-from network.views import MeView, OrganisationView, me_view, organisation_view
+from network.people import accounts, my_data, organisations
+from network.views import MeView, OrganisationDetail, me_view, organisation_detail
 from server import auth
 from server.deps import Db, Me
 
@@ -105,12 +105,15 @@ class OrganisationController(Controller):
     path = "/organisations"
     tags = ["organisations"]
 
-    @get("/", summary="Organisations, by name (for sign-up's picker)")
+    @get("/", summary="Organisations, by name, with their region, status, register identifiers and domains")
     async def list_organisations(
         self, db: Db, q: Annotated[str, QueryParameter(max_length=100)] = ""
-    ) -> list[OrganisationView]:
-        return [organisation_view(o) for o in await accounts.list_organisations(db, q)]
+    ) -> list[OrganisationDetail]:
+        found = await accounts.list_organisations(db, q)
+        domains = await organisations.domains_of(db, (o.id for o in found))
+        return [organisation_detail(o, domains.get(o.id, [])) for o in found]
 
     @get("/{organisation_id:int}", summary="One organisation")
-    async def get_organisation(self, db: Db, organisation_id: FromPath[int]) -> OrganisationView:
-        return organisation_view(await accounts.get_organisation(db, organisation_id))
+    async def get_organisation(self, db: Db, organisation_id: FromPath[int]) -> OrganisationDetail:
+        org = await accounts.get_organisation(db, organisation_id)
+        return organisation_detail(org, (await organisations.domains_of(db, [org.id])).get(org.id, []))

@@ -8,7 +8,8 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import PASSWORD, ApiClient, World, unique
+from network.enums import OrgKind
+from tests.conftest import PASSWORD, ApiClient, World, direct_account, problem, unique
 
 SESSION_COOKIE = "commons_session"
 ME_KEYS = {"id", "email", "display_name", "organisation", "is_admin"}
@@ -82,12 +83,34 @@ async def test_register_joins_existing_organisation_by_name_case_insensitively(w
 
     # the same name with another kind is refused, not silently joined or duplicated
     clash = await world.client().post(
-        "/auth/register", json=registration(organisation={"name": "riverside academies", "kind": "regulator"})
+        "/auth/register", json=registration(organisation={"name": "riverside academies", "kind": "federation"})
     )
     assert clash.status_code == 409, clash.text
     assert "already registered" in clash.json()["detail"]
     assert "organisation.kind" in clash.json()["errors"]
     assert await written(world) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    "organisation",
+    [
+        {"name": "Schools Inspection Office", "kind": "regulator"},  # the existing one, by its kind
+        {"name": "schools INSPECTION office", "kind": "multi_academy_trust"},  # the existing one, by name
+        {"name": "A New Ministry of Schools", "kind": "government"},  # a new one
+        {"name": "A New Inspectorate", "kind": "regulator"},
+    ],
+)
+async def test_sign_up_neither_joins_nor_creates_a_regulator_or_government_organisation(
+    world: World, organisation: dict[str, str]
+) -> None:
+    """docs/design.md §5: only a platform admin adds those organisations and makes their people's accounts."""
+    await direct_account(world.db, "inspector", "Ines Pector", "Schools Inspection Office", OrgKind.REGULATOR)
+    before = await written(world)
+    response = await world.client().post("/auth/register", json=registration(organisation=organisation))
+    field = "organisation.kind" if organisation["kind"] in {"regulator", "government"} else "organisation.name"
+    body = problem(response, 422, "platform admin")
+    assert set(body["errors"]) == {field}, body
+    assert await written(world) == before
 
 
 async def test_register_refuses_a_duplicate_email_in_any_case(world: World) -> None:

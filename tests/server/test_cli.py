@@ -122,6 +122,12 @@ async def test_demo_seeds_once_and_prints_sign_ins(database_url: str, tmp_path: 
     networks = await world.count("networks")
     assert posts >= 55
     assert networks >= 14
+    # the demo's trusts and federations carry the register sample's identifiers; two have verified domains
+    trusts = "kind IN ('multi_academy_trust', 'single_academy_trust', 'federation')"
+    assert await world.count("organisations", f"{trusts} AND gias_group_uid IS NULL") == 0
+    assert await world.count("organisations", "kind IN ('regulator', 'government') AND gias_group_uid IS NULL") == 2
+    assert await world.count("organisations", "status = 'closed'") == 1
+    assert await world.count("organisation_domains", "domain LIKE '%.example.org.uk'") == 2
 
     again = commons(database_url, tmp_path, "demo", timeout=300)
     assert "not loaded again" in again.stdout

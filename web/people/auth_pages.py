@@ -46,6 +46,8 @@ ORG_KIND_LABELS: dict[OrgKind, str] = {
     OrgKind.REGULATOR: "Regulator (observes only)",
     OrgKind.GOVERNMENT: "Government (observes only)",
 }
+# what sign-up offers: never a regulator or government organisation (a platform admin adds those)
+SIGNUP_KINDS: dict[OrgKind, str] = {kind: label for kind, label in ORG_KIND_LABELS.items() if not kind.observer_only}
 # a domain error's field names (as in the API) -> the form's field names
 _FORM_FIELDS = {"organisation.name": "organisation_name", "organisation.kind": "organisation_kind"}
 
@@ -120,7 +122,7 @@ def _too_many(request: Request[Any, Any, Any], exc: TooManyRequestsException) ->
         "next": None,
     }
     if signup:
-        context |= {"organisations": [], "kinds": ORG_KIND_LABELS}
+        context |= {"organisations": [], "kinds": SIGNUP_KINDS}
     return Template(
         template_name="signup.html" if signup else "signin.html",
         context=context,
@@ -136,8 +138,8 @@ LIMITED: dict[str, Any] = {"middleware": [AddressLimit], "exception_handlers": {
 
 
 async def _organisations(db: Db) -> list[tuple[str, list[Organisation]]]:
-    """Registered organisations grouped by kind, for the sign-up picker."""
-    found = await accounts.list_organisations(db, limit=1000)
+    """Registered organisations grouped by kind, for the sign-up picker (no regulator or government one)."""
+    found = await accounts.list_organisations(db, limit=1000, observer_only=False)
     groups: dict[OrgKind, list[Organisation]] = {}
     for org in found:
         groups.setdefault(OrgKind(org.kind), []).append(org)
@@ -168,7 +170,7 @@ async def _signup_page(
         errors=errors or {},
         message=message,
         organisations=organisations,
-        kinds=ORG_KIND_LABELS,
+        kinds=SIGNUP_KINDS,
     )
 
 
@@ -193,6 +195,8 @@ def _check_signup(values: dict[str, str]) -> dict[str, str]:
             errors["organisation_name"] = "Give your organisation's full name (2 to 200 characters)."
         if not _valid(values["organisation_kind"], OrgKind):
             errors["organisation_kind"] = "Choose what kind of organisation it is."
+        elif OrgKind(values["organisation_kind"]).observer_only:
+            errors["organisation_kind"] = accounts.OBSERVER_ONLY_BY_ADMIN
     else:
         errors["organisation_choice"] = "Say whether your organisation is already listed or is new."
     return errors

@@ -86,7 +86,8 @@ async def test_signup_page_offers_existing_organisations_grouped_and_escaped(wor
     assert "<h1>Create an account</h1>" in page
     assert '<optgroup label="Diocese">' in page
     assert "Hill &lt;b&gt;&amp;&lt;/b&gt; Dale Trust" in page and "<b>&</b>" not in page
-    assert 'value="regulator"' in page and "Multi-academy trust" in page
+    assert 'value="regulator"' not in page and 'value="government"' not in page  # a platform admin adds those
+    assert "Multi-academy trust" in page
     assert 'name="_csrf_token"' in page
     assert "<script>" not in page and "style=" not in page
 
@@ -145,6 +146,37 @@ async def test_signup_mistakes_are_shown_beside_each_field_and_typing_is_kept(
     assert "short" not in page  # never the password
     assert await world.count("people") == people
     assert await world.count("organisations") == orgs
+
+
+async def test_signup_neither_offers_nor_accepts_a_regulator_or_government_organisation(
+    world: World, browser: FormClient
+) -> None:
+    """docs/design.md §5: a platform admin adds those organisations and makes their people's accounts."""
+    inspector = await world.person(org="Schools Inspection Office", kind=OrgKind.REGULATOR)
+    await world.person(org="Hill Trust", kind=OrgKind.MULTI_ACADEMY_TRUST)
+    assert inspector.person
+    office_id = str(inspector.person["organisation"]["id"])
+    listing = (await browser.get("/signup")).text
+    assert "Hill Trust" in listing and "Schools Inspection Office" not in listing
+    people, orgs = await world.count("people"), await world.count("organisations")
+
+    chosen = await browser.submit(
+        "/signup", signup_form(display_name="Ivy Ames", organisation_choice="existing", organisation_id=office_id)
+    )
+    assert chosen.status_code == 422
+    assert "platform admin" in field_error(chosen.text, "organisation_id")
+    assert 'value="Ivy Ames"' in chosen.text  # what was typed is kept
+    for kind in ("regulator", "government"):
+        created = await browser.submit("/signup", signup_form(organisation_name="A New Office", organisation_kind=kind))
+        assert created.status_code == 422
+        assert "platform admin" in field_error(created.text, "organisation_kind")
+        assert 'value="A New Office"' in created.text
+    by_name = await browser.submit("/signup", signup_form(organisation_name="schools inspection OFFICE"))
+    assert by_name.status_code == 422
+    assert "platform admin" in field_error(by_name.text, "organisation_name")
+    assert await world.count("people") == people
+    assert await world.count("organisations") == orgs
+    assert (await browser.me()).status_code == 401
 
 
 async def test_signup_refusals_from_the_domain_use_the_apis_words_and_write_nothing(

@@ -31,6 +31,20 @@ class OrgStatus(StrEnum):
     CLOSED = "closed"
 
 
+class Affiliation(StrEnum):
+    """Whether a person may act for their organisation (docs/design.md §3.9): verified by a confirmed
+    address at one of its verified domains or by one of its approvers; until then waiting."""
+
+    VERIFIED = "verified"
+    WAITING = "waiting"  # asked; an approver (or, with none, a platform admin) decides
+    DECLINED = "declined"  # an approver said no, with a reason; the person may ask again
+    REMOVED = "removed"  # an approver removed them; their past posts stay attributed
+
+    @property
+    def may_act(self) -> bool:
+        return self is Affiliation.VERIFIED
+
+
 class NetworkKind(StrEnum):
     REGIONAL = "regional"
     THEMATIC = "thematic"

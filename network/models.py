@@ -18,6 +18,7 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from network.enums import (
+    Affiliation,
     ContentState,
     EvidenceStrength,
     FollowLevel,
@@ -98,8 +99,45 @@ class Person(IdentityAuditBase):
     # a session is good only while it carries this number (server/auth.py); ending every session of
     # the person (disabling the account, "sign out everywhere else") moves it on
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # whether they may act for their organisation (network/people/affiliation.py); accounts made
+    # before verification existed were verified by the migration that added it
+    affiliation: Mapped[Affiliation] = mapped_column(
+        str_enum(Affiliation), default=Affiliation.WAITING, server_default="verified"
+    )
+    affiliation_reason: Mapped[str | None] = mapped_column(String(500), default=None)  # a decline's or removal's
+    affiliation_changed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # the account was deleted: its personal data is gone and its posts read "a former member of <org>"
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
+
+
+class OrganisationApprover(IdentityBase):
+    """A person who approves who may act for their organisation (the first named by a platform admin)."""
+
+    __tablename__ = "organisation_approvers"
+    __table_args__ = (UniqueConstraint("organisation_id", "person_id"),)
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    named_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), default=None)
+    named_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class OrganisationLogEntry(IdentityBase):
+    """One approval, refusal, removal, approver or domain change, kept for the organisation's approvers
+    and platform admins."""
+
+    __tablename__ = "organisation_log"
+    __table_args__ = (Index("ix_organisation_log_org", "organisation_id", "id"),)
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), default=None)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), default=None)
+    detail: Mapped[str] = mapped_column(String(500), default="")  # a reason, or the domain
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
 
 
 class ApiToken(IdentityAuditBase):
@@ -297,3 +335,21 @@ class Offer(IdentityAuditBase):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), default=None)
 
     author: Mapped[Person] = relationship(lazy="joined", innerjoin=True, foreign_keys=[author_id])
+
+
+class EmailLink(IdentityBase):
+    """A link sent by email (a password reset, an address to confirm): single-use and expiring.
+
+    Only the SHA-256 digest of the link's secret is stored, as for API tokens: a copy of the database
+    opens no one's account."""
+
+    __tablename__ = "email_links"
+    __table_args__ = (Index("ix_email_links_person", "person_id", "purpose"),)
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(32))
+    email: Mapped[str] = mapped_column(String(254))  # the address the link was sent to
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)

@@ -27,14 +27,15 @@ from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 
 from network.inputs import PostInput, ReplyInput
-from server.api.auth import LoginInput
+from server.api.auth import LoginInput, PasswordResetInput
 from server.problems import PROBLEM_MEDIA_TYPE, Problem
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # What Litestar itself passes to handlers; every other parameter that is not a dependency is input.
 RESERVED = {"request", "state", "scope", "headers", "cookies", "query", "body", "socket", "data"}
-# Statuses a body's type adds: credentials checked at sign-in, contributions slowed by slow mode.
-BY_BODY: dict[type, set[int]] = {LoginInput: {401}, PostInput: {429}, ReplyInput: {429}}
+# Statuses a body's type adds: credentials checked at sign-in, contributions slowed by slow mode, an
+# emailed link that is spent or expired.
+BY_BODY: dict[type, set[int]] = {LoginInput: {401}, PostInput: {429}, ReplyInput: {429}, PasswordResetInput: {410}}
 
 DESCRIPTIONS = {
     400: "The request could not be read: JSON that does not parse or is nested too deeply, or a value "
@@ -45,6 +46,7 @@ DESCRIPTIONS = {
     "authenticated by the session cookie lacks the `x-csrftoken` header.",
     404: "No such thing, or one you may not see: the two are answered alike.",
     409: "This clashes with the current state (already done, decided or taken); nothing was changed.",
+    410: "The emailed link is unknown, has been used or has expired; ask for a new one.",
     422: "A value breaks a rule: text with a NUL character, a number beyond 64 bits, or a rule of the "
     "service (`errors` names the field); nothing was changed.",
     429: "Too many requests: wait as long as `Retry-After` (or the message) says.",

@@ -17,7 +17,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -34,6 +34,9 @@ from server import migrate
 from server.app import create_app
 from server.cli import WEBSOCKET_OPTIONS
 from server.settings import Settings
+
+if TYPE_CHECKING:
+    from tests.smtp import SmtpServer
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
@@ -133,9 +136,9 @@ def make_settings(database_url: str, var_dir: Path, **overrides: Any) -> Setting
 class LiveServer:
     """A real uvicorn server in a thread, on a free loopback port (as httpx's own tests do)."""
 
-    def __init__(self, settings: Settings, ws: str = "websockets-sansio") -> None:
+    def __init__(self, settings: Settings, ws: str = "websockets-sansio", port: int | None = None) -> None:
         self.settings = settings
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.app = create_app(settings)
         config = uvicorn.Config(
@@ -432,3 +435,26 @@ async def world(server: LiveServer, db: async_sessionmaker[AsyncSession]) -> Asy
     yield w
     for c in w.clients:
         await c.aclose()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on a loopback port (aiosmtpd), collecting what it is sent."""
+    from tests.smtp import SmtpServer  # here: tests/smtp.py imports this module
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def mailing(world: World, smtp: SmtpServer, database_url: str, tmp_path: Path) -> AsyncIterator[World]:
+    """The world, served by a server that sends its mail to `smtp` and whose links (PUBLIC_URL) lead to itself."""
+    port = free_port()
+    settings = make_settings(
+        database_url, tmp_path, smtp_url=smtp.url(), public_url=f"http://127.0.0.1:{port}", live_tick_seconds=0.2
+    )
+    live = LiveServer(settings, port=port).start()
+    world.server = live
+    yield world
+    live.stop()

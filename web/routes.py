@@ -8,7 +8,15 @@ from web import pages
 from web.casework import appeal_pages, moderation_pages
 from web.content import compose_pages, post_pages, search_pages
 from web.governance import charter_pages, log_pages, settings_pages
-from web.people import account_pages, auth_pages, join_pages, network_pages, notification_pages, people_pages
+from web.people import (
+    account_pages,
+    auth_pages,
+    join_pages,
+    network_pages,
+    notification_pages,
+    password_pages,
+    people_pages,
+)
 
 web_router = Router(
     path="/",
@@ -16,6 +24,7 @@ web_router = Router(
         pages.home,
         *auth_pages.handlers,
         *account_pages.handlers,
+        *password_pages.handlers,
         *network_pages.handlers,
         *notification_pages.handlers,
         *people_pages.handlers,

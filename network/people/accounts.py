@@ -34,6 +34,7 @@ from network.errors import Conflict, Forbidden, Invalid, NotFound
 from network.inputs import NameChange, OrganisationInput, PasswordChange, RegisterInput
 from network.locking import lock_row
 from network.models import ApiToken, Organisation, Person
+from network.people import email_links
 
 _hasher = PasswordHasher()
 # verified against when the email is unknown, so a miss costs as long as a wrong password
@@ -220,6 +221,31 @@ async def change_password(session: AsyncSession, person: Person, data: PasswordC
     person.password_hash = await asyncio.to_thread(hash_password, data.new_password)
     await end_sessions(session, person)
     await session.flush()
+
+
+async def start_password_reset(session: AsyncSession, email: str) -> tuple[Person, str] | None:
+    """The person this address belongs to and a reset link's secret, or None when no active account
+    has it. The caller answers the same either way, so the answer says nothing of who has an account."""
+    person = await person_by_email(session, email)
+    if person is None or not person.is_active:
+        return None
+    return person, await email_links.issue(session, person, email_links.PASSWORD_RESET)
+
+
+async def reset_password(session: AsyncSession, raw: str, new_password: str) -> Person:
+    """Set a new password through a reset link (used up by this); every session of the person ends."""
+    link = await email_links.find(session, raw, email_links.PASSWORD_RESET)
+    person = await session.get(Person, link.person_id)
+    if person is None or not person.is_active:
+        raise email_links.LinkNotValid("This link has expired or has been used. Ask for a new one.")
+    weak = password_problem(new_password, email=person.email, display_name=person.display_name)
+    if weak:
+        raise Invalid(weak, fields={"new_password": weak})
+    await email_links.redeem(session, raw, email_links.PASSWORD_RESET)
+    person.password_hash = await asyncio.to_thread(hash_password, new_password)
+    await end_sessions(session, person)
+    await session.flush()
+    return person
 
 
 async def rename(session: AsyncSession, person: Person, data: NameChange) -> Person:

@@ -7,16 +7,18 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Request, Router, post
 from litestar.params import JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.signals import Revocation
 from network.errors import DomainError
-from network.inputs import Email, Input, RegisterInput
+from network.inputs import Email, Input, Password, RegisterInput
 from network.models import Person
 from network.people import accounts
 from network.views import MeView, me_view
 from server import auth, throttle
 from server.deps import AppSettings, Db
+from server.mail import messages, queue
 from server.settings import Settings
 
 
@@ -69,11 +71,62 @@ async def _sign_in(request: Request[Any, Any, Any], person: Person) -> None:
         await request.app.state.bus.publish([Revocation("session", auth.session_digest(old_id))])
 
 
+class PasswordResetRequest(Input):
+    email: Email
+
+
+class PasswordResetInput(Input):
+    token: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    new_password: Password
+
+
+class Accepted(msgspec.Struct):
+    detail: str
+
+
+RESET_SENT = (
+    "If an account uses this address, we have sent it a link to choose a new password. "
+    "The link works once, for one hour."
+)
+
+
+@post(
+    "/password-reset",
+    status_code=HTTP_202_ACCEPTED,
+    summary="Ask for a password reset link by email (the same answer whether or not the address has an account)",
+)
+async def request_password_reset(db: Db, data: JSONBody[PasswordResetRequest], settings: AppSettings) -> Accepted:
+    await send_password_reset(db, settings, data.email)
+    return Accepted(RESET_SENT)
+
+
+async def send_password_reset(db: AsyncSession, settings: Settings, email: str) -> None:
+    """Queue the reset mail, if an active account has this address (the page asks this too)."""
+    found = await accounts.start_password_reset(db, accounts.normalise_email(email))
+    if found is not None:
+        person, raw = found
+        message = messages.password_reset(settings, person.display_name, raw)
+        await queue.enqueue_message(db, settings, message, to=person.email, person_id=person.id)
+
+
+@post(
+    "/password-reset/complete",
+    status_code=HTTP_200_OK,
+    summary="Choose a new password with the emailed link's token; every session ends, and this one begins",
+)
+async def complete_password_reset(
+    request: Request[Any, Any, Any], db: Db, data: JSONBody[PasswordResetInput]
+) -> MeView:
+    person = await accounts.reset_password(db, data.token, data.new_password)
+    await _sign_in(request, person)
+    return me_view(person)
+
+
 def auth_router(settings: Settings) -> Router:
     per_address = throttle.address_limit(settings.login_attempts_per_minute)
     return Router(
         path="/auth",
-        route_handlers=[register, login, logout],
+        route_handlers=[register, login, logout, request_password_reset, complete_password_reset],
         middleware=[per_address.middleware],
         tags=["auth"],
     )

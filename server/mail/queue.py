@@ -22,7 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events import effects
 from network import clock
+from server.mail.messages import Message
 from server.mail.models import OutboundMail
+from server.settings import Settings
 
 MAX_ATTEMPTS = 8  # then the message is given up (failed_at)
 FIRST_RETRY = timedelta(minutes=1)
@@ -166,3 +168,19 @@ async def mark_failed(
         .execution_options(synchronize_session=False)
     )
     return "failed" if give_up else "queued"
+
+
+async def enqueue_message(
+    session: AsyncSession, settings: Settings, message: Message, *, to: str, person_id: int | None = None
+) -> OutboundMail:
+    """Queue one of `server.mail.messages`' messages in the caller's transaction."""
+    return await enqueue(
+        session,
+        to=to,
+        subject=message.subject,
+        text=message.text,
+        html=message.html,
+        kind=message.kind,
+        host=settings.public_host,
+        person_id=person_id,
+    )

@@ -9,6 +9,8 @@ from playwright.async_api import Browser, ConsoleMessage, Error, Page, Response,
 
 from tests.conftest import PASSWORD, LiveServer, World, unique
 from tests.e2e.conftest import DESKTOP, PHONE, axe_violations, describe, new_context, sign_in
+from tests.server.test_api_password_reset import NEW_PASSWORD, reset_link
+from tests.smtp import SmtpServer
 
 
 def watch_errors(page: Page) -> list[str]:
@@ -228,3 +230,44 @@ async def check(page: Page, label: str, viewport: dict[str, int]) -> None:
     assert await page.locator("h1").count() == 1, label
     wide = await page.evaluate("document.documentElement.scrollWidth")
     assert wide <= viewport["width"], f"{label} scrolls sideways at {viewport['width']}px ({wide}px)"
+
+
+async def test_a_forgotten_password_is_reset_through_the_emailed_link(
+    mailing: World, smtp: SmtpServer, browser: Browser
+) -> None:
+    """The whole journey: ask on the sign-in page, the mail arrives at the SMTP server, its link opens
+    the form in the browser, and the new password signs the person in (docs/design.md §3.8)."""
+    person = await mailing.person(name="Rosa Reset")
+    assert person.person
+    context = await new_context(browser, mailing.server)
+    try:
+        page = await context.new_page()
+        errors = watch_errors(page)
+        await page.goto("/signin")
+        await page.get_by_role("link", name="Forgotten your password?").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Forgotten your password?")
+        assert await axe_violations(page) == []
+        await page.get_by_label("Email address").fill(person.person["email"])
+        await page.get_by_role("button", name="Send me a link").click()
+        await expect(page.get_by_role("status")).to_contain_text("If an account uses this address")
+
+        (message,) = await smtp.collector.wait_for(1)
+        assert message["To"] == person.person["email"]
+        link = reset_link(smtp)
+        await page.goto(link)  # PUBLIC_URL is this server: the link as mailed
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new password")
+        assert await axe_violations(page) == []
+        await page.get_by_label("New password").fill(NEW_PASSWORD)
+        await page.get_by_role("button", name="Set my new password").click()
+        await expect(page).to_have_url(f"{mailing.server.url}/account?done=password")
+        await expect(page.get_by_role("status")).to_contain_text("Your password is changed")
+
+        await page.goto(link)  # used once: the link now says so
+        await expect(page.get_by_role("alert")).to_contain_text("has expired or has been used")
+        assert errors == []
+    finally:
+        await context.close()
+    signed_in = await mailing.client().post(
+        "/auth/login", json={"email": person.person["email"], "password": NEW_PASSWORD}
+    )
+    assert signed_in.status_code == 200

@@ -188,7 +188,7 @@ async def test_two_senders_on_one_database_send_each_message_exactly_once(
     ]
     counts = await asyncio.gather(*(sender.drain() for sender in senders))
 
-    assert sum(counts) == 30
+    assert sum(counts) == 30, [(row.state, row.last_error) for row in await rows(app_db) if row.state != "sent"]
     assert all(count > 0 for count in counts), counts  # both took part
     received = await smtp.collector.wait_for(30)
     assert len(received) == 30

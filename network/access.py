@@ -16,7 +16,7 @@ from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from network import clock
-from network.enums import MemberState, OrgKind, Role, Visibility
+from network.enums import Affiliation, MemberState, OrgKind, Role, Visibility
 from network.errors import Forbidden, NotFound, enforce
 from network.models import Membership, Network, Person
 from network.permissions import ANONYMOUS, Action, Viewer, allowed, effective_state
@@ -29,6 +29,26 @@ _REFUSALS: dict[Action, str] = {
 }
 # the table gives observers no flag (they follow a network's work without taking part); this says so
 OBSERVERS_DO_NOT_FLAG = "Observers do not flag content; they follow the network's work without taking part."
+
+
+def waiting_refusal(person: Person) -> Forbidden:
+    """Why a person not verified for their organisation may not act (network/people/affiliation.py),
+    in words that say what happens next."""
+    org = person.organisation.name
+    match Affiliation(person.affiliation):
+        case Affiliation.DECLINED:
+            return Forbidden(
+                f"{org} declined your request to act for it, so you cannot take part yet. "
+                "Your account page says why and lets you ask again."
+            )
+        case Affiliation.REMOVED:
+            return Forbidden(f"{org} removed you from its people: you no longer act for it.")
+        case _:
+            return Forbidden(
+                f"You are waiting for {org} to approve you. Until one of its approvers does (or you confirm "
+                "an address at one of its email domains) you can read and ask to join networks, but not "
+                "post, reply, react, flag or make, accept, decline or close offers."
+            )
 
 
 @dataclass(slots=True)
@@ -46,6 +66,8 @@ class Access:
         """None if the table allows `action`, else the refusal, worded for who is refused."""
         if self.can(action):
             return None
+        if self.viewer.unverified and self.person is not None and action in (Action.CONTRIBUTE, Action.FLAG):
+            return waiting_refusal(self.person)
         if action is Action.CONTRIBUTE and self.membership is not None:
             state = effective_state(self.membership.state, self.membership.until, self.now)
             if state is not None and state.value == "muted":
@@ -78,8 +100,9 @@ def viewer_for(person: Person | None, membership: Membership | None) -> Viewer:
     if person is None:
         return ANONYMOUS
     observer_only = OrgKind(person.organisation.kind).observer_only
+    unverified = not Affiliation(person.affiliation).may_act
     if membership is None:
-        return Viewer(signed_in=True, is_admin=person.is_admin, observer_only=observer_only)
+        return Viewer(signed_in=True, is_admin=person.is_admin, observer_only=observer_only, unverified=unverified)
     return Viewer(
         signed_in=True,
         is_admin=person.is_admin,
@@ -87,6 +110,7 @@ def viewer_for(person: Person | None, membership: Membership | None) -> Viewer:
         state=membership.state,
         until=membership.until,
         observer_only=observer_only,
+        unverified=unverified,
     )
 
 

@@ -99,10 +99,11 @@ class Person(IdentityAuditBase):
     # a session is good only while it carries this number (server/auth.py); ending every session of
     # the person (disabling the account, "sign out everywhere else") moves it on
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
-    # whether they may act for their organisation (network/people/affiliation.py); accounts made
-    # before verification existed were verified by the migration that added it
+    # whether they may act for their organisation (network/people/affiliation.py). Sign-up sets
+    # "waiting"; accounts an operator makes (a platform admin, the demo, the migration that added
+    # this for the accounts before it) are vouched for
     affiliation: Mapped[Affiliation] = mapped_column(
-        str_enum(Affiliation), default=Affiliation.WAITING, server_default="verified"
+        str_enum(Affiliation), default=Affiliation.VERIFIED, server_default="verified"
     )
     affiliation_reason: Mapped[str | None] = mapped_column(String(500), default=None)  # a decline's or removal's
     affiliation_changed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)

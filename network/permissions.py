@@ -33,6 +33,7 @@ class Viewer:
     state: MemberState | None = None
     until: datetime | None = None  # end of a mute or suspension
     observer_only: bool = False  # of a regulator or government organisation
+    unverified: bool = False  # not (yet, or no longer) verified to act for their organisation (§3.9)
 
     @classmethod
     def anonymous(cls) -> Viewer:
@@ -91,7 +92,13 @@ _TABLE: dict[Action, frozenset[str]] = {
 }
 
 
+# what a person who is not verified for their organisation may not do, whatever their membership
+_ACTS = frozenset({Action.CONTRIBUTE, Action.FLAG})
+
+
 def allowed(action: Action, visibility: Visibility, viewer: Viewer, now: datetime) -> bool:
+    if viewer.unverified and action in _ACTS:
+        return False  # nothing they do may read as their organisation's until it vouches for them
     column = _column(viewer, now)
     if action in (Action.READ, Action.SEE_MEMBERS, Action.MODERATE) and viewer.is_admin:
         # the platform's operators can see what they run; their acts inside a network always

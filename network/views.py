@@ -13,6 +13,7 @@ import msgspec
 
 from network import markdown
 from network.enums import (
+    Affiliation,
     ContentState,
     EvidenceStrength,
     FollowLevel,
@@ -67,6 +68,9 @@ class MeView(msgspec.Struct):
     display_name: str
     organisation: OrganisationView
     is_admin: bool
+    # whether they may act for the organisation (docs/design.md §3.9), and an approver's reason if not
+    affiliation: Affiliation = Affiliation.VERIFIED
+    affiliation_reason: str | None = None
 
 
 class MembershipView(msgspec.Struct):
@@ -237,6 +241,8 @@ def me_view(person: Person) -> MeView:
         display_name=person.display_name,
         organisation=organisation_view(person.organisation),
         is_admin=person.is_admin,
+        affiliation=Affiliation(person.affiliation),
+        affiliation_reason=person.affiliation_reason,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -25,6 +26,7 @@ from server.api.me import MeController, OrganisationController, TokenController
 from server.api.moderation import FlagController, ModerationController
 from server.api.networks import NetworkController
 from server.api.notifications import NotificationController
+from server.api.organisation_people import OrganisationPeopleController
 from server.api.posts import OfferController, PostController
 from server.bus import build_bus
 from server.csrf import BearerAwareCSRFMiddleware
@@ -44,6 +46,8 @@ from server.stores import build_stores
 from server.unit_of_work import UnitOfWork
 from web import render
 from web.routes import web_router
+
+log = logging.getLogger("commons.mail")
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -69,19 +73,26 @@ def create_app(settings: Settings) -> Litestar:
         stop_listening = bus.listen(hub.on_signal)
         await bus.start()
         app.state.notice_writer = notices = NoticeWriter(app.state.session_maker, bus, settings.live_tick_seconds)
-        app.state.mail_sender = mail = MailSender(
-            app.state.session_maker,
-            build_transport(settings),
-            sender=settings.mail_from,
-            tick_seconds=settings.live_tick_seconds,
-        )
-        app.state.unit_of_work = UnitOfWork(app.state.session_maker, bus, notices.kick, mail.kick)
+        mail = None
+        if settings.send_mail:
+            mail = MailSender(
+                app.state.session_maker,
+                build_transport(settings),
+                sender=settings.mail_from,
+                tick_seconds=settings.live_tick_seconds,
+            )
+        else:
+            log.info("mail: queued here, sent by the other server processes (SEND_MAIL=0)")
+        app.state.mail_sender = mail
+        app.state.unit_of_work = UnitOfWork(app.state.session_maker, bus, notices.kick, mail.kick if mail else None)
         await notices.start()
-        await mail.start()
+        if mail is not None:
+            await mail.start()
         try:
             yield
         finally:
-            await mail.stop()
+            if mail is not None:
+                await mail.stop()
             await notices.stop()
             stop_listening()
             await hub.stop()
@@ -96,6 +107,7 @@ def create_app(settings: Settings) -> Litestar:
             TokenController,
             AdminPeopleController,
             OrganisationController,
+            OrganisationPeopleController,
             AdminOrganisationController,
             NetworkController,
             PostController,

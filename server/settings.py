@@ -45,6 +45,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"  # where people reach the site: every link in mail starts here
     smtp_url: str | None = None  # unset: mail is written to var/mail/ (server/mail/transport.py)
     mail_from: str = ""  # unset: "Improvement Commons <no-reply@{host of public_url}>"
+    send_mail: bool = True  # SEND_MAIL=0: this process queues mail and leaves sending it to the others
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -88,6 +89,7 @@ class Settings:
             public_url=_public_url(env.get("PUBLIC_URL")),
             smtp_url=_smtp_url(env.get("SMTP_URL")),
             mail_from=_mail_from(env.get("MAIL_FROM")),
+            send_mail=env.get("SEND_MAIL", "1").lower() not in ("0", "false", "no", "off"),
         )
 
 

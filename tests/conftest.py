@@ -23,11 +23,12 @@ import httpx
 import pytest
 import uvicorn
 from argon2 import PasswordHasher
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from network.enums import OrgKind
+from network.enums import Affiliation, OrgKind
 from network.inputs import OrganisationInput, RegisterInput
+from network.models import Person
 from network.people import accounts
 from server import db as db_config
 from server import migrate
@@ -128,6 +129,9 @@ def make_settings(database_url: str, var_dir: Path, **overrides: Any) -> Setting
         "session_store": "memory",
         "login_attempts_per_minute": 10_000,
         "live_tick_seconds": 1.0,
+        # the session's server shares the database with tests that send its mail themselves: only the
+        # servers those tests start (`mailing`, tests/server/mail/) send, so none takes another's mail
+        "send_mail": False,
     }
     values.update(overrides)
     return Settings(**values)
@@ -246,6 +250,16 @@ async def direct_account(
     return email
 
 
+async def verify_directly(db: async_sessionmaker[AsyncSession], email: str) -> None:
+    """Mark the person verified for their organisation, as its approver would (tests of other things
+    need people who may act; tests/server/test_api_affiliation.py goes through the approvers)."""
+    async with db() as session:
+        await session.execute(
+            update(Person).where(Person.email == email.lower()).values(affiliation=Affiliation.VERIFIED)
+        )
+        await session.commit()
+
+
 class ApiClient:
     """An httpx client that signs in and sends the CSRF header like a browser's script would."""
 
@@ -296,8 +310,15 @@ class World:
         return c
 
     async def person(
-        self, *, org: str | None = None, kind: OrgKind = OrgKind.MULTI_ACADEMY_TRUST, name: str | None = None
+        self,
+        *,
+        org: str | None = None,
+        kind: OrgKind = OrgKind.MULTI_ACADEMY_TRUST,
+        name: str | None = None,
+        verified: bool = True,
     ) -> ApiClient:
+        """A person signed up through the API; `verified`: their organisation has vouched for them (as
+        one of its approvers would), else they wait (docs/design.md §3.9)."""
         c = self.client()
         if kind.observer_only:  # only a platform admin makes these accounts: written directly, then signed in
             email = await direct_account(self.db, "person", name or unique("Observer "), org or unique("Office "), kind)
@@ -319,6 +340,8 @@ class World:
         assert response.status_code == 201, response.text
         c.person = response.json()
         c.person["email"] = email
+        if verified:
+            await verify_directly(self.db, email)
         return c
 
     async def admin(self) -> ApiClient:
@@ -452,7 +475,12 @@ async def mailing(world: World, smtp: SmtpServer, database_url: str, tmp_path: P
     """The world, served by a server that sends its mail to `smtp` and whose links (PUBLIC_URL) lead to itself."""
     port = free_port()
     settings = make_settings(
-        database_url, tmp_path, smtp_url=smtp.url(), public_url=f"http://127.0.0.1:{port}", live_tick_seconds=0.2
+        database_url,
+        tmp_path,
+        smtp_url=smtp.url(),
+        public_url=f"http://127.0.0.1:{port}",
+        live_tick_seconds=0.2,
+        send_mail=True,
     )
     live = LiveServer(settings, port=port).start()
     world.server = live

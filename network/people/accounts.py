@@ -29,12 +29,12 @@ from events import effects
 from events.log import revoke_after_commit
 from events.signals import Revocation
 from network import clock
-from network.enums import OrgKind
+from network.enums import Affiliation, OrgKind, OrgStatus
 from network.errors import Conflict, Forbidden, Invalid, NotFound
 from network.inputs import NameChange, OrganisationInput, PasswordChange, RegisterInput
 from network.locking import lock_row
 from network.models import ApiToken, Organisation, Person
-from network.people import email_links
+from network.people import affiliation, email_links
 
 _hasher = PasswordHasher()
 # verified against when the email is unknown, so a miss costs as long as a wrong password
@@ -120,6 +120,9 @@ async def find_or_create_organisation(
     found = await session.execute(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
     org = found.scalar_one_or_none()
     if org is not None:
+        if org.status is OrgStatus.CLOSED and not by_platform_admin:
+            message = f"The register marks '{org.name}' as closed: choose the organisation you work for now."
+            raise Invalid(message, fields={"organisation.name": "This organisation has closed."})
         if OrgKind(org.kind).observer_only and not by_platform_admin:
             raise _observer_only_refusal(OrgKind(org.kind), "organisation.name", org.name)
         if org.kind != data.kind:
@@ -156,6 +159,8 @@ async def register(
         organisation=org,
         organisation_id=org.id,
         is_admin=is_admin,
+        # a platform admin vouches for the accounts they make; anyone else waits for their organisation
+        affiliation=Affiliation.VERIFIED if by_platform_admin else Affiliation.WAITING,
     )
     session.add(person)
     try:
@@ -163,6 +168,8 @@ async def register(
             await session.flush()
     except IntegrityError as exc:  # a concurrent registration with the same email
         raise Conflict("An account with this email address already exists.") from exc
+    if not by_platform_admin:
+        await affiliation.request(session, person)
     return person
 
 

@@ -25,6 +25,7 @@ from network.enums import Affiliation
 from network.errors import Conflict, Forbidden, Invalid, NotFound, Refusal, enforce
 from network.locking import lock_row
 from network.models import Organisation, OrganisationApprover, OrganisationDomain, OrganisationLogEntry, Person
+from network.people import organisations
 
 REQUESTED = "affiliation.requested"  # the notification an approver (or platform admin) receives
 DECIDED = "affiliation.decided"  # the one the person receives
@@ -42,23 +43,8 @@ class LogAction(StrEnum):
     DOMAIN_REMOVED = "domain_removed"
 
 
-def waiting_refusal(person: Person) -> Forbidden:
-    """Why an unverified person may not act, in words that say what happens next."""
-    org = person.organisation.name
-    match Affiliation(person.affiliation):
-        case Affiliation.DECLINED:
-            return Forbidden(
-                f"{org} declined your request to act for it, so you cannot take part yet. "
-                "Your account page says why and lets you ask again."
-            )
-        case Affiliation.REMOVED:
-            return Forbidden(f"{org} removed you from its people: you no longer act for it.")
-        case _:
-            return Forbidden(
-                f"You are waiting for {org} to approve you. Until one of its approvers does (or you confirm "
-                "an address at one of its email domains) you can read and ask to join networks, but not "
-                "post, reply, react, flag or make, accept, decline or close offers."
-            )
+def no_such_person(person_id: int) -> NotFound:
+    return NotFound(f"No person {person_id} in this organisation.")
 
 
 def email_domain(email: str) -> str:
@@ -174,7 +160,7 @@ async def _subject(session: AsyncSession, actor: Person, person_id: int) -> Pers
     """The person an approver acts on, locked; an approver of another organisation finds no one."""
     person = await lock_row(session, Person, person_id)
     if person is None or person.deleted_at is not None:
-        raise NotFound(f"No person {person_id}.")
+        raise no_such_person(person_id)
     enforce(await manage_refusal(session, actor, person.organisation_id))
     return person
 
@@ -279,6 +265,26 @@ async def drop_approver(session: AsyncSession, actor: Person, person_id: int) ->
     await log(session, person.organisation_id, LogAction.APPROVER_DROPPED, actor=actor, person_id=person.id)
     await session.flush()
     return person
+
+
+async def add_domain(session: AsyncSession, actor: Person, organisation_id: int, raw: str) -> str:
+    """An approver (or platform admin) adds a verified email domain: people who confirm an address there
+    are verified without waiting."""
+    enforce(await manage_refusal(session, actor, organisation_id))
+    org = await organisation(session, organisation_id)
+    row = await organisations.record_domain(session, actor, org, raw)
+    await log(session, org.id, LogAction.DOMAIN_ADDED, actor=actor, person_id=None, detail=row.domain)
+    await session.flush()
+    return row.domain
+
+
+async def remove_domain(session: AsyncSession, actor: Person, organisation_id: int, raw: str) -> None:
+    enforce(await manage_refusal(session, actor, organisation_id))
+    org = await organisation(session, organisation_id)
+    await organisations.drop_domain(session, org, raw)
+    domain = organisations.normalise_domain(raw)
+    await log(session, org.id, LogAction.DOMAIN_REMOVED, actor=actor, person_id=None, detail=domain)
+    await session.flush()
 
 
 async def people_of(session: AsyncSession, organisation_id: int, states: Sequence[Affiliation]) -> list[Person]:

@@ -108,13 +108,24 @@ async def create_organisation(session: AsyncSession, actor: Person, data: NewOrg
 
 
 async def add_domain(session: AsyncSession, actor: Person, org: Organisation, raw: str) -> OrganisationDomain:
-    """Record `raw` as a verified domain of `org`. Adding one it holds already changes nothing."""
+    """A platform admin records `raw` as a verified domain of `org`. Adding one it holds changes nothing."""
     enforce(manage_refusal(actor))
-    return await _add(session, actor, org, normalise_domain(raw))
+    return await record_domain(session, actor, org, raw)
 
 
 async def remove_domain(session: AsyncSession, actor: Person, org: Organisation, raw: str) -> None:
     enforce(manage_refusal(actor))
+    await drop_domain(session, org, raw)
+
+
+async def record_domain(session: AsyncSession, actor: Person, org: Organisation, raw: str) -> OrganisationDomain:
+    """Record the domain for whoever the caller has let change them (a platform admin, or an approver
+    of `org`: network/people/affiliation.py)."""
+    return await _add(session, actor, org, normalise_domain(raw))
+
+
+async def drop_domain(session: AsyncSession, org: Organisation, raw: str) -> None:
+    """Remove the domain, for whoever the caller has let change them (as `record_domain`)."""
     domain = normalise_domain(raw)
     row = await _domain_row(session, domain)
     if row is None or row.organisation_id != org.id:

@@ -220,3 +220,21 @@ def test_pending_does_not_see_hidden_network_listed():
 )
 def test_effective_state(state: MemberState | None, until: datetime | None, expected: MemberState | None):
     assert effective_state(state, until, NOW) is expected
+
+
+# --- not verified for one's organisation (docs/design.md §3.9) -------------------------------
+
+
+# An unverified person keeps every read their membership gives (the read rows of the table) and loses
+# every act: no contributing and no flagging, in any column, on any visibility.
+@pytest.mark.parametrize("column", _ORDER)
+@pytest.mark.parametrize("visibility", list(Visibility))
+def test_an_unverified_person_reads_as_their_column_and_acts_in_none(column: str, visibility: Visibility):
+    base = COLUMNS[column]
+    unverified = Viewer(
+        signed_in=base.signed_in, role=base.role, state=base.state, until=base.until, unverified=base.signed_in
+    )
+    for action in (Action.READ, Action.SEE_MEMBERS, Action.MODERATE, Action.EXPORT):
+        assert allowed(action, visibility, unverified, NOW) is allowed(action, visibility, base, NOW), action
+    assert allowed(Action.CONTRIBUTE, visibility, unverified, NOW) is False
+    assert allowed(Action.FLAG, visibility, unverified, NOW) is False

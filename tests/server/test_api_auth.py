@@ -12,7 +12,7 @@ from network.enums import OrgKind
 from tests.conftest import PASSWORD, ApiClient, World, direct_account, problem, unique
 
 SESSION_COOKIE = "commons_session"
-ME_KEYS = {"id", "email", "display_name", "organisation", "is_admin"}
+ME_KEYS = {"id", "email", "display_name", "organisation", "is_admin", "affiliation", "affiliation_reason"}
 
 
 def registration(**overrides: Any) -> dict[str, Any]:
@@ -60,6 +60,7 @@ async def test_register_creates_account_and_organisation_and_signs_in(world: Wor
     assert me["email"] == "ada.lovelace@example.org"
     assert me["display_name"] == "Ada Lovelace"
     assert me["is_admin"] is False
+    assert (me["affiliation"], me["affiliation_reason"]) == ("waiting", None)  # until its approver says yes
     assert set(me["organisation"]) == {"id", "name", "kind"}
     assert me["organisation"]["name"] == "Oakfield Learning Trust"
     assert me["organisation"]["kind"] == "multi_academy_trust"

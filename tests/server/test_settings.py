@@ -94,6 +94,8 @@ def test_mail_defaults_write_files_and_name_the_public_host(tmp_path: Path) -> N
     assert given.smtp_url == "smtp://mailer:p%40ss@smtp.example.org:2525?starttls=required"
     chosen = Settings.from_env({"COMMONS_VAR_DIR": str(tmp_path), "MAIL_FROM": "Fenwick Hub <hub@fenwick.org>"})
     assert chosen.mail_from == "Fenwick Hub <hub@fenwick.org>"
+    assert settings.send_mail is True  # every serving process sends, unless told to leave it to the others
+    assert Settings.from_env({"COMMONS_VAR_DIR": str(tmp_path), "SEND_MAIL": "0"}).send_mail is False
 
 
 def test_public_links_start_at_the_public_url_with_its_path(tmp_path: Path) -> None:

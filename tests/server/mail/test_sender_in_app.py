@@ -15,7 +15,7 @@ from tests.server.mail.conftest import SmtpServer, mail_settings, queue_mail, ro
 async def test_a_serving_process_sends_mail_another_process_queued(
     database_url: str, tmp_path: Path, db: async_sessionmaker[AsyncSession], smtp: SmtpServer
 ) -> None:
-    settings = mail_settings(database_url, tmp_path, smtp_url=smtp.url(), live_tick_seconds=0.2)
+    settings = mail_settings(database_url, tmp_path, smtp_url=smtp.url(), live_tick_seconds=0.2, send_mail=True)
     live = LiveServer(settings).start()
     try:
         assert isinstance(live.app.state.mail_sender, MailSender)

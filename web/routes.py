@@ -14,6 +14,7 @@ from web.people import (
     join_pages,
     network_pages,
     notification_pages,
+    organisation_people_pages,
     password_pages,
     people_pages,
 )
@@ -28,6 +29,7 @@ web_router = Router(
         *network_pages.handlers,
         *notification_pages.handlers,
         *people_pages.handlers,
+        *organisation_people_pages.handlers,
         *post_pages.handlers,
         *compose_pages.handlers,
         *search_pages.handlers,

@@ -113,6 +113,16 @@ async def manage_refusal(session: AsyncSession, actor: Person, organisation_id: 
     return NotFound("No such organisation's people to manage.")
 
 
+async def person_of(session: AsyncSession, actor: Person, organisation_id: int, person_id: int) -> int:
+    """`person_id`, if the actor manages the organisation and the person is one of its people (else
+    404, whoever asks: its people are not confirmed to anyone else)."""
+    enforce(await manage_refusal(session, actor, organisation_id))
+    found = await session.get(Person, person_id)
+    if found is None or found.organisation_id != organisation_id or found.deleted_at is not None:
+        raise no_such_person(person_id)
+    return person_id
+
+
 async def request(session: AsyncSession, person: Person, *, actor: Person | None = None) -> None:
     """The person asks to act for their organisation: waiting, logged, and its deciders told."""
     person.affiliation = Affiliation.WAITING
@@ -156,12 +166,12 @@ def _set(person: Person, state: Affiliation, reason: str | None) -> None:
     person.affiliation_changed_at = clock.now()
 
 
-async def _subject(session: AsyncSession, actor: Person, person_id: int) -> Person:
-    """The person an approver acts on, locked; an approver of another organisation finds no one."""
+async def _subject(session: AsyncSession, actor: Person, organisation_id: int, person_id: int) -> Person:
+    """The person an approver acts on, locked, if they are of the organisation the actor manages."""
+    await person_of(session, actor, organisation_id, person_id)
     person = await lock_row(session, Person, person_id)
-    if person is None or person.deleted_at is not None:
+    if person is None or person.organisation_id != organisation_id or person.deleted_at is not None:
         raise no_such_person(person_id)
-    enforce(await manage_refusal(session, actor, person.organisation_id))
     return person
 
 
@@ -184,9 +194,9 @@ async def _tell(session: AsyncSession, actor: Person, person: Person) -> None:
     await activity.notify(session, person.id, DECIDED, payload, actor=actor)
 
 
-async def approve(session: AsyncSession, actor: Person, person_id: int) -> Person:
+async def approve(session: AsyncSession, actor: Person, organisation_id: int, person_id: int) -> Person:
     """An approver (or platform admin) approves a waiting or declined person: they may act for it now."""
-    person = await _subject(session, actor, person_id)
+    person = await _subject(session, actor, organisation_id, person_id)
     if Affiliation(person.affiliation) is Affiliation.VERIFIED:
         raise Conflict(f"{person.display_name} is already verified for {person.organisation.name}.")
     _set(person, Affiliation.VERIFIED, None)
@@ -196,10 +206,10 @@ async def approve(session: AsyncSession, actor: Person, person_id: int) -> Perso
     return person
 
 
-async def decline(session: AsyncSession, actor: Person, person_id: int, reason: str) -> Person:
+async def decline(session: AsyncSession, actor: Person, organisation_id: int, person_id: int, reason: str) -> Person:
     """Refuse a waiting person's request, saying why; they may correct it and ask again."""
     text = _reason(reason, "decline")
-    person = await _subject(session, actor, person_id)
+    person = await _subject(session, actor, organisation_id, person_id)
     if Affiliation(person.affiliation) is not Affiliation.WAITING:
         raise Conflict(f"{person.display_name} is not waiting for approval.")
     _set(person, Affiliation.DECLINED, text)
@@ -209,11 +219,11 @@ async def decline(session: AsyncSession, actor: Person, person_id: int, reason: 
     return person
 
 
-async def remove(session: AsyncSession, actor: Person, person_id: int, reason: str) -> Person:
+async def remove(session: AsyncSession, actor: Person, organisation_id: int, person_id: int, reason: str) -> Person:
     """Remove a verified person from the organisation's people: they may no longer act for it (their
     past posts stay attributed) and stop being an approver."""
     text = _reason(reason, "remove them")
-    person = await _subject(session, actor, person_id)
+    person = await _subject(session, actor, organisation_id, person_id)
     if Affiliation(person.affiliation) is not Affiliation.VERIFIED:
         raise Conflict(f"{person.display_name} does not act for {person.organisation.name}.")
     if person.id == actor.id:
@@ -226,10 +236,10 @@ async def remove(session: AsyncSession, actor: Person, person_id: int, reason: s
     return person
 
 
-async def name_approver(session: AsyncSession, actor: Person, person_id: int) -> Person:
+async def name_approver(session: AsyncSession, actor: Person, organisation_id: int, person_id: int) -> Person:
     """Make a person of the organisation one of its approvers. A platform admin names the first one,
     and the person they name is verified by it."""
-    person = await _subject(session, actor, person_id)
+    person = await _subject(session, actor, organisation_id, person_id)
     if Affiliation(person.affiliation) is not Affiliation.VERIFIED:
         if not actor.is_admin:
             raise Conflict(f"Approve {person.display_name} before naming them an approver.")
@@ -247,10 +257,10 @@ async def name_approver(session: AsyncSession, actor: Person, person_id: int) ->
     return person
 
 
-async def drop_approver(session: AsyncSession, actor: Person, person_id: int) -> Person:
+async def drop_approver(session: AsyncSession, actor: Person, organisation_id: int, person_id: int) -> Person:
     """Stop a person being an approver (they stay verified). The last approver stays unless a platform
     admin drops them: an organisation is not left with no one to approve its people by accident."""
-    person = await _subject(session, actor, person_id)
+    person = await _subject(session, actor, organisation_id, person_id)
     ids = await approver_ids(session, person.organisation_id)
     if person.id not in ids:
         raise Conflict(f"{person.display_name} is not an approver.")

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import markdown
 from network.content.search import Scope, post_views, reading_scope
-from network.enums import MemberState, OfferStatus, OrgKind, PostKind, Role
+from network.enums import Affiliation, MemberState, OfferStatus, OrgKind, PostKind, Role
 from network.errors import NotFound
 from network.models import Membership, Offer, Organisation, Person, Post
 from network.views import OrganisationView, PersonRef, PostView, organisation_view, person_ref
@@ -148,7 +148,9 @@ async def organisation_profile(
     scope = await reading_scope(session, reader)
     result = await session.execute(
         select(Person)
-        .where(Person.organisation_id == org.id, Person.is_active.is_(True))
+        .where(  # only those it vouches for speak for it (network/people/affiliation.py)
+            Person.organisation_id == org.id, Person.is_active.is_(True), Person.affiliation == Affiliation.VERIFIED
+        )
         .order_by(func.lower(Person.display_name), Person.id)
         .limit(PEOPLE_LIMIT)
     )

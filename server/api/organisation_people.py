@@ -106,33 +106,33 @@ class OrganisationPeopleController(Controller):
     async def approve(
         self, db: Db, person: Me, organisation_id: FromPath[int], person_id: FromPath[int]
     ) -> AffiliatedPerson:
-        subject = await affiliation.approve(db, person, await _of(db, person, organisation_id, person_id))
+        subject = await affiliation.approve(db, person, organisation_id, person_id)
         return _person(subject, await affiliation.approver_ids(db, organisation_id))
 
     @post("/people/{person_id:int}/decline", status_code=200, summary="Decline a person's request, saying why")
     async def decline(
         self, db: Db, person: Me, organisation_id: FromPath[int], person_id: FromPath[int], data: JSONBody[ReasonInput]
     ) -> AffiliatedPerson:
-        subject = await affiliation.decline(db, person, await _of(db, person, organisation_id, person_id), data.reason)
+        subject = await affiliation.decline(db, person, organisation_id, person_id, data.reason)
         return _person(subject, [])
 
     @post("/people/{person_id:int}/remove", status_code=200, summary="Remove a person: they no longer act for it")
     async def remove(
         self, db: Db, person: Me, organisation_id: FromPath[int], person_id: FromPath[int], data: JSONBody[ReasonInput]
     ) -> AffiliatedPerson:
-        subject = await affiliation.remove(db, person, await _of(db, person, organisation_id, person_id), data.reason)
+        subject = await affiliation.remove(db, person, organisation_id, person_id, data.reason)
         return _person(subject, [])
 
     @post("/approvers", status_code=200, summary="Name one of the organisation's people an approver")
     async def name_approver(
         self, db: Db, person: Me, organisation_id: FromPath[int], data: JSONBody[ApproverInput]
     ) -> AffiliatedPerson:
-        subject = await affiliation.name_approver(db, person, await _of(db, person, organisation_id, data.person_id))
+        subject = await affiliation.name_approver(db, person, organisation_id, data.person_id)
         return _person(subject, await affiliation.approver_ids(db, organisation_id))
 
     @delete("/approvers/{person_id:int}", status_code=204, summary="Stop a person being an approver")
     async def drop_approver(self, db: Db, person: Me, organisation_id: FromPath[int], person_id: FromPath[int]) -> None:
-        await affiliation.drop_approver(db, person, await _of(db, person, organisation_id, person_id))
+        await affiliation.drop_approver(db, person, organisation_id, person_id)
 
     @post("/domains", status_code=201, summary="Add a verified email domain (approvers and platform admins)")
     async def add_domain(
@@ -149,12 +149,3 @@ class OrganisationPeopleController(Controller):
     async def log(self, db: Db, person: Me, organisation_id: FromPath[int]) -> list[LogEntryView]:
         enforce(await affiliation.manage_refusal(db, person, organisation_id))
         return [_entry(entry) for entry in await affiliation.log_of(db, organisation_id)]
-
-
-async def _of(db: Db, actor: Person, organisation_id: int, person_id: int) -> int:
-    """The person, if they are of the organisation in the path (else 404, whoever asks)."""
-    enforce(await affiliation.manage_refusal(db, actor, organisation_id))
-    found = await db.get(Person, person_id)
-    if found is None or found.organisation_id != organisation_id or found.deleted_at is not None:
-        enforce(affiliation.no_such_person(person_id))
-    return person_id

@@ -191,6 +191,21 @@ def sentence(view: NotificationView, names: dict[int, str]) -> Markup:
             )
         case "role.changed":
             return Markup("You are now a {} of {}.").format(_words(data.get("role")), network_link)
+        case "affiliation.requested":
+            person = data.get("person")
+            name = person.get("display_name") if isinstance(person, dict) else None
+            return Markup('{} asked to act for {}. <a href="/organisations/{}/people">Approve or decline</a>.').format(
+                name or "Someone", data.get("organisation") or "your organisation", data.get("organisation_id")
+            )
+        case "affiliation.decided":
+            org = data.get("organisation") or "Your organisation"
+            match data.get("state"):
+                case "verified":
+                    return Markup("{} approved you: you can now post, reply and offer help for it.").format(org)
+                case "declined":
+                    return Markup("{} declined your request to act for it.{}").format(org, _reason(data))
+                case _:
+                    return Markup("{} removed you from its people.{}").format(org, _reason(data))
         case "join.requested":
             person = data.get("person")
             name = person.get("display_name") if isinstance(person, dict) else None

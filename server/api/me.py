@@ -112,14 +112,16 @@ class MeController(Controller):
         await leaving.delete_account(request, db, person, password=data.password, remove_content=data.remove_content)
 
 
-async def end_one_session(request: Request[Any, Any, Any], person: Person, session_id: str) -> None:
-    """End one listed session; the asking one is signed out like any other."""
+async def end_one_session(request: Request[Any, Any, Any], person: Person, session_id: str) -> bool:
+    """End one listed session; the asking one is signed out like any other (then True)."""
     if len(session_id) > 64:
         raise NotFound("No such session.")
     ended = await session_list.end(request.scope, person, session_id)
-    if ended == request.cookies.get(auth.SESSION_COOKIE):
+    this_one = ended == request.cookies.get(auth.SESSION_COOKIE)
+    if this_one:
         auth.sign_out(request)
     await request.app.state.bus.publish([Revocation("session", auth.session_digest(ended))])
+    return this_one
 
 
 class TokenController(Controller):

@@ -163,6 +163,11 @@ async def test_a_networks_last_lead_is_refused_until_another_is_named(world: Wor
     assert (await delete_me(lead)).status_code == 204
     problem(await lead.get("/me"), 401)
 
+    # a platform admin sees the account existed, and cannot bring it back
+    admin = await world.admin()
+    problem(await admin.post(f"/admin/people/{lead.id}/enable"), 409, "deleted")
+    assert not (await person_row(world, lead.id)).is_active
+
 
 async def test_sessions_are_listed_and_one_can_be_ended(world: World) -> None:
     first = await world.person()

@@ -228,10 +228,17 @@ def organisation_detail(org: Organisation, domains: list[str]) -> OrganisationDe
     )
 
 
+FORMER_MEMBER = "A former member"  # a deleted account's stored name (network/people/leaving.py)
+
+
+def former_member_label(person: Person) -> str:
+    return f"{FORMER_MEMBER} of {person.organisation.name}"
+
+
 def person_ref(person: Person) -> PersonRef:
-    return PersonRef(
-        id=person.id, display_name=person.display_name, organisation=organisation_view(person.organisation)
-    )
+    """How a person is named to others: a deleted account as a former member of its organisation."""
+    name = person.display_name if person.deleted_at is None else former_member_label(person)
+    return PersonRef(id=person.id, display_name=name, organisation=organisation_view(person.organisation))
 
 
 def me_view(person: Person) -> MeView:

@@ -8,7 +8,6 @@ generation moved on: network/people/accounts.py `end_sessions`), is cleared on i
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from litestar import Request
@@ -19,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network.models import Person
 from network.people import accounts
-from server import sessions
+from server import session_list, sessions
 from server.deps import Db
 
 _CACHE = "commons.person"
@@ -28,9 +27,7 @@ GENERATION_KEY = "generation"
 SESSION_COOKIE = "commons_session"
 
 
-def session_digest(session_id: str) -> str:
-    """Session ids never cross the bus or leave the store; their digests name them."""
-    return hashlib.sha256(session_id.encode()).hexdigest()[:32]
+session_digest = session_list.digest  # session ids never cross the bus or leave the store
 
 
 def bearer_from_scope(scope: Scope) -> str | None:
@@ -70,6 +67,8 @@ async def identify(connection: ASGIConnection[Any, Any, Any, Any], db: AsyncSess
             if not session_holds(connection.session, person):
                 connection.clear_session()
                 person = None
+            else:
+                session_list.touch(connection)
     state[_CACHE] = person
     return person
 
@@ -98,6 +97,7 @@ def sign_in(request: Request[Any, Any, Any], person: Person) -> None:
     sessions.rotate(request.scope)
     request.set_session({SESSION_KEY: person.id, GENERATION_KEY: person.session_generation})
     request.scope.setdefault("state", {})[_CACHE] = person
+    session_list.note_sign_in(request.scope, person.id)
 
 
 def keep_signed_in(request: Request[Any, Any, Any], person: Person) -> None:

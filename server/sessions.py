@@ -20,6 +20,7 @@ session id that silently stopped rotating at sign-in would be a security hole, n
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
@@ -31,11 +32,20 @@ from litestar.types import Message, Scope, ScopeSession
 
 _ROTATE = "commons.rotate_session"
 _NEW_ID = "commons.new_session_id"
+_AFTER = "commons.after_session_stored"
+
+AfterStored = Callable[[Scope, str], Awaitable[None]]
 
 
 def rotate(scope: Scope) -> None:
     """Give this request's session a new id when the response is sent."""
     scope.setdefault("state", {})[_ROTATE] = True
+
+
+def after_stored(scope: Scope, callback: AfterStored) -> None:
+    """Call `callback(scope, session_id)` once this request's session is stored (a sign-in that
+    took effect), with the id it was stored under."""
+    scope.setdefault("state", {}).setdefault(_AFTER, []).append(callback)
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
@@ -66,6 +76,8 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             if old_id:
                 await self.delete(old_id, store=store)
         await super().store_in_message(scope_session, message, connection)
+        for callback in connection.scope.get("state", {}).pop(_AFTER, []):
+            await callback(connection.scope, self.get_session_id(connection))
 
     def _expire_cookie(self, message: Message) -> None:
         cookie = Cookie(

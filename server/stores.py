@@ -15,7 +15,7 @@ from litestar.stores.redis import RedisStore
 
 from server.settings import Settings
 
-STORE_NAMES = ("sessions", "rate_limit", "throttle")
+STORE_NAMES = ("sessions", "person_sessions", "rate_limit", "throttle")  # person_sessions: server/session_list.py
 
 
 class StoreItem(StoreModelMixin):

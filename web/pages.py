@@ -18,4 +18,5 @@ async def home(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Templ
     directory = await networks.directory(db, viewer)
     regional = [n for n in directory if n.kind is NetworkKind.REGIONAL]
     other = [n for n in directory if n.kind is not NetworkKind.REGIONAL]
-    return await page("home.html", request, db, viewer, regional=regional, other=other)
+    goodbye = viewer is None and request.query_params.get("goodbye") == "1"  # after deleting one's account
+    return await page("home.html", request, db, viewer, regional=regional, other=other, goodbye=goodbye)

@@ -211,6 +211,8 @@ async def change_active(session: AsyncSession, actor: Person, person_id: int, ac
         raise NotFound("No such person.")
     if person.id == actor.id and not active:
         raise Conflict("You cannot disable your own account.")
+    if person.deleted_at is not None:
+        raise Conflict("This account was deleted by its owner: there is nothing to disable or enable.")
     if person.is_active != active:
         await set_active(session, person, active)
     return person

@@ -230,6 +230,9 @@ async def _lock_leads(
     return leads, next((m for m in locked if m.person_id == person_id), None)
 
 
+lock_leads = _lock_leads  # for deleting an account (network/people/leaving.py), which leaves every network
+
+
 def _still_leads(access: Access, leads: list[Membership]) -> None:
     """The acting lead is one still (a platform admin acts without being one)."""
     actor = access.person

@@ -13,11 +13,18 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from events.log import revoke_after_commit
 from events.signals import Revocation
+from network.errors import NotFound
 from network.inputs import Input, NameChange, PasswordChange
+from network.models import Person
 from network.people import accounts, my_data, organisations
 from network.views import MeView, OrganisationDetail, me_view, organisation_detail
-from server import auth
+from server import auth, leaving, session_list
 from server.deps import Db, Me
+
+
+class DeleteAccountInput(Input):
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    remove_content: bool = False  # remove my posts and replies too
 
 
 class TokenInput(Input):
@@ -79,6 +86,42 @@ class MeController(Controller):
         await accounts.end_sessions(db, person)
         if auth.bearer_token(request) is None:
             auth.keep_signed_in(request, person)  # this session goes on, in the new generation
+
+    @get("/sessions", summary="Where I am signed in: each session's start, last use, browser and address")
+    async def list_sessions(self, request: Request[Any, Any, Any], person: Me) -> list[session_list.SessionView]:
+        current = None if auth.bearer_token(request) else request.cookies.get(auth.SESSION_COOKIE)
+        return await session_list.listed(request.scope, person, current)
+
+    @post(
+        "/sessions/{session_id:str}/end",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="End one of my sessions (its live sockets close too)",
+    )
+    async def end_session(self, request: Request[Any, Any, Any], person: Me, session_id: FromPath[str]) -> None:
+        await end_one_session(request, person, session_id)
+
+    @delete(
+        "/",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Delete my account (the password is needed): my personal data goes and every session ends; "
+        "my posts and replies stay as a former member's of my organisation, unless I ask for them to be removed",
+    )
+    async def delete_account(
+        self, request: Request[Any, Any, Any], db: Db, person: Me, data: JSONBody[DeleteAccountInput]
+    ) -> None:
+        await leaving.delete_account(request, db, person, password=data.password, remove_content=data.remove_content)
+
+
+async def end_one_session(request: Request[Any, Any, Any], person: Person, session_id: str) -> bool:
+    """End one listed session; the asking one is signed out like any other (then True)."""
+    if len(session_id) > 64:
+        raise NotFound("No such session.")
+    ended = await session_list.end(request.scope, person, session_id)
+    this_one = ended == request.cookies.get(auth.SESSION_COOKIE)
+    if this_one:
+        auth.sign_out(request)
+    await request.app.state.bus.publish([Revocation("session", auth.session_digest(ended))])
+    return this_one
 
 
 class TokenController(Controller):

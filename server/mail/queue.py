@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events import effects
@@ -184,3 +184,8 @@ async def enqueue_message(
         host=settings.public_host,
         person_id=person_id,
     )
+
+
+async def forget_person(session: AsyncSession, person_id: int) -> None:
+    """A deleted account's mail goes, sent or not: each row holds the address and the name."""
+    await session.execute(delete(OutboundMail).where(OutboundMail.person_id == person_id))

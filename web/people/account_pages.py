@@ -1,4 +1,5 @@
-"""A person's own account page: their name, password, sessions, API tokens, organisation and networks.
+"""A person's own account page: their name, password, sessions, API tokens, organisation and networks,
+and deleting the account.
 
 Each form posts to its own path and answers with POST-redirect-GET (`?done=` says what was done), or
 the page again with the refusal beside the form and what was typed in it (never a password).
@@ -20,15 +21,18 @@ from network.errors import DomainError, Invalid
 from network.inputs import NameChange, PasswordChange
 from network.models import Person
 from network.people import accounts, my_data, networks
-from server import auth
+from server import auth, leaving, session_list
+from server.api.me import end_one_session
 from server.deps import Db, Viewer
 from web.forms import read_form, see_other, sign_in_first
 from web.render import page
+from web.shared import when
 
 DONE = {
     "name": "Your name is changed.",
     "password": "Your password is changed, and you are signed out everywhere else.",
     "sessions": "You are signed out everywhere else.",
+    "session-ended": "That session is ended: it is signed out.",
     "token-revoked": "The token is revoked.",
 }
 
@@ -47,6 +51,7 @@ async def _account_page(
 ) -> Template:
     mine = [n for n in await networks.directory(db, viewer) if n.membership is not None]
     tokens = await accounts.list_tokens(db, viewer)
+    sessions = await session_list.listed(request.scope, viewer, request.cookies.get(auth.SESSION_COOKIE))
     done = DONE.get(request.query_params.get("done", ""), "")
     return await page(
         "account.html",
@@ -56,6 +61,8 @@ async def _account_page(
         status_code=status_code,
         networks=mine,
         tokens=tokens,
+        sessions=sessions,
+        when=when,
         done=done,
         form=form,
         errors=errors or {},
@@ -160,6 +167,54 @@ async def end_other_sessions(request: Request[Any, Any, Any], db: Db, viewer: Vi
     return see_other("/account?done=sessions#sessions")
 
 
+@post("/account/sessions/{session_id:str}/end", summary="End one session", include_in_schema=False)
+async def end_session(
+    request: Request[Any, Any, Any], db: Db, viewer: Viewer, session_id: FromPath[str]
+) -> Template | Redirect:
+    if viewer is None:
+        return sign_in_first("/account")
+    try:
+        this_one = await end_one_session(request, viewer, session_id)
+    except DomainError as exc:
+        message, errors = _refusal(exc)
+        return await _account_page(
+            request, db, viewer, status_code=exc.status, form="sessions", errors=errors, message=message
+        )
+    if this_one:
+        return see_other("/")  # signed out
+    return see_other("/account?done=session-ended#sessions")
+
+
+@post("/account/delete", summary="Delete your account", include_in_schema=False)
+async def delete_account(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Template | Redirect:
+    if viewer is None:
+        return sign_in_first("/account")
+    form = await read_form(request)
+    password, remove_content = str(form.get("password", "")), form.get("remove_content") == "yes"
+    try:
+        if not password or len(password) > 200:
+            message = "Give your password to delete your account."
+            raise Invalid(message, fields={"delete_password": message})
+        async with db.begin_nested():
+            await leaving.delete_account(request, db, viewer, password=password, remove_content=remove_content)
+    except DomainError as exc:
+        message, errors = _refusal(exc)
+        if "password" in errors:
+            errors["delete_password"] = errors.pop("password")
+        await db.refresh(viewer)
+        return await _account_page(
+            request,
+            db,
+            viewer,
+            status_code=exc.status,
+            form="delete",
+            errors=errors,
+            message=message,
+            values={"remove_content": "yes" if remove_content else ""},
+        )
+    return see_other("/?goodbye=1")
+
+
 @post("/account/tokens", summary="Create an API token", include_in_schema=False)
 async def create_token(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Template | Redirect:
     if viewer is None:
@@ -199,4 +254,14 @@ async def revoke_token(
     return see_other("/account?done=token-revoked#tokens")
 
 
-handlers = [account, download_data, change_name, change_password, end_other_sessions, create_token, revoke_token]
+handlers = [
+    account,
+    download_data,
+    change_name,
+    change_password,
+    end_other_sessions,
+    end_session,
+    delete_account,
+    create_token,
+    revoke_token,
+]

@@ -155,3 +155,76 @@ async def test_a_token_is_shown_once_works_and_is_revoked(world: World, clients:
     revoked = await browser.submit(f"/account/tokens/{token_id}/revoke", {})
     assert revoked.status_code == 303
     assert (await api.get("/me", headers={"Authorization": f"Bearer {raw}"})).status_code == 401
+
+
+async def test_the_page_lists_where_one_is_signed_in_and_ends_one(world: World, clients: list[FormClient]) -> None:
+    person = await world.person()
+    assert person.person
+    laptop = await signed_in(world, person.person["email"])
+    phone = FormClient(world.server.url)
+    phone.http.headers["user-agent"] = "Mozilla/5.0 (Linux; Android 14) Chrome/126.0 Mobile Safari/537.36"
+    clients.extend([laptop, phone])
+    response = await phone.submit("/signin", {"email": person.person["email"], "password": PASSWORD}, page="/signin")
+    assert response.status_code == 303
+    page = (await laptop.get("/account")).text
+    assert "Chrome on Android" in page and "127.0.0.x" in page
+    assert page.count("This session") == 1
+    listed = (await laptop.http.get("/api/v1/me/sessions")).json()
+    android = next(s for s in listed if s["device"] == "Chrome on Android")
+
+    ended = await laptop.submit(f"/account/sessions/{android['id']}/end", {})
+    assert ended.status_code == 303
+    assert "That session is ended" in (await laptop.get(ended.headers["location"])).text
+    assert (await phone.me()).status_code == 401
+    assert (await laptop.me()).status_code == 200
+    missing = await laptop.submit(f"/account/sessions/{android['id']}/end", {})
+    assert missing.status_code == 404
+    assert "No such session" in missing.text
+
+    # ending this very session signs it out
+    own = next(s for s in (await laptop.http.get("/api/v1/me/sessions")).json() if s["current"])
+    assert (await laptop.submit(f"/account/sessions/{own['id']}/end", {})).status_code == 303
+    assert (await laptop.me()).status_code == 401
+
+
+async def test_deleting_the_account_from_the_page(world: World, clients: list[FormClient]) -> None:
+    lead = await world.person()
+    slug = await world.network(lead)
+    person = await world.member(slug, org="Wensum Valley Trust")
+    assert person.person and lead.person
+    email = person.person["email"]
+    browser = await signed_in(world, email)
+    other = await signed_in(world, email)
+    clients.extend([browser, other])
+    practice = await world.practice(person, slug, title="Maths mastery")
+    page = (await browser.get("/account")).text
+    assert 'action="/account/delete"' in page and "Remove my posts and replies too" in page
+
+    wrong = await browser.submit("/account/delete", {"password": "not it at all", "remove_content": "yes"})
+    assert wrong.status_code == 422
+    assert "password is not right" in field_error(wrong.text, "delete_password")
+    assert "not it at all" not in wrong.text
+    assert 'id="remove_content" name="remove_content" value="yes" checked' in wrong.text
+    assert (await browser.me()).status_code == 200
+    async with world.db() as session:
+        assert await session.scalar(select(Person.deleted_at).where(Person.id == person.id)) is None
+
+    lead_browser = await signed_in(world, lead.person["email"])
+    clients.append(lead_browser)
+    await lead_browser.get("/account")
+    refused = await lead_browser.submit("/account/delete", {"password": PASSWORD})
+    assert refused.status_code == 409
+    assert "last lead" in refused.text
+    assert (await lead_browser.me()).status_code == 200
+
+    done = await browser.submit("/account/delete", {"password": PASSWORD})
+    assert done.status_code == 303
+    assert done.headers["location"] == "/?goodbye=1"
+    goodbye = await browser.get(done.headers["location"])
+    assert "Your account is deleted" in goodbye.text
+    assert (await browser.me()).status_code == 401
+    assert (await other.me()).status_code == 401
+    post = (await lead.get(f"/posts/{practice['id']}")).json()
+    assert post["author"]["display_name"] == "A former member of Wensum Valley Trust"
+    shown = (await lead_browser.get(f"/posts/{practice['id']}")).text
+    assert "A former member of Wensum Valley Trust" in shown

@@ -18,7 +18,7 @@ from network.people import accounts
 from network.views import MeView, me_view
 from server import auth, throttle
 from server.deps import AppSettings, Db
-from server.mail import messages, queue
+from server.mail import affiliation_mail, messages, queue
 from server.settings import Settings
 
 
@@ -32,8 +32,11 @@ class InvalidCredentials(DomainError):
 
 
 @post("/register", status_code=HTTP_201_CREATED, summary="Create an account (and sign in)")
-async def register(request: Request[Any, Any, Any], db: Db, data: JSONBody[RegisterInput]) -> MeView:
+async def register(
+    request: Request[Any, Any, Any], db: Db, data: JSONBody[RegisterInput], settings: AppSettings
+) -> MeView:
     person = await accounts.register(db, data)
+    await affiliation_mail.mail_request(db, settings, person)
     await _sign_in(request, person)
     return me_view(person)
 

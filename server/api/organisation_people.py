@@ -16,7 +16,8 @@ from network.errors import enforce
 from network.inputs import Input
 from network.models import OrganisationLogEntry, Person
 from network.people import affiliation, organisations
-from server.deps import Db, Me
+from server.deps import AppSettings, Db, Me
+from server.mail import affiliation_mail
 
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
@@ -104,23 +105,38 @@ class OrganisationPeopleController(Controller):
 
     @post("/people/{person_id:int}/approve", status_code=200, summary="Approve a person to act for the organisation")
     async def approve(
-        self, db: Db, person: Me, organisation_id: FromPath[int], person_id: FromPath[int]
+        self, db: Db, person: Me, settings: AppSettings, organisation_id: FromPath[int], person_id: FromPath[int]
     ) -> AffiliatedPerson:
         subject = await affiliation.approve(db, person, organisation_id, person_id)
+        await affiliation_mail.mail_decision(db, settings, subject)
         return _person(subject, await affiliation.approver_ids(db, organisation_id))
 
     @post("/people/{person_id:int}/decline", status_code=200, summary="Decline a person's request, saying why")
     async def decline(
-        self, db: Db, person: Me, organisation_id: FromPath[int], person_id: FromPath[int], data: JSONBody[ReasonInput]
+        self,
+        db: Db,
+        person: Me,
+        settings: AppSettings,
+        organisation_id: FromPath[int],
+        person_id: FromPath[int],
+        data: JSONBody[ReasonInput],
     ) -> AffiliatedPerson:
         subject = await affiliation.decline(db, person, organisation_id, person_id, data.reason)
+        await affiliation_mail.mail_decision(db, settings, subject)
         return _person(subject, [])
 
     @post("/people/{person_id:int}/remove", status_code=200, summary="Remove a person: they no longer act for it")
     async def remove(
-        self, db: Db, person: Me, organisation_id: FromPath[int], person_id: FromPath[int], data: JSONBody[ReasonInput]
+        self,
+        db: Db,
+        person: Me,
+        settings: AppSettings,
+        organisation_id: FromPath[int],
+        person_id: FromPath[int],
+        data: JSONBody[ReasonInput],
     ) -> AffiliatedPerson:
         subject = await affiliation.remove(db, person, organisation_id, person_id, data.reason)
+        await affiliation_mail.mail_decision(db, settings, subject)
         return _person(subject, [])
 
     @post("/approvers", status_code=200, summary="Name one of the organisation's people an approver")

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import text
 
 from tests.conftest import ApiClient, World, problem, unique
+from tests.smtp import SmtpServer
 
 
 async def written(world: World) -> tuple[int, ...]:
@@ -197,3 +198,29 @@ async def test_only_approvers_and_admins_manage_the_people_and_others_find_nothi
     assert (await admin.get(f"/organisations/{org_id}/log")).status_code == 200
     actions = [e["action"] for e in (await admin.get(f"/organisations/{org_id}/log")).json()]
     assert actions[:3] == ["approver_dropped", "approver_named", "domain_added"]
+
+
+async def test_the_deciders_are_mailed_the_request_and_the_person_each_decision(
+    mailing: World, smtp: SmtpServer
+) -> None:
+    org = unique("Fenwick Vale Trust ")
+    approver, _ = await approver_for(mailing, org)
+    assert approver.person
+    waiting = await mailing.person(org=org, verified=False, name="Maya Mailed")
+    assert waiting.person
+    (asked,) = await smtp.collector.wait_for(1)
+    assert asked["To"] == approver.person["email"]
+    assert asked["Subject"].strip() == f"Improvement Commons: Maya Mailed asks to act for {org}"  # long: folded
+    body = asked.get_body(preferencelist=("plain",))
+    assert body is not None
+    assert f"{mailing.server.url}/organisations/{await org_of(approver)}/people" in body.get_content()
+
+    org_id = await org_of(approver)
+    problem(await approver.post(f"/organisations/{org_id}/people/{waiting.id}/decline", json={"reason": ""}), 400)
+    assert (await approver.post(f"/organisations/{org_id}/people/{waiting.id}/approve")).status_code == 200
+    messages = await smtp.collector.wait_for(2)
+    assert len(messages) == 2  # the refused decline mailed no one
+    assert (messages[1]["To"], messages[1]["Subject"].strip()) == (
+        waiting.person["email"],
+        f"Improvement Commons: {org} approved you",
+    )

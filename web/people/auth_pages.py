@@ -31,6 +31,7 @@ from network.models import Organisation, Person
 from network.people import accounts
 from server import auth, throttle
 from server.deps import AppSettings, Db, Viewer
+from server.mail import affiliation_mail
 from server.settings import Settings
 from web.render import page
 
@@ -203,7 +204,7 @@ def _check_signup(values: dict[str, str]) -> dict[str, str]:
 
 
 @post("/signup", summary="Create an account and sign in", **LIMITED)
-async def signup(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Template | Redirect:
+async def signup(request: Request[Any, Any, Any], db: Db, viewer: Viewer, settings: AppSettings) -> Template | Redirect:
     form = await request.form()
     names = ("display_name", "email", "password", "organisation_choice", "organisation_id")
     values = {name: _text(form, name).strip() for name in (*names, "organisation_name", "organisation_kind")}
@@ -235,6 +236,7 @@ async def signup(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Tem
     try:
         async with db.begin_nested():  # a refusal leaves nothing behind (not even a new organisation)
             person = await accounts.register(db, data)
+            await affiliation_mail.mail_request(db, settings, person)
     except DomainError as exc:
         fields = {_FORM_FIELDS.get(k, k): v for k, v in exc.fields.items()}
         if len(fields) <= 1:  # one field at fault: the whole message beside it ("Already registered." says less)

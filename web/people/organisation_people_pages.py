@@ -20,7 +20,8 @@ from network.enums import Affiliation
 from network.errors import DomainError
 from network.models import Person
 from network.people import affiliation, organisations, profiles
-from server.deps import Db, Viewer
+from server.deps import AppSettings, Db, Viewer
+from server.mail import affiliation_mail
 from web.forms import read_form, see_other, sign_in_first
 from web.render import page
 
@@ -129,30 +130,51 @@ async def _act(
 
 @post("/organisations/{organisation_id:int}/people/{person_id:int}/approve", include_in_schema=False)
 async def approve(
-    request: Request[Any, Any, Any], db: Db, viewer: Viewer, organisation_id: FromPath[int], person_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    db: Db,
+    viewer: Viewer,
+    settings: AppSettings,
+    organisation_id: FromPath[int],
+    person_id: FromPath[int],
 ) -> Template | Redirect:
     async def act(actor: Person, _: dict[str, str]) -> object:
-        return await affiliation.approve(db, actor, organisation_id, person_id)
+        subject = await affiliation.approve(db, actor, organisation_id, person_id)
+        await affiliation_mail.mail_decision(db, settings, subject)
+        return subject
 
     return await _act(request, db, viewer, organisation_id, f"person-{person_id}", "approved", act)
 
 
 @post("/organisations/{organisation_id:int}/people/{person_id:int}/decline", include_in_schema=False)
 async def decline(
-    request: Request[Any, Any, Any], db: Db, viewer: Viewer, organisation_id: FromPath[int], person_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    db: Db,
+    viewer: Viewer,
+    settings: AppSettings,
+    organisation_id: FromPath[int],
+    person_id: FromPath[int],
 ) -> Template | Redirect:
     async def act(actor: Person, typed: dict[str, str]) -> object:
-        return await affiliation.decline(db, actor, organisation_id, person_id, typed.get("reason", ""))
+        subject = await affiliation.decline(db, actor, organisation_id, person_id, typed.get("reason", ""))
+        await affiliation_mail.mail_decision(db, settings, subject)
+        return subject
 
     return await _act(request, db, viewer, organisation_id, f"person-{person_id}", "declined", act)
 
 
 @post("/organisations/{organisation_id:int}/people/{person_id:int}/remove", include_in_schema=False)
 async def remove(
-    request: Request[Any, Any, Any], db: Db, viewer: Viewer, organisation_id: FromPath[int], person_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    db: Db,
+    viewer: Viewer,
+    settings: AppSettings,
+    organisation_id: FromPath[int],
+    person_id: FromPath[int],
 ) -> Template | Redirect:
     async def act(actor: Person, typed: dict[str, str]) -> object:
-        return await affiliation.remove(db, actor, organisation_id, person_id, typed.get("reason", ""))
+        subject = await affiliation.remove(db, actor, organisation_id, person_id, typed.get("reason", ""))
+        await affiliation_mail.mail_decision(db, settings, subject)
+        return subject
 
     return await _act(request, db, viewer, organisation_id, f"person-{person_id}", "removed", act)
 

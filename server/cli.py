@@ -126,7 +126,7 @@ def demo(settings: Settings) -> None:
     """Load the demo networks, trusts and posts if the database is empty."""
     from server.demo import seed_if_empty
 
-    created = _run_in_session(settings, seed_if_empty)
+    created = _run_in_session(settings, lambda session: seed_if_empty(session, settings))
     from server.demo_content import DEMO_PASSWORD, PEOPLE, SIGN_INS
 
     if created:

@@ -19,25 +19,27 @@ from network.enums import MemberState, Role
 from network.event_kinds import EventKind
 from network.inputs import NetworkInput, OfferInput, PostInput, ReplyInput, Resource
 from network.models import Membership, Network, Organisation, Person, Post
-from network.people import accounts, organisations, register
+from network.people import accounts, affiliation, organisations, register
 from network.people.networks import create_network
 from network.views import member_view, to_payload
 from server import demo_moderation
 from server.demo_content import DEMO_PASSWORD, NETWORKS, ORGANISATIONS, PEOPLE, POSTS, DemoPost
+from server.mail import affiliation_mail
+from server.settings import Settings
 
 # The register's groups extract in miniature (invented groups): it gives the demo's trusts their identifiers.
 REGISTER_SAMPLE = Path(__file__).with_name("data") / "gias_groups_sample.csv"
 
 
-async def seed_if_empty(session: AsyncSession) -> bool:
+async def seed_if_empty(session: AsyncSession, settings: Settings) -> bool:
     """Load the demo if no account exists yet; True if it was loaded."""
     if (await session.execute(select(func.count()).select_from(Person))).scalar_one():
         return False
-    await seed(session)
+    await seed(session, settings)
     return True
 
 
-async def seed(session: AsyncSession) -> None:
+async def seed(session: AsyncSession, settings: Settings) -> None:
     orgs: dict[str, Organisation] = {}
     for o in ORGANISATIONS:
         org = Organisation(name=o.name, kind=o.kind)
@@ -53,6 +55,7 @@ async def seed(session: AsyncSession) -> None:
             password_hash=password_hash,
             organisation=orgs[p.organisation],
             is_admin=p.is_admin,
+            email_confirmed_at=clock.now(),
         )
         session.add(person)
         people[p.key] = person
@@ -62,6 +65,12 @@ async def seed(session: AsyncSession) -> None:
     for o in ORGANISATIONS:
         for domain in o.domains:
             await organisations.add_domain(session, admin, orgs[o.key], domain)
+        for key in o.approvers:
+            await affiliation.name_approver(session, admin, orgs[o.key].id, people[key].id)
+    for p in PEOPLE:
+        if p.waiting:  # as a sign-up: waiting, logged, its approvers told by notification and mail
+            await affiliation.request(session, people[p.key])
+            await affiliation_mail.mail_request(session, settings, people[p.key])
 
     nets: dict[str, Network] = {}
     for n in NETWORKS:

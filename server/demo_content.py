@@ -43,6 +43,7 @@ class DemoOrganisation:
     name: str
     kind: OrgKind
     domains: tuple[str, ...] = ()  # verified email domains (on example.org.uk: nothing real is implied)
+    approvers: tuple[str, ...] = ()  # person keys: who approves the people who ask to act for it
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class DemoPerson:
     display_name: str
     organisation: str  # organisation key
     is_admin: bool = False
+    waiting: bool = False  # signed up, waiting for the organisation's approvers (docs/design.md §3.9)
 
 
 @dataclass(frozen=True)
@@ -255,6 +257,7 @@ def _organisation(table: _Table) -> DemoOrganisation:
         name=table.text("name"),
         kind=table.choice("kind", OrgKind),
         domains=table.texts("domains"),
+        approvers=table.texts("approvers"),
     )
     table.close()
     return organisation
@@ -267,6 +270,7 @@ def _person(table: _Table) -> DemoPerson:
         display_name=table.text("display_name"),
         organisation=table.text("organisation"),
         is_admin=table.flag("is_admin"),
+        waiting=table.flag("waiting"),
     )
     table.close()
     return person

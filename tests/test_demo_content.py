@@ -127,7 +127,7 @@ def test_people_and_emails():
         assert person.display_name.strip(), person.key
     per_org = Counter(person.organisation for person in dc.PEOPLE)
     assert set(per_org) == set(ORGS), "every organisation has people"
-    assert all(1 <= count <= 3 for count in per_org.values())
+    assert all(1 <= count <= 4 for count in per_org.values())
 
 
 def test_admin_account():
@@ -343,8 +343,15 @@ def test_printed_sign_ins_describe_each_person_truly() -> None:
         if role == "platform admin":
             assert person.is_admin
         elif role.startswith("lead, "):
-            network_name = role.removeprefix("lead, ")
+            network_name, _, approver_of = role.removeprefix("lead, ").partition("; approver, ")
             assert any(n.name == network_name and key in n.leads for n in NETWORKS.values()), role
+            if approver_of:
+                org = ORGS[person.organisation]
+                assert org.name.startswith(approver_of) and key in org.approvers, role
+        elif role.startswith("waiting for "):
+            org = ORGS[person.organisation]
+            assert person.waiting and role == f"waiting for {org.name.split()[0]} to approve"
+            assert org.approvers, "someone of the organisation decides"
         elif role.startswith("observer from "):
             kind = OrgKind.REGULATOR if role.endswith("regulator") else OrgKind.GOVERNMENT
             assert ORGS[person.organisation].kind is kind

@@ -128,6 +128,13 @@ async def test_demo_seeds_once_and_prints_sign_ins(database_url: str, tmp_path: 
     assert await world.count("organisations", "kind IN ('regulator', 'government') AND gias_group_uid IS NULL") == 2
     assert await world.count("organisations", "status = 'closed'") == 1
     assert await world.count("organisation_domains", "domain LIKE '%.example.org.uk'") == 2
+    # approvers, and one person waiting for theirs: told by notification and mail (`commons mail list`)
+    assert await world.count("organisation_approvers") == 4
+    assert await world.count("people", "affiliation = 'waiting' AND email = 'jo.waite@example.org'") == 1
+    assert await world.count("people", "affiliation <> 'verified'") == 1
+    assert await world.count("notifications", "kind = 'affiliation.requested'") == 2
+    listed = commons(database_url, tmp_path, "mail", "list").stdout
+    assert listed.count("Jo Waite asks to act for Brightwater Learning Partnership") == 2
 
     again = commons(database_url, tmp_path, "demo", timeout=300)
     assert "not loaded again" in again.stdout

@@ -469,6 +469,11 @@ async def mailing(world: World, smtp: SmtpServer, database_url: str, tmp_path: P
         database_url, tmp_path, smtp_url=smtp.url(), public_url=f"http://127.0.0.1:{port}", live_tick_seconds=0.2
     )
     live = LiveServer(settings, port=port).start()
+    # the session's server shares the database, and its sender may claim this test's mail before this
+    # one does: while the test runs it hands what it claims to the same SMTP server
+    shared = world.server.app.state.mail_sender
+    files, shared.transport = shared.transport, live.app.state.mail_sender.transport
     world.server = live
     yield world
+    shared.transport = files
     live.stop()

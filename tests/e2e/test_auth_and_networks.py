@@ -9,7 +9,7 @@ from playwright.async_api import Browser, ConsoleMessage, Error, Page, Response,
 
 from tests.conftest import PASSWORD, LiveServer, World, unique
 from tests.e2e.conftest import DESKTOP, PHONE, axe_violations, describe, new_context, sign_in
-from tests.server.test_api_password_reset import NEW_PASSWORD, reset_link
+from tests.server.test_api_password_reset import NEW_PASSWORD, RESET, reset_link
 from tests.smtp import SmtpServer
 
 
@@ -251,7 +251,7 @@ async def test_a_forgotten_password_is_reset_through_the_emailed_link(
         await page.get_by_role("button", name="Send me a link").click()
         await expect(page.get_by_role("status")).to_contain_text("If an account uses this address")
 
-        (message,) = await smtp.collector.wait_for(1)
+        (message,) = await smtp.collector.wait_about(RESET, 1)
         assert message["To"] == person.person["email"]
         link = reset_link(smtp)
         await page.goto(link)  # PUBLIC_URL is this server: the link as mailed

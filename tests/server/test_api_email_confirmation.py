@@ -134,6 +134,21 @@ async def test_an_address_with_an_account_answers_as_a_new_one_makes_nothing_and
     assert await mailing.count("people") == people + 1
 
 
+async def test_a_password_reset_link_confirms_the_address_it_reached(mailing: World, smtp: SmtpServer) -> None:
+    """The owner of an address someone signed up with (and never confirmed) takes the account over by
+    resetting its password: the reset link reached the address, so the address is confirmed."""
+    email = unique("squatted") + "@example.org"
+    assert (await mailing.client().post("/auth/register", json=registration(email))).status_code == 202
+    assert (await mailing.client().post("/auth/password-reset", json={"email": email})).status_code == 202
+    (reset,) = await smtp.collector.wait_about("reset your password", 1)
+    token = token_of(link_in(reset, "/reset-password"))
+    done = await mailing.client().post(
+        "/auth/password-reset/complete", json={"token": token, "new_password": "the owner's own passphrase"}
+    )
+    assert done.status_code == 200, done.text
+    assert (await sign_in(mailing, email, "the owner's own passphrase")).status_code == 200
+
+
 async def test_sending_the_link_again_answers_alike_and_mails_only_a_waiting_account(
     mailing: World, smtp: SmtpServer
 ) -> None:

@@ -76,6 +76,7 @@ async def test_sign_up_with_a_new_organisation_and_confirm_the_address(
         await sign_in_form(page, email)
         await expect(page.get_by_role("alert")).to_contain_text("Confirm your email address first")
         await expect(page.get_by_role("button", name="Send the link again")).to_be_visible()
+        assert await axe_violations(page) == []
 
         messages = await smtp.collector.wait_about(CONFIRM, 2)
         (message,) = [m for m in messages if m["To"] == email]

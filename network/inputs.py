@@ -95,6 +95,11 @@ class PasswordChange(Input):
     new_password: Password
 
 
+class EmailChange(Input):
+    new_email: Email
+    current_password: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
 class NameChange(Input):
     display_name: Name
 

@@ -16,6 +16,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.types import Scope
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from events.signals import Revocation
 from network.models import Person
 from network.people import accounts
 from server import session_list, sessions
@@ -98,6 +99,14 @@ def sign_in(request: Request[Any, Any, Any], person: Person) -> None:
     request.set_session({SESSION_KEY: person.id, GENERATION_KEY: person.session_generation})
     request.scope.setdefault("state", {})[_CACHE] = person
     session_list.note_sign_in(request.scope, person.id)
+
+
+async def start_session(request: Request[Any, Any, Any], person: Person) -> None:
+    """Sign in under a new session id; a session this browser had before ends, its live sockets too."""
+    old_id = request.cookies.get(SESSION_COOKIE)
+    sign_in(request, person)
+    if old_id and old_id != "null":
+        await request.app.state.bus.publish([Revocation("session", session_digest(old_id))])
 
 
 def keep_signed_in(request: Request[Any, Any, Any], person: Person) -> None:

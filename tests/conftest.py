@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import re
 import socket
 import threading
 import time
@@ -18,14 +19,16 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import httpx
 import pytest
 import uvicorn
 from argon2 import PasswordHasher
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from network import clock
 from network.enums import Affiliation, OrgKind
 from network.inputs import OrganisationInput, RegisterInput
 from network.models import Person
@@ -34,6 +37,7 @@ from server import db as db_config
 from server import migrate
 from server.app import create_app
 from server.cli import WEBSOCKET_OPTIONS
+from server.mail.models import OutboundMail
 from server.settings import Settings
 
 if TYPE_CHECKING:
@@ -250,14 +254,30 @@ async def direct_account(
     return email
 
 
-async def verify_directly(db: async_sessionmaker[AsyncSession], email: str) -> None:
-    """Mark the person verified for their organisation, as its approver would (tests of other things
-    need people who may act; tests/server/test_api_affiliation.py goes through the approvers)."""
+async def confirm_directly(db: async_sessionmaker[AsyncSession], email: str, *, verified: bool = False) -> None:
+    """Mark an account's address confirmed in the database (no mail read, no link followed); `verified`:
+    and the person verified for their organisation, as its approver would (tests of other things need
+    people who may act; tests/server/test_api_affiliation.py goes through the approvers)."""
+    values: dict[str, Any] = {"email_confirmed_at": clock.now()}
+    if verified:
+        values["affiliation"] = Affiliation.VERIFIED
     async with db() as session:
-        await session.execute(
-            update(Person).where(Person.email == email.lower()).values(affiliation=Affiliation.VERIFIED)
-        )
+        await session.execute(update(Person).where(Person.email == email.lower()).values(**values))
         await session.commit()
+
+
+async def confirmation_token(db: async_sessionmaker[AsyncSession], email: str) -> str:
+    """The token of the newest confirmation link mailed to `email`, read from the mail queue."""
+    async with db() as session:
+        body = await session.scalar(
+            select(OutboundMail.text_body)
+            .where(OutboundMail.to_address == email.lower(), OutboundMail.kind == "confirm_email")
+            .order_by(OutboundMail.id.desc())
+            .limit(1)
+        )
+    found = re.search(r"/confirm-email\?token=(\S+)", body or "")
+    assert found, f"no confirmation mail to {email}"
+    return unquote(found.group(1))
 
 
 class ApiClient:
@@ -337,11 +357,16 @@ class World:
                 "organisation": {"name": org or unique("Trust "), "kind": kind.value},
             },
         )
-        assert response.status_code == 201, response.text
+        assert response.status_code == 202, response.text
+        if verified:  # confirmed and vouched for, behind the scenes
+            await confirm_directly(self.db, email, verified=True)
+            response = await c.post("/auth/login", json={"email": email, "password": PASSWORD})
+        else:  # the real path: the mailed link confirms the address, and the organisation is asked
+            token = await confirmation_token(self.db, email)
+            response = await c.post("/auth/confirm-email", json={"token": token})
+        assert response.status_code == 200, response.text
         c.person = response.json()
         c.person["email"] = email
-        if verified:
-            await verify_directly(self.db, email)
         return c
 
     async def admin(self) -> ApiClient:

@@ -41,6 +41,16 @@ class Collector:
     def messages(self) -> list[EmailMessage]:
         return [message for _, message in self.received]
 
+    def about(self, subject: str) -> list[EmailMessage]:
+        """The messages whose subject says `subject` (a sign-up's confirmation mail aside, say)."""
+        return [message for message in self.messages if subject in str(message["Subject"])]
+
+    async def wait_about(self, subject: str, count: int = 1, seconds: float = 10) -> list[EmailMessage]:
+        deadline = time.monotonic() + seconds
+        while len(self.about(subject)) < count and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        return self.about(subject)
+
     async def wait_for(self, count: int, seconds: float = 10) -> list[EmailMessage]:
         deadline = time.monotonic() + seconds
         while len(self.received) < count and time.monotonic() < deadline:

@@ -11,6 +11,7 @@ from web.governance import charter_pages, log_pages, settings_pages
 from web.people import (
     account_pages,
     auth_pages,
+    confirm_pages,
     join_pages,
     network_pages,
     notification_pages,
@@ -26,6 +27,7 @@ web_router = Router(
         *auth_pages.handlers,
         *account_pages.handlers,
         *password_pages.handlers,
+        *confirm_pages.handlers,
         *network_pages.handlers,
         *notification_pages.handlers,
         *people_pages.handlers,

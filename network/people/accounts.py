@@ -107,11 +107,11 @@ def _observer_only_refusal(org_kind: OrgKind, field: str, name: str | None = Non
     return Invalid(message, fields={field: f"A {label} organisation is added by a platform admin."})
 
 
-async def find_or_create_organisation(
+async def find_organisation(
     session: AsyncSession, data: OrganisationInput, *, by_platform_admin: bool = False
-) -> Organisation:
-    """The organisation of this name, made if new. A regulator or government organisation is neither
-    made nor joined this way unless a platform admin is acting (docs/design.md §5)."""
+) -> tuple[str, Organisation | None]:
+    """The organisation's tidied name and the registered one of that name, if any; refuses what sign-up
+    may neither make nor join (docs/design.md §5). Nothing is written."""
     name = " ".join(data.name.split())
     if len(name) < 2:
         raise Invalid("Give your organisation's name.", fields={"organisation.name": "Required."})
@@ -130,6 +130,16 @@ async def find_or_create_organisation(
                 f"'{org.name}' is already registered as a {org.kind.value.replace('_', ' ')}.",
                 fields={"organisation.kind": f"Must be {org.kind.value} for this organisation."},
             )
+    return name, org
+
+
+async def find_or_create_organisation(
+    session: AsyncSession, data: OrganisationInput, *, by_platform_admin: bool = False
+) -> Organisation:
+    """The organisation of this name, made if new. A regulator or government organisation is neither
+    made nor joined this way unless a platform admin is acting (docs/design.md §5)."""
+    name, org = await find_organisation(session, data, by_platform_admin=by_platform_admin)
+    if org is not None:
         return org
     org = Organisation(name=name, kind=data.kind)
     session.add(org)
@@ -137,11 +147,15 @@ async def find_or_create_organisation(
     return org
 
 
-async def register(
-    session: AsyncSession, data: RegisterInput, *, is_admin: bool = False, by_platform_admin: bool = False
-) -> Person:
-    """A new account (`is_admin`: a platform admin's). `by_platform_admin`: a platform admin is making it,
-    so its organisation may be a regulator or government one."""
+TAKEN = "An account with this email address already exists."
+
+
+class AddressTaken(Conflict):
+    """An account already has this address (said only to a platform admin: sign-up answers alike)."""
+
+
+def check_registration(data: RegisterInput) -> tuple[str, str]:
+    """The tidied address and name of a registration, once its name and password pass."""
     email = normalise_email(data.email)
     display_name = " ".join(data.display_name.split())
     if not display_name:
@@ -149,8 +163,19 @@ async def register(
     weak = password_problem(data.password, email=email, display_name=display_name)
     if weak:
         raise Invalid(weak, fields={"password": weak})
+    return email, display_name
+
+
+async def register(
+    session: AsyncSession, data: RegisterInput, *, is_admin: bool = False, by_platform_admin: bool = False
+) -> Person:
+    """A new account (`is_admin`: a platform admin's). `by_platform_admin`: a platform admin is making it,
+    so its organisation may be a regulator or government one, and its address counts as confirmed (the
+    admin vouches for it); an account made by sign-up confirms its address through a mailed link
+    (`network/people/confirmation.py`). An address that has an account is refused (`AddressTaken`)."""
+    email, display_name = check_registration(data)
     if await person_by_email(session, email) is not None:
-        raise Conflict("An account with this email address already exists.", fields={"email": "Already registered."})
+        raise AddressTaken(TAKEN, fields={"email": "Already registered."})
     org = await find_or_create_organisation(session, data.organisation, by_platform_admin=by_platform_admin)
     person = Person(
         email=email,
@@ -161,15 +186,14 @@ async def register(
         is_admin=is_admin,
         # a platform admin vouches for the accounts they make; anyone else waits for their organisation
         affiliation=Affiliation.VERIFIED if by_platform_admin else Affiliation.WAITING,
+        email_confirmed_at=clock.now() if by_platform_admin else None,
     )
     session.add(person)
     try:
         async with session.begin_nested():
             await session.flush()
     except IntegrityError as exc:  # a concurrent registration with the same email
-        raise Conflict("An account with this email address already exists.") from exc
-    if not by_platform_admin:
-        await affiliation.request(session, person)
+        raise AddressTaken(TAKEN) from exc
     return person
 
 
@@ -252,6 +276,9 @@ async def reset_password(session: AsyncSession, raw: str, new_password: str) -> 
         raise Invalid(weak, fields={"new_password": weak})
     await email_links.redeem(session, raw, email_links.PASSWORD_RESET)
     person.password_hash = await asyncio.to_thread(hash_password, new_password)
+    if person.email_confirmed_at is None and link.email == person.email:  # the link reached this address
+        person.email_confirmed_at = clock.now()
+        await affiliation.confirmed_address(session, person)
     await end_sessions(session, person)
     await session.flush()
     return person

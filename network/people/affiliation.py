@@ -139,25 +139,41 @@ async def request(session: AsyncSession, person: Person, *, actor: Person | None
         await activity.notify(session, decider, REQUESTED, payload, actor=person)
 
 
-async def confirmed_address(session: AsyncSession, person: Person) -> bool:
-    """The person has just confirmed their address: verified at once if it is at one of their
-    organisation's verified domains and they are waiting (an approver's refusal or removal stands)."""
+async def confirmed_address(session: AsyncSession, person: Person) -> str | None:
+    """The person has just confirmed their address. Waiting, they are verified at once if it is at one
+    of their organisation's verified domains ("verified"); else, the first time, its deciders are asked
+    ("requested": the caller mails them). An approver's refusal or removal stands (None)."""
     if Affiliation(person.affiliation) is not Affiliation.WAITING or person.email_confirmed_at is None:
-        return False
+        return None
     domain = email_domain(person.email)
     held = await session.scalar(
         select(OrganisationDomain.id).where(
             OrganisationDomain.organisation_id == person.organisation_id, OrganisationDomain.domain == domain
         )
     )
-    if held is None:
-        return False
-    _set(person, Affiliation.VERIFIED, None)
-    await log(
-        session, person.organisation_id, LogAction.VERIFIED_BY_DOMAIN, actor=None, person_id=person.id, detail=domain
+    if held is not None:
+        _set(person, Affiliation.VERIFIED, None)
+        await log(
+            session,
+            person.organisation_id,
+            LogAction.VERIFIED_BY_DOMAIN,
+            actor=None,
+            person_id=person.id,
+            detail=domain,
+        )
+        await session.flush()
+        return "verified"
+    asked = await session.scalar(
+        select(OrganisationLogEntry.id).where(
+            OrganisationLogEntry.person_id == person.id,
+            OrganisationLogEntry.organisation_id == person.organisation_id,
+            OrganisationLogEntry.action == LogAction.REQUESTED.value,
+        )
     )
-    await session.flush()
-    return True
+    if asked is not None:
+        return None
+    await request(session, person)  # a real address, not at one of its domains: its approvers decide
+    return "requested"
 
 
 def _set(person: Person, state: Affiliation, reason: str | None) -> None:

@@ -19,7 +19,13 @@ from network.errors import DomainError
 from network.models import EmailLink, Person
 
 PASSWORD_RESET = "password_reset"  # noqa: S105 - the name of a purpose, not a secret
-LIFETIMES = {PASSWORD_RESET: timedelta(hours=1)}
+CONFIRM_EMAIL = "confirm_email"  # the address an account signed up with
+CHANGE_EMAIL = "change_email"  # the new address a person asked to move their account to
+LIFETIMES = {
+    PASSWORD_RESET: timedelta(hours=1),
+    CONFIRM_EMAIL: timedelta(days=7),
+    CHANGE_EMAIL: timedelta(hours=24),
+}
 
 
 class LinkNotValid(DomainError):
@@ -32,8 +38,12 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-async def issue(session: AsyncSession, person: Person, purpose: str, *, now: datetime | None = None) -> str:
-    """A new link's secret (to put in the mail); the person's earlier unused links of this purpose stop working."""
+async def issue(
+    session: AsyncSession, person: Person, purpose: str, *, email: str | None = None, now: datetime | None = None
+) -> str:
+    """A new link's secret (to put in the mail); the person's earlier unused links of this purpose stop working.
+    `email` is the address the link goes to (and, for an address to confirm, the one it confirms):
+    the person's own unless given."""
     at = now or clock.now()
     await session.execute(
         update(EmailLink)
@@ -45,7 +55,7 @@ async def issue(session: AsyncSession, person: Person, purpose: str, *, now: dat
         EmailLink(
             person_id=person.id,
             purpose=purpose,
-            email=person.email,
+            email=email or person.email,
             digest=_digest(raw),
             created_at=at,
             expires_at=at + LIFETIMES[purpose],

@@ -1,4 +1,4 @@
-"""Register, sign in, sign out."""
+"""Sign up, sign in, sign out, a forgotten password (confirming addresses: `email_confirmation`)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,19 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Request, Router, post
 from litestar.params import JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.signals import Revocation
 from network.errors import DomainError
 from network.inputs import Email, Input, Password, RegisterInput
-from network.models import Person
-from network.people import accounts
+from network.people import accounts, confirmation
 from network.views import MeView, me_view
 from server import auth, throttle
+from server.api.email_confirmation import Accepted, send_sign_up_mail, signed_up
+from server.api.email_confirmation import handlers as confirmation_handlers
 from server.deps import AppSettings, Db
-from server.mail import affiliation_mail, messages, queue
+from server.mail import messages, queue
 from server.settings import Settings
 
 
@@ -31,14 +32,15 @@ class InvalidCredentials(DomainError):
     status = 401
 
 
-@post("/register", status_code=HTTP_201_CREATED, summary="Create an account (and sign in)")
-async def register(
-    request: Request[Any, Any, Any], db: Db, data: JSONBody[RegisterInput], settings: AppSettings
-) -> MeView:
-    person = await accounts.register(db, data)
-    await affiliation_mail.mail_request(db, settings, person)
-    await _sign_in(request, person)
-    return me_view(person)
+@post(
+    "/register",
+    status_code=HTTP_202_ACCEPTED,
+    summary="Sign up: the address is sent a link to confirm it (the same answer if it already has an account)",
+)
+async def register(db: Db, data: JSONBody[RegisterInput], settings: AppSettings) -> Accepted:
+    outcome = await confirmation.sign_up(db, data)
+    await send_sign_up_mail(db, settings, outcome)
+    return Accepted(signed_up(outcome.email))
 
 
 @post("/login", status_code=HTTP_200_OK, summary="Sign in; sets the session cookie")
@@ -49,7 +51,9 @@ async def login(request: Request[Any, Any, Any], db: Db, data: JSONBody[LoginInp
     if person is None:
         raise InvalidCredentials("Email or password is wrong, or the account is disabled.")
     await throttle.clear_failures(request, email)
-    await _sign_in(request, person)
+    if await confirmation.awaiting(db, person):  # said only to whoever knows the password
+        raise confirmation.refuse_unconfirmed()
+    await auth.start_session(request, person)
     return me_view(person)
 
 
@@ -66,14 +70,6 @@ async def logout(request: Request[Any, Any, Any]) -> None:
         await request.app.state.bus.publish([Revocation("session", auth.session_digest(session_id))])
 
 
-async def _sign_in(request: Request[Any, Any, Any], person: Person) -> None:
-    """Sign in under a new session id; a session this browser had before ends, live sockets included."""
-    old_id = request.cookies.get(auth.SESSION_COOKIE)
-    auth.sign_in(request, person)
-    if old_id and old_id != "null":
-        await request.app.state.bus.publish([Revocation("session", auth.session_digest(old_id))])
-
-
 class PasswordResetRequest(Input):
     email: Email
 
@@ -81,10 +77,6 @@ class PasswordResetRequest(Input):
 class PasswordResetInput(Input):
     token: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     new_password: Password
-
-
-class Accepted(msgspec.Struct):
-    detail: str
 
 
 RESET_SENT = (
@@ -121,7 +113,7 @@ async def complete_password_reset(
     request: Request[Any, Any, Any], db: Db, data: JSONBody[PasswordResetInput]
 ) -> MeView:
     person = await accounts.reset_password(db, data.token, data.new_password)
-    await _sign_in(request, person)
+    await auth.start_session(request, person)
     return me_view(person)
 
 
@@ -129,7 +121,14 @@ def auth_router(settings: Settings) -> Router:
     per_address = throttle.address_limit(settings.login_attempts_per_minute)
     return Router(
         path="/auth",
-        route_handlers=[register, login, logout, request_password_reset, complete_password_reset],
+        route_handlers=[
+            register,
+            login,
+            logout,
+            request_password_reset,
+            complete_password_reset,
+            *confirmation_handlers,
+        ],
         middleware=[per_address.middleware],
         tags=["auth"],
     )

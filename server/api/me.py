@@ -9,17 +9,18 @@ import msgspec
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.datastructures import ResponseHeader
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from events.log import revoke_after_commit
 from events.signals import Revocation
 from network.errors import NotFound
-from network.inputs import Input, NameChange, PasswordChange
+from network.inputs import EmailChange, Input, NameChange, PasswordChange
 from network.models import Person
-from network.people import accounts, my_data, organisations
+from network.people import accounts, confirmation, my_data, organisations
 from network.views import MeView, OrganisationDetail, me_view, organisation_detail
 from server import auth, leaving, session_list
-from server.deps import Db, Me
+from server.api.email_confirmation import Accepted, change_sent, send_change_mail
+from server.deps import AppSettings, Db, Me
 
 
 class DeleteAccountInput(Input):
@@ -76,6 +77,16 @@ class MeController(Controller):
         await accounts.change_password(db, person, data)
         if auth.bearer_token(request) is None:
             auth.keep_signed_in(request, person)
+
+    @post(
+        "/email",
+        status_code=HTTP_202_ACCEPTED,
+        summary="Move my account to a new address (the current password is needed): a link goes to it",
+    )
+    async def change_email(self, db: Db, person: Me, data: JSONBody[EmailChange], settings: AppSettings) -> Accepted:
+        started = await confirmation.start_change(db, person, data)
+        await send_change_mail(db, settings, person, started)
+        return Accepted(change_sent(started.new_email))
 
     @post(
         "/sessions/end-others",

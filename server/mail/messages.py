@@ -53,3 +53,96 @@ def password_reset(settings: Settings, name: str, raw: str) -> Message:
         text,
         _html(title, intro, link, "Choose a new password", after),
     )
+
+
+def _message(
+    kind: str, subject: str, title: str, intro: list[str], link: str, action: str, after: list[str]
+) -> Message:
+    text = "\n\n".join([*intro, f"{action}:\n{link}", *after, SITE]) + "\n"
+    return Message(kind, f"{SITE}: {subject}", text, _html(title, intro, link, action, after))
+
+
+def confirm_email(settings: Settings, name: str, raw: str) -> Message:
+    """The link that confirms a new account's address (and lets it sign in)."""
+    return _message(
+        "confirm_email",
+        "confirm your email address",
+        "Confirm your email address",
+        [f"Hello {name},", f"Thank you for signing up to {SITE}. Confirm this is your address to finish."],
+        public_link(settings, f"/confirm-email?token={quote(raw)}"),
+        "Confirm my address",
+        [
+            "The link works once, for seven days. Following it signs you in.",
+            "If you did not sign up, you need do nothing: without confirmation the account cannot be used.",
+        ],
+    )
+
+
+def address_taken(settings: Settings, name: str) -> Message:
+    """To an account's owner, when someone signs up with their address (nothing is made)."""
+    return _message(
+        "address_taken",
+        "someone tried to register with your address",
+        "Someone tried to register with your address",
+        [
+            f"Hello {name},",
+            f"Someone tried to sign up to {SITE} with this address, which already has an account. "
+            "No new account was made and your account is unchanged.",
+        ],
+        public_link(settings, "/forgot-password"),
+        "Reset your password",
+        [
+            "If it was you, sign in as usual, or reset your password if you have forgotten it.",
+            "If it was not you, you need do nothing.",
+        ],
+    )
+
+
+def change_email(settings: Settings, name: str, raw: str) -> Message:
+    """To the new address a person asked to move their account to."""
+    return _message(
+        "change_email",
+        "confirm your new email address",
+        "Confirm your new email address",
+        [f"Hello {name},", f"You asked to change the address of your {SITE} account to this one."],
+        public_link(settings, f"/change-email?token={quote(raw)}"),
+        "Confirm my new address",
+        [
+            "The link works once, for 24 hours. Until you follow it, your account keeps its old address.",
+            "If you did not ask for this, you need do nothing.",
+        ],
+    )
+
+
+def email_changing(settings: Settings, name: str, new_email: str) -> Message:
+    """To the old address, when its account asks to move to another."""
+    return _message(
+        "email_changing",
+        "your email address is being changed",
+        "Your email address is being changed",
+        [
+            f"Hello {name},",
+            f"Someone signed in to your {SITE} account asked to change its address to {new_email}. "
+            "We have sent a link to that address; the change happens only when it is followed.",
+        ],
+        public_link(settings, "/forgot-password"),
+        "Reset your password",
+        ["If this was you, you need do nothing. If it was not you, reset your password now."],
+    )
+
+
+def address_taken_by_change(settings: Settings, name: str) -> Message:
+    """To an account's owner, when another account asks to move to their address (nothing changes)."""
+    return _message(
+        "address_taken",
+        "someone tried to use your address",
+        "Someone tried to use your address",
+        [
+            f"Hello {name},",
+            f"Someone asked to move another {SITE} account to this address, which already has an account. "
+            "Nothing was changed and your account is as it was.",
+        ],
+        public_link(settings, "/signin"),
+        "Sign in",
+        ["If you meant to bring another account of yours to this address, move this account to another address first."],
+    )

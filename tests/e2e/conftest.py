@@ -6,16 +6,22 @@ Without it these tests skip with a message, unless REQUIRE_BROWSER=1 (CI), where
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import re
 import shutil
+import time
 from collections.abc import AsyncIterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
+from server.mail.transport import mail_directory
 from tests.conftest import LiveServer
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -110,3 +116,22 @@ async def sign_in(page: Page, email: str, password: str) -> None:
     await page.get_by_label("Password").fill(password)
     await page.get_by_role("button", name="Sign in").click()
     await page.wait_for_url("**/networks")
+
+
+async def mailed_link(server: LiveServer, address: str, path: str, seconds: float = 10) -> str:
+    """The path and query of the `path` link in the newest mail to `address` that the server wrote to
+    its var/mail/ (a server without SMTP_URL writes each message there: server/mail/transport.py)."""
+    deadline = time.monotonic() + seconds
+    pattern = re.compile(rf"https?://[^/\s]+({re.escape(path)}\?token=\S+)")
+    while True:
+        found = []
+        for file in sorted(mail_directory(server.settings).glob("*.eml"), key=lambda f: f.stat().st_mtime):
+            message = message_from_bytes(file.read_bytes(), policy=policy.default)
+            body = message.get_body(preferencelist=("plain",)) if isinstance(message, EmailMessage) else None
+            if message["To"] == address and body is not None and (link := pattern.search(body.get_content())):
+                found.append(link.group(1))
+        if found:
+            return found[-1]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no mail to {address} with a {path} link")
+        await asyncio.sleep(0.1)

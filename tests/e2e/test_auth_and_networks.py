@@ -9,7 +9,8 @@ from playwright.async_api import Browser, ConsoleMessage, Error, Page, Response,
 
 from tests.conftest import PASSWORD, LiveServer, World, unique
 from tests.e2e.conftest import DESKTOP, PHONE, axe_violations, describe, new_context, sign_in
-from tests.server.test_api_password_reset import NEW_PASSWORD, reset_link
+from tests.server.test_api_email_confirmation import CONFIRM, link_in
+from tests.server.test_api_password_reset import NEW_PASSWORD, RESET, reset_link
 from tests.smtp import SmtpServer
 
 
@@ -38,34 +39,70 @@ def watch_errors(page: Page) -> list[str]:
     return errors
 
 
-async def test_sign_up_with_a_new_organisation(world: World, page: Page) -> None:
-    errors = watch_errors(page)
-    await world.person(org="Existing Trust")
-    await page.goto("/signup")
-    email = unique("browser") + "@example.org"
-    await page.get_by_label("Your name").fill("Priya Shah")
-    await page.get_by_label("Work email address").fill(email)
-    await page.get_by_label("Password").fill("short")
-    await page.get_by_label("It is not listed: add it").check()
-    await page.get_by_label("Organisation name").fill("Kestrel Learning Partnership")
-    await page.get_by_role("button", name="Create account").click()
-    # refused: the messages are beside the fields and what was typed is still there (not the password)
-    await expect(page.get_by_role("alert")).to_contain_text("Your account could not be created")
-    await expect(page.locator("#password-error")).to_contain_text("10 to 200 characters")
-    await expect(page.locator("#organisation_kind-error")).to_contain_text("kind of organisation")
-    await expect(page.get_by_label("Your name")).to_have_value("Priya Shah")
-    await expect(page.get_by_label("Organisation name")).to_have_value("Kestrel Learning Partnership")
-    await expect(page.get_by_label("Password")).to_have_value("")
+async def test_sign_up_with_a_new_organisation_and_confirm_the_address(
+    mailing: World, smtp: SmtpServer, browser: Browser
+) -> None:
+    """Sign up, read the confirmation mail the SMTP server received, follow its link, land signed in
+    (docs/design.md §3.8)."""
+    await mailing.person(org="Existing Trust")
+    context = await new_context(browser, mailing.server)
+    try:
+        page = await context.new_page()
+        errors = watch_errors(page)
+        await page.goto("/signup")
+        email = unique("browser") + "@example.org"
+        await page.get_by_label("Your name").fill("Priya Shah")
+        await page.get_by_label("Work email address").fill(email)
+        await page.get_by_label("Password").fill("short")
+        await page.get_by_label("It is not listed: add it").check()
+        await page.get_by_label("Organisation name").fill("Kestrel Learning Partnership")
+        await page.get_by_role("button", name="Create account").click()
+        # refused: the messages are beside the fields and what was typed is still there (not the password)
+        await expect(page.get_by_role("alert")).to_contain_text("Your account could not be created")
+        await expect(page.locator("#password-error")).to_contain_text("10 to 200 characters")
+        await expect(page.locator("#organisation_kind-error")).to_contain_text("kind of organisation")
+        await expect(page.get_by_label("Your name")).to_have_value("Priya Shah")
+        await expect(page.get_by_label("Organisation name")).to_have_value("Kestrel Learning Partnership")
+        await expect(page.get_by_label("Password")).to_have_value("")
+        await page.get_by_label("Password").fill(PASSWORD)
+        await page.get_by_label("Kind of organisation").select_option(label="Single-academy trust")
+        await page.get_by_role("button", name="Create account").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+        await expect(page.get_by_role("status")).to_contain_text(f"We have sent a link to {email}")
+        assert await axe_violations(page) == []
+        assert (await page.request.get("/api/v1/me")).status == 401  # not signed in yet
+
+        # signing in before confirming is refused, with the way on
+        await sign_in_form(page, email)
+        await expect(page.get_by_role("alert")).to_contain_text("Confirm your email address first")
+        await expect(page.get_by_role("button", name="Send the link again")).to_be_visible()
+        assert await axe_violations(page) == []
+
+        messages = await smtp.collector.wait_about(CONFIRM, 2)
+        (message,) = [m for m in messages if m["To"] == email]
+        await page.goto(link_in(message, "/confirm-email"))  # PUBLIC_URL is this server: the link as mailed
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
+        assert await axe_violations(page) == []
+        await page.get_by_role("button", name="Confirm my address").click()
+        await page.wait_for_url("**/networks?confirmed=1")
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Networks")
+        await expect(page.get_by_role("status").filter(has_text="confirmed")).to_contain_text(
+            "Your email address is confirmed"
+        )
+        await expect(page.get_by_role("navigation", name="Main")).to_contain_text("Priya Shah")
+        me = await page.request.get("/api/v1/me")
+        assert (await me.json())["organisation"]["name"] == "Kestrel Learning Partnership"
+        assert (await me.json())["organisation"]["kind"] == "single_academy_trust"
+        assert errors == []
+    finally:
+        await context.close()
+
+
+async def sign_in_form(page: Page, email: str) -> None:
+    await page.goto("/signin")
+    await page.get_by_label("Email address").fill(email)
     await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_label("Kind of organisation").select_option(label="Single-academy trust")
-    await page.get_by_role("button", name="Create account").click()
-    await page.wait_for_url("**/networks")
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Networks")
-    await expect(page.get_by_role("navigation", name="Main")).to_contain_text("Priya Shah")
-    me = await page.request.get("/api/v1/me")
-    assert (await me.json())["organisation"]["name"] == "Kestrel Learning Partnership"
-    assert (await me.json())["organisation"]["kind"] == "single_academy_trust"
-    assert errors == []
+    await page.get_by_role("button", name="Sign in").click()
 
 
 async def test_sign_in_and_out(world: World, page: Page) -> None:
@@ -251,7 +288,7 @@ async def test_a_forgotten_password_is_reset_through_the_emailed_link(
         await page.get_by_role("button", name="Send me a link").click()
         await expect(page.get_by_role("status")).to_contain_text("If an account uses this address")
 
-        (message,) = await smtp.collector.wait_for(1)
+        (message,) = await smtp.collector.wait_about(RESET, 1)
         assert message["To"] == person.person["email"]
         link = reset_link(smtp)
         await page.goto(link)  # PUBLIC_URL is this server: the link as mailed

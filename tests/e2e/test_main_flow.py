@@ -7,7 +7,7 @@ from __future__ import annotations
 from playwright.async_api import Browser, expect
 
 from tests.conftest import PASSWORD, LiveServer, World, unique
-from tests.e2e.conftest import new_context, sign_in
+from tests.e2e.conftest import mailed_link, new_context, sign_in
 
 
 async def test_sign_up_join_share_and_see_it_live(world: World, browser: Browser, server: LiveServer) -> None:
@@ -28,17 +28,22 @@ async def test_sign_up_join_share_and_see_it_live(world: World, browser: Browser
         badge = watcher.locator("#unread-badge [data-unread]")
         unread_before = int(await badge.inner_text())
 
-        # A newcomer signs up with a new organisation and joins from the directory.
+        # A newcomer signs up with a new organisation, confirms her address and joins from the directory.
         page = await newcomer_ctx.new_page()
+        newcomer = unique("newcomer") + "@example.org"
         await page.goto("/signup")
         await page.get_by_label("Your name").fill("Nia Newcomer")
-        await page.get_by_label("Work email address").fill(unique("newcomer") + "@example.org")
+        await page.get_by_label("Work email address").fill(newcomer)
         await page.get_by_label("Password").fill(PASSWORD)
         await page.get_by_label("It is not listed: add it").check()
         await page.get_by_label("Organisation name").fill("Heronsgate Schools Trust")
         await page.get_by_label("Kind of organisation").select_option(label="Multi-academy trust")
         await page.get_by_role("button", name="Create account").click()
-        await page.wait_for_url("**/networks")
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+        # ... follows the link mailed to her (this server writes its mail to var/mail/) ...
+        await page.goto(await mailed_link(server, newcomer, "/confirm-email"))
+        await page.get_by_role("button", name="Confirm my address").click()
+        await page.wait_for_url("**/networks?confirmed=1")
         await page.get_by_role("button", name="Join Reading Network").click()
         await page.goto(f"/networks/{slug}")
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from network.enums import OrgKind
-from tests.conftest import PASSWORD, ApiClient, World, direct_account, problem, unique
+from tests.conftest import PASSWORD, ApiClient, World, confirm_directly, direct_account, problem, unique
 
 SESSION_COOKIE = "commons_session"
 ME_KEYS = {"id", "email", "display_name", "organisation", "is_admin", "affiliation", "affiliation_reason"}
@@ -49,13 +49,23 @@ async def written(world: World) -> tuple[int, int]:
 # --- register -------------------------------------------------------------------------------------
 
 
-async def test_register_creates_account_and_organisation_and_signs_in(world: World) -> None:
+async def test_register_creates_account_and_organisation_waiting_for_confirmation(world: World) -> None:
     c = world.client()
     body = registration(email="Ada.Lovelace@Example.ORG", display_name="  Ada   Lovelace ")
     body["organisation"] = {"name": "  Oakfield   Learning Trust ", "kind": "multi_academy_trust"}
     response = await c.post("/auth/register", json=body)
-    assert response.status_code == 201, response.text
-    me = response.json()
+    assert response.status_code == 202, response.text
+    assert response.json() == {
+        "detail": "We have sent a link to ada.lovelace@example.org. "
+        "Follow it to confirm your address and finish signing up."
+    }
+    assert session_id(c) is None, "nobody is signed in until the address is confirmed"
+    assert (await c.get("/me")).status_code == 401
+    assert await written(world) == (1, 1)
+    await confirm_directly(world.db, "ada.lovelace@example.org")
+    signed_in = await c.post("/auth/login", json={"email": "ada.lovelace@example.org", "password": PASSWORD})
+    assert signed_in.status_code == 200, signed_in.text
+    me = signed_in.json()
     assert set(me) == ME_KEYS
     assert me["email"] == "ada.lovelace@example.org"
     assert me["display_name"] == "Ada Lovelace"
@@ -64,22 +74,24 @@ async def test_register_creates_account_and_organisation_and_signs_in(world: Wor
     assert set(me["organisation"]) == {"id", "name", "kind"}
     assert me["organisation"]["name"] == "Oakfield Learning Trust"
     assert me["organisation"]["kind"] == "multi_academy_trust"
-    assert session_id(c), "registering signs the new account in"
     assert (await c.get("/me")).json() == me
-    assert await written(world) == (1, 1)
+
+
+async def organisation_of(world: World, email: str) -> int:
+    async with world.db() as session:
+        found = await session.execute(text("SELECT organisation_id FROM people WHERE email = :e"), {"e": email})
+        return int(found.scalar_one())
 
 
 async def test_register_joins_existing_organisation_by_name_case_insensitively(world: World) -> None:
-    first = await world.client().post(
-        "/auth/register", json=registration(organisation={"name": "Riverside Academies", "kind": "diocese"})
+    first, second = (
+        registration(organisation={"name": "Riverside Academies", "kind": "diocese"}),
+        registration(organisation={"name": " RIVERSIDE  academies", "kind": "diocese"}),
     )
-    assert first.status_code == 201, first.text
-    second = await world.client().post(
-        "/auth/register", json=registration(organisation={"name": " RIVERSIDE  academies", "kind": "diocese"})
-    )
-    assert second.status_code == 201, second.text
-    assert second.json()["organisation"] == first.json()["organisation"]
-    assert second.json()["organisation"]["name"] == "Riverside Academies"
+    assert (await world.client().post("/auth/register", json=first)).status_code == 202
+    assert (await world.client().post("/auth/register", json=second)).status_code == 202
+    assert await organisation_of(world, first["email"]) == await organisation_of(world, second["email"])
+    assert await world.count("organisations", "name = 'Riverside Academies'") == 1
     assert await written(world) == (2, 1)
 
     # the same name with another kind is refused, not silently joined or duplicated
@@ -114,15 +126,19 @@ async def test_sign_up_neither_joins_nor_creates_a_regulator_or_government_organ
     assert await written(world) == before
 
 
-async def test_register_refuses_a_duplicate_email_in_any_case(world: World) -> None:
+async def test_register_with_a_registered_email_in_any_case_answers_alike_and_makes_nothing(world: World) -> None:
+    """The answer does not tell who has an account (docs/design.md §3.8); the owner is mailed instead
+    (tests/server/test_api_email_confirmation.py reads that mail)."""
     body = registration(email="grace@example.org")
-    assert (await world.client().post("/auth/register", json=body)).status_code == 201
+    first = await world.client().post("/auth/register", json=body)
+    assert first.status_code == 202
     for email in ("grace@example.org", "GRACE@Example.Org", "grace@EXAMPLE.org"):
         again = registration(email=email, organisation={"name": "A Different Trust", "kind": "federation"})
-        response = await world.client().post("/auth/register", json=again)
-        assert response.status_code == 409, response.text
-        assert "already exists" in response.json()["detail"]
-        assert response.json()["errors"] == {"email": "Already registered."}
+        c = world.client()
+        response = await c.post("/auth/register", json=again)
+        assert response.status_code == 202, response.text
+        assert response.json() == first.json()
+        assert session_id(c) is None
     # nothing written: neither a second person nor the would-be new organisation
     assert await written(world) == (1, 1)
 

@@ -18,8 +18,11 @@ from tests.smtp import SmtpServer
 NEW_PASSWORD = "a brand new passphrase"
 
 
+RESET = "reset your password"  # the reset mail's subject (people made for a test were sent a confirmation too)
+
+
 def reset_link(smtp: SmtpServer, index: int = -1) -> str:
-    message = smtp.collector.messages[index]
+    message = smtp.collector.about(RESET)[index]
     body = message.get_body(preferencelist=("plain",))
     assert body is not None
     found = re.search(r"http://\S+/reset-password\?token=\S+", body.get_content())
@@ -47,7 +50,7 @@ async def test_asking_answers_alike_and_mails_only_an_account_holder(mailing: Wo
     known = await anyone.post("/auth/password-reset", json={"email": person.person["email"].upper()})
     assert unknown.status_code == known.status_code == 202
     assert unknown.json() == known.json()
-    messages = await smtp.collector.wait_for(1)
+    messages = await smtp.collector.wait_about(RESET, 1)
     assert [m["To"] for m in messages] == [person.person["email"]]  # the unknown address was sent nothing
     message = messages[0]
     assert message["Subject"] == "Improvement Commons: reset your password"
@@ -63,7 +66,7 @@ async def test_the_link_sets_a_new_password_once_and_ends_every_session(mailing:
     assert person.person
     email = person.person["email"]
     assert (await mailing.client().post("/auth/password-reset", json={"email": email})).status_code == 202
-    await smtp.collector.wait_for(1)
+    await smtp.collector.wait_about(RESET, 1)
     token = token_of(reset_link(smtp))
 
     weak = await mailing.client().post(
@@ -100,7 +103,7 @@ async def test_only_the_newest_link_works_and_none_after_an_hour(mailing: World,
     email = person.person["email"]
     for _ in range(2):
         assert (await mailing.client().post("/auth/password-reset", json={"email": email})).status_code == 202
-    await smtp.collector.wait_for(2)
+    await smtp.collector.wait_about(RESET, 2)
     older, newer = token_of(reset_link(smtp, 0)), token_of(reset_link(smtp, 1))
     problem(
         await mailing.client().post(
@@ -119,7 +122,8 @@ async def test_only_the_newest_link_works_and_none_after_an_hour(mailing: World,
         410,
     )
     async with mailing.db() as session:
-        assert (await session.execute(select(EmailLink.used_at))).scalars().all() == [None, None]
+        resets = select(EmailLink.used_at).where(EmailLink.purpose == "password_reset")
+        assert (await session.execute(resets)).scalars().all() == [None, None]
 
 
 async def test_the_pages_ask_and_the_link_opens_the_form(mailing: World, smtp: SmtpServer) -> None:
@@ -135,7 +139,7 @@ async def test_the_pages_ask_and_the_link_opens_the_form(mailing: World, smtp: S
         bad = await browser.submit("/forgot-password", {"email": "not an address"})
         assert bad.status_code == 422
         field_error(bad.text, "email")
-        await smtp.collector.wait_for(1)
+        await smtp.collector.wait_about(RESET, 1)
         link = reset_link(smtp)
         form = await browser.get(link.removeprefix(mailing.server.url))
         assert form.status_code == 200

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD, ApiClient, World
+from tests.conftest import PASSWORD, ApiClient, World, confirm_directly
 
 CSRF_MESSAGE = "CSRF token missing or wrong"
 
@@ -171,7 +171,11 @@ async def test_session_cookie_is_httponly_and_samesite(world: World) -> None:
             "organisation": {"name": "Cookie Trust", "kind": "federation"},
         },
     )
-    assert response.status_code == 201
+    assert response.status_code == 202
+    assert "commons_session" not in response.headers.get("set-cookie", "")  # no session before confirmation
+    await confirm_directly(world.db, "cookie@example.org")
+    response = await person.post("/auth/login", json={"email": "cookie@example.org", "password": PASSWORD})
+    assert response.status_code == 200
     cookie = response.headers["set-cookie"]
     assert cookie.startswith("commons_session=")
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie

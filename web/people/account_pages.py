@@ -1,5 +1,5 @@
-"""A person's own account page: their name, password, sessions, API tokens, organisation and networks,
-and deleting the account.
+"""A person's own account page: their name, address, password, sessions, API tokens, organisation and
+networks, and deleting the account.
 
 Each form posts to its own path and answers with POST-redirect-GET (`?done=` says what was done), or
 the page again with the refusal beside the form and what was typed in it (never a password).
@@ -18,12 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from events.log import revoke_after_commit
 from events.signals import Revocation
 from network.errors import DomainError, Invalid
-from network.inputs import NameChange, PasswordChange
+from network.inputs import EmailChange, NameChange, PasswordChange
 from network.models import Person
-from network.people import accounts, my_data, networks
+from network.people import accounts, confirmation, my_data, networks
 from server import auth, leaving, session_list
+from server.api.email_confirmation import change_sent, send_change_mail
 from server.api.me import end_one_session
-from server.deps import Db, Viewer
+from server.deps import AppSettings, Db, Viewer
 from web.forms import read_form, see_other, sign_in_first
 from web.render import page
 from web.shared import when
@@ -33,6 +34,7 @@ DONE = {
     "password": "Your password is changed, and you are signed out everywhere else.",
     "sessions": "You are signed out everywhere else.",
     "session-ended": "That session is ended: it is signed out.",
+    "email": "Your account has moved to its new address.",
     "token-revoked": "The token is revoked.",
 }
 
@@ -48,11 +50,13 @@ async def _account_page(
     message: str = "",
     values: dict[str, str] | None = None,
     new_token: str = "",
+    sent: str = "",
 ) -> Template:
     mine = [n for n in await networks.directory(db, viewer) if n.membership is not None]
     tokens = await accounts.list_tokens(db, viewer)
     sessions = await session_list.listed(request.scope, viewer, request.cookies.get(auth.SESSION_COOKIE))
     done = DONE.get(request.query_params.get("done", ""), "")
+    pending = await confirmation.pending_change(db, viewer)
     return await page(
         "account.html",
         request,
@@ -69,6 +73,8 @@ async def _account_page(
         message=message,
         values=values or {},
         new_token=new_token,
+        pending=pending,
+        sent=sent,
     )
 
 
@@ -156,6 +162,34 @@ async def change_password(request: Request[Any, Any, Any], db: Db, viewer: Viewe
         )
     auth.keep_signed_in(request, viewer)
     return see_other("/account?done=password#password")
+
+
+@post("/account/email", summary="Move your account to a new address", include_in_schema=False)
+async def change_email(
+    request: Request[Any, Any, Any], db: Db, viewer: Viewer, settings: AppSettings
+) -> Template | Redirect:
+    if viewer is None:
+        return sign_in_first("/account")
+    form = await read_form(request)
+    typed, current = str(form.get("new_email", "")).strip(), str(form.get("current_password", ""))
+    try:
+        data = msgspec.convert({"new_email": typed, "current_password": current or " "}, EmailChange)
+        async with db.begin_nested():
+            started = await confirmation.start_change(db, viewer, data)
+            await send_change_mail(db, settings, viewer, started)
+    except msgspec.ValidationError:
+        message = "Enter the new email address, like name@trust.org.uk."
+        return await _account_page(
+            request, db, viewer, status_code=422, form="email", errors={"new_email": message}, message=message,
+            values={"new_email": typed},
+        )  # fmt: skip
+    except DomainError as exc:
+        message, errors = _refusal(exc)
+        return await _account_page(
+            request, db, viewer, status_code=exc.status, form="email", errors=errors, message=message,
+            values={"new_email": typed},
+        )  # fmt: skip
+    return await _account_page(request, db, viewer, status_code=202, form="email", sent=change_sent(started.new_email))
 
 
 @post("/account/sessions/end-others", summary="Sign out everywhere else", include_in_schema=False)
@@ -262,6 +296,7 @@ handlers = [
     end_other_sessions,
     end_session,
     delete_account,
+    change_email,
     create_token,
     revoke_token,
 ]

@@ -5,8 +5,10 @@ mistake is reported at once, beside its field) and then handed to the same servi
 API calls. A refused form is shown again with what was typed, never the password. Sign-in and
 sign-up share the API's limits: the per-address limit (`server.throttle`, the same counter as
 `/api/v1/auth/*`) and the counts of failed sign-ins per account and address (the same counts
-as the API's sign-in). Signing in starts a new session and ends the one this browser had;
-signing out ends the session and closes its live sockets.
+as the API's sign-in). Signing up shows "check your email", the same page whether or not the address
+had an account (`network/people/confirmation.py`); an account that has not confirmed its address
+is refused sign-in, with a form to send the link again. Signing in starts a new session and ends
+the one this browser had; signing out ends the session and closes its live sockets.
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ from network.enums import OrgKind
 from network.errors import DomainError, NotFound
 from network.inputs import Email, Name, OrganisationInput, OrgName, Password, RegisterInput
 from network.models import Organisation, Person
-from network.people import accounts
+from network.people import accounts, confirmation
 from server import auth, throttle
+from server.api.email_confirmation import send_sign_up_mail, signed_up
 from server.deps import AppSettings, Db, Viewer
-from server.mail import affiliation_mail
 from server.settings import Settings
 from web.render import page
 
@@ -100,14 +102,6 @@ def _valid(value: Any, kind: Any) -> bool:
     except msgspec.ValidationError:
         return False
     return True
-
-
-async def start_session(request: Request[Any, Any, Any], person: Person) -> None:
-    """Sign in under a new session id; a session this browser had before ends, its live sockets too."""
-    old_id = request.cookies.get(auth.SESSION_COOKIE)
-    auth.sign_in(request, person)
-    if old_id and old_id != "null":
-        await request.app.state.bus.publish([Revocation("session", auth.session_digest(old_id))])
 
 
 def _too_many(request: Request[Any, Any, Any], exc: TooManyRequestsException) -> Response[Any]:
@@ -203,8 +197,8 @@ def _check_signup(values: dict[str, str]) -> dict[str, str]:
     return errors
 
 
-@post("/signup", summary="Create an account and sign in", **LIMITED)
-async def signup(request: Request[Any, Any, Any], db: Db, viewer: Viewer, settings: AppSettings) -> Template | Redirect:
+@post("/signup", summary="Create an account; a link to confirm the address is mailed", **LIMITED)
+async def signup(request: Request[Any, Any, Any], db: Db, viewer: Viewer, settings: AppSettings) -> Template:
     form = await request.form()
     names = ("display_name", "email", "password", "organisation_choice", "organisation_id")
     values = {name: _text(form, name).strip() for name in (*names, "organisation_name", "organisation_kind")}
@@ -235,8 +229,7 @@ async def signup(request: Request[Any, Any, Any], db: Db, viewer: Viewer, settin
     )
     try:
         async with db.begin_nested():  # a refusal leaves nothing behind (not even a new organisation)
-            person = await accounts.register(db, data)
-            await affiliation_mail.mail_request(db, settings, person)
+            outcome = await confirmation.sign_up(db, data)
     except DomainError as exc:
         fields = {_FORM_FIELDS.get(k, k): v for k, v in exc.fields.items()}
         if len(fields) <= 1:  # one field at fault: the whole message beside it ("Already registered." says less)
@@ -246,8 +239,11 @@ async def signup(request: Request[Any, Any, Any], db: Db, viewer: Viewer, settin
         return await _signup_page(
             request, db, viewer, values=kept, errors=fields, message=exc.message, status_code=exc.status
         )
-    await start_session(request, person)
-    return see_other(AFTER_SIGN_IN)
+    await send_sign_up_mail(db, settings, outcome)  # the same page whether or not the address had an account
+    return await page(
+        "check_email.html", request, db, viewer, errors={}, message="",
+        sent=signed_up(outcome.email), resend_email=outcome.email,
+    )  # fmt: skip
 
 
 # ---- sign in and out -----------------------------------------------------------------------------------
@@ -263,6 +259,7 @@ async def _signin_page(
     message: str = "",
     next_path: str | None = None,
     status_code: int = 200,
+    unconfirmed: bool = False,
 ) -> Template:
     return await page(
         "signin.html",
@@ -274,6 +271,7 @@ async def _signin_page(
         errors=errors or {},
         message=message,
         next=next_path,
+        unconfirmed=unconfirmed,
     )
 
 
@@ -318,7 +316,12 @@ async def signin(request: Request[Any, Any, Any], db: Db, viewer: Viewer, settin
             request, db, viewer, values=kept, message=BAD_CREDENTIALS, next_path=next_path, status_code=400
         )
     await throttle.clear_failures(request, normalised)
-    await start_session(request, person)
+    if await confirmation.awaiting(db, person):
+        return await _signin_page(
+            request, db, viewer, values=kept, message=confirmation.UNCONFIRMED, next_path=next_path,
+            status_code=403, unconfirmed=True,
+        )  # fmt: skip
+    await auth.start_session(request, person)
     return see_other(next_path or AFTER_SIGN_IN)
 
 

@@ -146,6 +146,9 @@ def standing(view: NetworkView, viewer: Person | None, now: datetime) -> Standin
     return Standing(action="join", button="Request to join")
 
 
+CONFIRMED = "Your email address is confirmed, and you are signed in. Find a network to join."
+
+
 def joined_message(view: NetworkView) -> str:
     m = view.membership
     if m is None:
@@ -174,6 +177,7 @@ async def _directory_page(
     viewer: Person | None,
     *,
     joined: str | None = None,
+    notice: str = "",
     error: str = "",
     status_code: int = 200,
 ) -> Template:
@@ -195,7 +199,7 @@ async def _directory_page(
         status_code=status_code,
         regions=regions,
         others=others,
-        notice=joined_message(done) if done else "",
+        notice=joined_message(done) if done else notice,
         error=error,
     )
 
@@ -206,9 +210,14 @@ async def not_found(request: Request[Any, Any, Any], db: AsyncSession, viewer: P
 
 @get("/networks", summary="The network directory")
 async def directory(
-    request: Request[Any, Any, Any], db: Db, viewer: Viewer, joined: FromQuery[str | None] = None
+    request: Request[Any, Any, Any],
+    db: Db,
+    viewer: Viewer,
+    joined: FromQuery[str | None] = None,
+    confirmed: FromQuery[str] = "",
 ) -> Template:
-    return await _directory_page(request, db, viewer, joined=joined)
+    notice = CONFIRMED if confirmed == "1" and viewer is not None else ""
+    return await _directory_page(request, db, viewer, joined=joined, notice=notice)
 
 
 @post("/networks/{slug:str}/join", summary="Join, or ask to join, a network")

@@ -17,10 +17,11 @@ from litestar.response import Redirect, Template
 from network.errors import DomainError, Invalid
 from network.inputs import Email
 from network.people import accounts, email_links
+from server import auth
 from server.api.auth import RESET_SENT, send_password_reset
 from server.deps import AppSettings, Db, Viewer
 from web.forms import read_form, see_other
-from web.people.auth_pages import AddressLimit, start_session
+from web.people.auth_pages import AddressLimit
 from web.render import page
 
 
@@ -103,7 +104,7 @@ async def reset(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Temp
             message=exc.message,
             spent="",
         )
-    await start_session(request, person)
+    await auth.start_session(request, person)
     return see_other("/account?done=password")
 
 

@@ -13,15 +13,15 @@ import re
 import shutil
 import time
 from collections.abc import AsyncIterator
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from server.mail.transport import mail_directory
+from server.mail.models import OutboundMail
 from tests.conftest import LiveServer
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -119,19 +119,27 @@ async def sign_in(page: Page, email: str, password: str) -> None:
 
 
 async def mailed_link(server: LiveServer, address: str, path: str, seconds: float = 10) -> str:
-    """The path and query of the `path` link in the newest mail to `address` that the server wrote to
-    its var/mail/ (a server without SMTP_URL writes each message there: server/mail/transport.py)."""
+    """The path and query of the `path` link in the newest mail queued to `address` (read from the
+    mail queue in the server's database: the tests' shared server queues mail and leaves sending it
+    to the servers of the tests that send it, `server/mail/`)."""
     deadline = time.monotonic() + seconds
     pattern = re.compile(rf"https?://[^/\s]+({re.escape(path)}\?token=\S+)")
-    while True:
-        found = []
-        for file in sorted(mail_directory(server.settings).glob("*.eml"), key=lambda f: f.stat().st_mtime):
-            message = message_from_bytes(file.read_bytes(), policy=policy.default)
-            body = message.get_body(preferencelist=("plain",)) if isinstance(message, EmailMessage) else None
-            if message["To"] == address and body is not None and (link := pattern.search(body.get_content())):
-                found.append(link.group(1))
-        if found:
-            return found[-1]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no mail to {address} with a {path} link")
-        await asyncio.sleep(0.1)
+    engine = create_async_engine(server.settings.database_url)
+    try:
+        while True:
+            async with engine.connect() as conn:
+                bodies = (
+                    await conn.execute(
+                        select(OutboundMail.text_body)
+                        .where(OutboundMail.to_address == address.lower())
+                        .order_by(OutboundMail.id.desc())
+                    )
+                ).scalars()
+                found = [link.group(1) for body in bodies if (link := pattern.search(body))]
+            if found:
+                return found[0]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no mail to {address} with a {path} link")
+            await asyncio.sleep(0.1)
+    finally:
+        await engine.dispose()

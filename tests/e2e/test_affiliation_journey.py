@@ -1,6 +1,7 @@
 """The unchecked claim, refused end to end in a real Chromium (docs/design.md §3.9): someone signs up
-claiming a trust, finds they cannot accept the offer on its request and sees why; the trust's approver
-approves them on the approvers' page; now they accept it."""
+claiming a trust and confirms their address by the mailed link; they cannot accept the offer on its
+request and see why; the trust's approver, mailed the request, follows its link and approves them on
+the approvers' page; now they accept it. Mail goes to a real SMTP server on a loopback port."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from playwright.async_api import Browser, expect
 from tests.conftest import PASSWORD, World, unique
 from tests.e2e.conftest import axe_violations, new_context, sign_in
 from tests.server.test_api_affiliation import approver_for, org_of
+from tests.server.test_api_email_confirmation import CONFIRM, link_in
+from tests.smtp import SmtpServer
 
 
 async def test_a_claim_waits_for_the_trusts_approver_before_it_can_accept_an_offer(
-    world: World, browser: Browser
+    mailing: World, smtp: SmtpServer, browser: Browser
 ) -> None:
+    world = mailing
     trust = unique("Hollinbrook Schools Trust ")
     approver, _ = await approver_for(world, trust)
     assert approver.person
@@ -35,7 +39,11 @@ async def test_a_claim_waits_for_the_trusts_approver_before_it_can_accept_an_off
         await page.get_by_label("Password").fill(PASSWORD)
         await page.get_by_label("Choose your organisation").select_option(label=trust)
         await page.get_by_role("button", name="Create account").click()
-        await page.wait_for_url("**/networks")
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+        (confirm,) = [m for m in await smtp.collector.wait_about(CONFIRM, 3) if m["To"] == email]
+        await page.goto(link_in(confirm, "/confirm-email"))
+        await page.get_by_role("button", name="Confirm my address").click()
+        await page.wait_for_url("**/networks?confirmed=1")
         notice = page.locator("#affiliation-notice")
         await expect(notice).to_contain_text(f"You are waiting for {trust} to approve you")
         await page.get_by_role("button", name=f"Join Network {slug}").click()
@@ -50,10 +58,18 @@ async def test_a_claim_waits_for_the_trusts_approver_before_it_can_accept_an_off
         assert refused.status == 403
         assert "waiting for" in (await refused.json())["detail"]
 
-        # the trust's approver is told, and approves on the approvers' page
+        # the trust's approver is mailed the request, follows its link and approves on the approvers' page
+        (asked,) = await smtp.collector.wait_about("Cal Claimer asks to act for")
+        assert asked["To"] == approver.person["email"]
         other = await approver_ctx.new_page()
         await sign_in(other, approver.person["email"], PASSWORD)
-        await other.goto("/notifications")
+        body = asked.get_body(preferencelist=("plain",))
+        assert body is not None
+        link = f"{world.server.url}/organisations/{org_id}/people"
+        assert link in body.get_content()  # PUBLIC_URL is this server: the link as mailed
+        await other.goto(link)
+        await expect(other.get_by_role("heading", level=1)).to_have_text(f"People of {trust}")
+        await other.goto("/notifications")  # told on the site as well
         await other.get_by_role("link", name="Approve or decline").first.click()
         await expect(other).to_have_url(f"{world.server.url}/organisations/{org_id}/people")
         assert await axe_violations(other) == []
@@ -70,3 +86,5 @@ async def test_a_claim_waits_for_the_trusts_approver_before_it_can_accept_an_off
         await approver_ctx.close()
     offers = (await approver.get(f"/posts/{request['id']}/offers")).json()
     assert [o["status"] for o in offers] == ["accepted"]
+    (approved,) = await smtp.collector.wait_about(f"{trust} approved you")
+    assert approved["To"] == email

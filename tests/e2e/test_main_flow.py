@@ -44,6 +44,14 @@ async def test_sign_up_join_share_and_see_it_live(world: World, browser: Browser
         await page.goto(await mailed_link(server, newcomer, "/confirm-email"))
         await page.get_by_role("button", name="Confirm my address").click()
         await page.wait_for_url("**/networks?confirmed=1")
+        # ... waits for her new organisation to be vouched for (with no approver yet, a platform admin) ...
+        await expect(page.locator("#affiliation-notice")).to_contain_text("waiting for Heronsgate Schools Trust")
+        admin = await world.admin()
+        me = await (await page.request.get("/api/v1/me")).json()
+        approved = await admin.post(f"/organisations/{me['organisation']['id']}/people/{me['id']}/approve")
+        assert approved.status_code == 200, approved.text
+        await page.reload()
+        await expect(page.locator("#affiliation-notice")).to_have_count(0)
         await page.get_by_role("button", name="Join Reading Network").click()
         await page.goto(f"/networks/{slug}")
 

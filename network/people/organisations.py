@@ -12,10 +12,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from network.enums import OrgKind, OrgStatus
 from network.errors import Conflict, Forbidden, Invalid, NotFound, Refusal, enforce
 from network.inputs import NewOrganisationInput
 from network.models import Organisation, OrganisationDomain, Person
@@ -148,6 +149,37 @@ async def domains_of(session: AsyncSession, organisation_ids: Iterable[int]) -> 
     for organisation_id, domain in rows:
         found[organisation_id].append(domain)
     return found
+
+
+PICKER_LIMIT = 300  # up to this many open organisations, sign-up lists them all; beyond, it asks for a search
+
+
+async def signup_choices(session: AsyncSession, query: str = "", limit: int = 20) -> tuple[list[Organisation], int]:
+    """Open organisations a person may sign up for (no regulator, government or closed one), and how
+    many there are. With `query`: those whose name holds it, or whose register identifier (Group UID or
+    ID, UKPRN, Companies House number) it is, best first; without, all of them up to PICKER_LIMIT."""
+    eligible = and_(
+        Organisation.kind.not_in([k for k in OrgKind if k.observer_only]), Organisation.status == OrgStatus.OPEN
+    )
+    total = int(await session.scalar(select(func.count()).select_from(Organisation).where(eligible)) or 0)
+    text = " ".join(query.split())[:100]
+    stmt = select(Organisation).where(eligible)
+    if text:
+        needle = text.lower()
+        ids = or_(
+            Organisation.gias_group_uid == text,
+            func.lower(Organisation.gias_group_id) == needle,
+            Organisation.ukprn == text,
+            func.upper(Organisation.companies_house_number) == text.upper().zfill(8),
+        )
+        named = func.lower(Organisation.name).contains(needle, autoescape=True)
+        starts = case((func.lower(Organisation.name).startswith(needle, autoescape=True), 0), else_=1)
+        stmt = stmt.where(or_(named, ids)).order_by(starts, Organisation.name).limit(limit)
+    elif total <= PICKER_LIMIT:
+        stmt = stmt.order_by(Organisation.name).limit(PICKER_LIMIT)
+    else:
+        return [], total
+    return list((await session.execute(stmt)).scalars()), total
 
 
 async def _add(session: AsyncSession, actor: Person, org: Organisation, domain: str) -> OrganisationDomain:

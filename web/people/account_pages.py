@@ -20,7 +20,7 @@ from events.signals import Revocation
 from network.errors import DomainError, Invalid
 from network.inputs import EmailChange, NameChange, PasswordChange
 from network.models import Person
-from network.people import accounts, confirmation, my_data, networks
+from network.people import accounts, affiliation, confirmation, my_data, networks
 from server import auth, leaving, session_list
 from server.api.email_confirmation import change_sent, send_change_mail
 from server.api.me import end_one_session
@@ -75,6 +75,7 @@ async def _account_page(
         new_token=new_token,
         pending=pending,
         sent=sent,
+        approver=viewer.is_admin or await affiliation.is_approver(db, viewer, viewer.organisation_id),
     )
 
 

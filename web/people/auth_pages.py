@@ -30,7 +30,7 @@ from network.enums import OrgKind
 from network.errors import DomainError, NotFound
 from network.inputs import Email, Name, OrganisationInput, OrgName, Password, RegisterInput
 from network.models import Organisation, Person
-from network.people import accounts, confirmation
+from network.people import accounts, confirmation, organisations
 from server import auth, throttle
 from server.api.email_confirmation import send_sign_up_mail, signed_up
 from server.deps import AppSettings, Db, Viewer
@@ -132,13 +132,14 @@ LIMITED: dict[str, Any] = {"middleware": [AddressLimit], "exception_handlers": {
 # ---- sign up -------------------------------------------------------------------------------------------
 
 
-async def _organisations(db: Db) -> list[tuple[str, list[Organisation]]]:
-    """Registered organisations grouped by kind, for the sign-up picker (no regulator or government one)."""
-    found = await accounts.list_organisations(db, limit=1000, observer_only=False)
+async def _organisations(db: Db, query: str) -> tuple[list[tuple[str, list[Organisation]]], int]:
+    """The sign-up picker's organisations grouped by kind (open ones, no regulator or government one):
+    all of them while the register is small, else those the search finds; and how many there are."""
+    found, total = await organisations.signup_choices(db, query)
     groups: dict[OrgKind, list[Organisation]] = {}
     for org in found:
         groups.setdefault(OrgKind(org.kind), []).append(org)
-    return [(ORG_KIND_LABELS[kind], groups[kind]) for kind in OrgKind if kind in groups]
+    return [(ORG_KIND_LABELS[kind], groups[kind]) for kind in OrgKind if kind in groups], total
 
 
 async def _signup_page(
@@ -151,10 +152,14 @@ async def _signup_page(
     message: str = "",
     status_code: int = 200,
 ) -> Template:
-    organisations = await _organisations(db)
     values = dict(values or {})
+    query = values.get("organisation_query", "")
+    grouped, total = await _organisations(db, query)
     if not values.get("organisation_choice"):
-        values["organisation_choice"] = "existing" if organisations else "new"
+        values["organisation_choice"] = "existing" if total else "new"
+    found = [org for _, orgs in grouped for org in orgs]
+    if query and len(found) == 1 and not values.get("organisation_id"):
+        values["organisation_id"] = str(found[0].id)  # the one match, chosen
     return await page(
         "signup.html",
         request,
@@ -164,14 +169,18 @@ async def _signup_page(
         values=values,
         errors=errors or {},
         message=message,
-        organisations=organisations,
+        organisations=grouped,
+        registered=total,
+        searched=bool(query),
+        found=len(found),
         kinds=SIGNUP_KINDS,
     )
 
 
 @get("/signup", summary="Sign-up form")
 async def signup_form(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Template:
-    return await _signup_page(request, db, viewer)
+    query = request.query_params.get("organisation_query", "")[:100]
+    return await _signup_page(request, db, viewer, values={"organisation_query": query} if query else None)
 
 
 def _check_signup(values: dict[str, str]) -> dict[str, str]:
@@ -202,6 +211,10 @@ async def signup(request: Request[Any, Any, Any], db: Db, viewer: Viewer, settin
     form = await request.form()
     names = ("display_name", "email", "password", "organisation_choice", "organisation_id")
     values = {name: _text(form, name).strip() for name in (*names, "organisation_name", "organisation_kind")}
+    values["organisation_query"] = _text(form, "organisation_query").strip()[:100]
+    if _text(form, "find"):  # "Search the register": the page again with what it finds, nothing made
+        kept = {k: v for k, v in values.items() if k not in ("password", "organisation_id")}
+        return await _signup_page(request, db, viewer, values=kept | {"organisation_choice": "existing"})
     values["password"] = _text(form, "password")  # kept exactly as typed (spaces count)
     errors = _check_signup(values)
     organisation: OrganisationInput | None = None

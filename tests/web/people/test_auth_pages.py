@@ -11,9 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from network.enums import OrgKind
+from network.enums import OrgKind, OrgStatus
+from network.models import Organisation
+from network.people import organisations
 from tests.conftest import PASSWORD, LiveServer, World, confirm_directly, direct_account, make_settings, unique
 from tests.live.client import WsClient
 
@@ -90,6 +93,43 @@ async def test_signup_page_offers_existing_organisations_grouped_and_escaped(wor
     assert "Multi-academy trust" in page
     assert 'name="_csrf_token"' in page
     assert "<script>" not in page and "style=" not in page
+
+
+async def test_signup_searches_the_register_and_never_offers_a_closed_organisation(
+    world: World, browser: FormClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_trust = await world.person(org=unique("Greystone Learning Trust "))
+    closed = await world.person(org=unique("Greystone Old Academies "))
+    assert open_trust.person and closed.person
+    async with world.db() as session:
+        await session.execute(
+            update(Organisation)
+            .where(Organisation.id == open_trust.person["organisation"]["id"])
+            .values(gias_group_id="TR04242")
+        )
+        await session.execute(
+            update(Organisation)
+            .where(Organisation.id == closed.person["organisation"]["id"])
+            .values(status=OrgStatus.CLOSED)
+        )
+        await session.commit()
+    page = (await browser.get("/signup")).text
+    assert "Greystone Learning Trust" in page and "(Group ID TR04242)" in page
+    assert "Greystone Old Academies" not in page  # the register marks it closed
+
+    monkeypatch.setattr(organisations, "PICKER_LIMIT", 0)  # a register too big to list: search it
+    page = (await browser.get("/signup")).text
+    assert "search it for yours" in page and "Greystone Learning Trust" not in page
+    people = await world.count("people")
+    typed = signup_form(organisation_choice="existing", organisation_id="", organisation_query="tr04242", find="1")
+    found = await browser.submit("/signup", typed, page="/signup")
+    assert found.status_code == 200 and "1 found" in found.text
+    chosen = re.search(r'<option value="(\d+)" selected>Greystone Learning Trust', found.text)
+    assert chosen and int(chosen.group(1)) == open_trust.person["organisation"]["id"]  # the one match, chosen
+    assert 'value="Asha Patel"' in found.text and PASSWORD not in found.text  # typing kept, never the password
+    assert await world.count("people") == people  # a search makes nothing
+    none = await browser.submit("/signup", typed | {"organisation_query": "Old Academies"}, page="/signup")
+    assert "Nothing in the register matches" in html.unescape(none.text)
 
 
 async def confirm_and_sign_in(world: World, browser: FormClient, email: str) -> httpx.Response:

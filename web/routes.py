@@ -10,6 +10,7 @@ from web.content import compose_pages, post_pages, search_pages
 from web.governance import charter_pages, log_pages, settings_pages
 from web.people import (
     account_pages,
+    admin_organisation_pages,
     auth_pages,
     confirm_pages,
     join_pages,
@@ -26,6 +27,7 @@ web_router = Router(
         pages.home,
         *auth_pages.handlers,
         *account_pages.handlers,
+        *admin_organisation_pages.handlers,
         *password_pages.handlers,
         *confirm_pages.handlers,
         *network_pages.handlers,

@@ -256,6 +256,16 @@ async def test_pages_are_accessible_at_desktop_and_phone_widths(
         for _, path in PAGES[2:]:
             await page.goto(path(slug))
             await check(page, path(slug), viewport)
+        # a platform admin's organisations, and an organisation's people with someone waiting
+        waiting = await world.person(org="Wyvern Schools Trust", verified=False)
+        assert waiting.person
+        admin = await world.admin()
+        assert admin.person
+        await page.context.clear_cookies()
+        await sign_in(page, admin.person["email"], PASSWORD)
+        for path in ("/admin/organisations", f"/organisations/{waiting.person['organisation']['id']}/people"):
+            await page.goto(path)
+            await check(page, path, viewport)
         assert errors == []
     finally:
         await context.close()

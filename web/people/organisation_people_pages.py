@@ -26,6 +26,7 @@ from web.forms import read_form, see_other, sign_in_first
 from web.render import page
 
 DONE = {
+    "created": "The organisation is added. Once someone from it signs up, approve them and name its first approver.",
     "approved": "Approved: they act for the organisation now.",
     "declined": "Declined: they are told why.",
     "removed": "Removed: they no longer act for the organisation.",

@@ -100,6 +100,7 @@ class MemberView(msgspec.Struct, omit_defaults=True):
     until: datetime | None
     joined_at: datetime
     join_answers: list[str] | None = None  # for leads deciding a request to join
+    unverified: bool = False  # not (yet) approved to act for their organisation (docs/design.md §3.9)
 
 
 class ReactionCounts(msgspec.Struct):
@@ -282,6 +283,7 @@ def member_view(m: Membership, *, with_answers: bool = False) -> MemberView:
         until=m.until,
         joined_at=m.created_at,
         join_answers=list(m.join_answers) if with_answers else None,
+        unverified=m.person.affiliation != Affiliation.VERIFIED,
     )
 
 

@@ -80,6 +80,7 @@ async def personal_data(session: AsyncSession, person: Person) -> dict[str, Any]
         "made_at": clock.now(),
         "account": {
             **_fields(person, ("id", "email", "display_name", "is_admin", "is_active", "created_at", "updated_at")),
+            **_fields(person, ("email_confirmed_at", "affiliation", "affiliation_reason", "affiliation_changed_at")),
             "organisation": _fields(person.organisation, ("id", "name", "kind")),
         },
         "memberships": [

@@ -67,6 +67,8 @@ async def test_a_waiting_person_reads_and_asks_to_join_but_every_act_is_refused_
     assert (await claimer.get(f"/networks/{slug}/posts")).status_code == 200  # reads as anyone signed in
     joined = await claimer.post(f"/networks/{slug}/join")
     assert joined.status_code == 200 and joined.json()["state"] == "active"  # asks and joins
+    listed = {m["person"]["id"]: m for m in (await lead.get(f"/networks/{slug}/members")).json()}
+    assert listed[claimer.id]["unverified"] is True and "unverified" not in listed[colleague.id]
 
     before = await written(world)
     refusals = [

@@ -36,6 +36,7 @@ async def test_my_data_holds_what_i_wrote_and_what_was_decided_about_me(world: W
     data = response.json()
     assert data["account"]["display_name"] == "Mo Member"
     assert data["account"]["organisation"]["name"] == "Mo's Trust"
+    assert data["account"]["affiliation"] == "verified" and data["account"]["email_confirmed_at"]
     assert [m["network"]["slug"] for m in data["memberships"]] == [slug]
     assert [(p["title"], p["state"]) for p in data["posts"]] == [("Our reading routine", "hidden")]
     assert [r["body"] for r in data["replies"]] == ["We tried this too."]

@@ -28,6 +28,7 @@ from litestar.routes import BaseRoute, HTTPRoute
 
 from network.inputs import PostInput, ReplyInput
 from server.api.auth import LoginInput, PasswordResetInput
+from server.api.email_confirmation import LinkInput
 from server.problems import PROBLEM_MEDIA_TYPE, Problem
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -35,7 +36,13 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 RESERVED = {"request", "state", "scope", "headers", "cookies", "query", "body", "socket", "data"}
 # Statuses a body's type adds: credentials checked at sign-in, contributions slowed by slow mode, an
 # emailed link that is spent or expired.
-BY_BODY: dict[type, set[int]] = {LoginInput: {401}, PostInput: {429}, ReplyInput: {429}, PasswordResetInput: {410}}
+BY_BODY: dict[type, set[int]] = {
+    LoginInput: {401},
+    PostInput: {429},
+    ReplyInput: {429},
+    PasswordResetInput: {410},
+    LinkInput: {410},
+}
 
 DESCRIPTIONS = {
     400: "The request could not be read: JSON that does not parse or is nested too deeply, or a value "

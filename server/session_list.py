@@ -127,9 +127,14 @@ async def _entries(store: Store, person_id: int) -> list[dict[str, Any]]:
     return [e for e in entries if isinstance(e, dict) and isinstance(e.get("sid"), str)]
 
 
+# The record outlives every session in it: none lasts longer than the session cookie's age, and each
+# sign-in writes the record again. (The database store, too, needs every item to expire.)
+RECORD_SECONDS = 60 * 24 * 3600
+
+
 async def _save(store: Store, person_id: int, entries: list[dict[str, Any]]) -> None:
     if entries:
-        await store.set(_key(person_id), json.dumps(entries[-KEPT:]))
+        await store.set(_key(person_id), json.dumps(entries[-KEPT:]), expires_in=RECORD_SECONDS)
     else:
         await store.delete(_key(person_id))
 

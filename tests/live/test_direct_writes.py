@@ -26,8 +26,12 @@ async def wsproto_server(database_url: str, tmp_path: Path) -> AsyncIterator[Liv
 
 
 def _connection_of(server: LiveServer, person_id: int) -> Connection:
-    (conn,) = [c for c in server.app.state.hub.connections.values() if c.person_id == person_id]
-    return conn
+    """The person's newest socket on the server. The session's server outlives each test, and a person
+    id comes round again once the tables are emptied, so an earlier test's socket, still closing, may
+    carry the same id: the hub keeps its connections in the order they came."""
+    found = [c for c in server.app.state.hub.connections.values() if c.person_id == person_id]
+    assert found, f"no socket of person {person_id}"
+    return found[-1]
 
 
 Written = list[tuple[str, bytes | None]]

@@ -22,6 +22,7 @@ from network.models import Person
 from network.people import affiliation, organisations, profiles
 from server.deps import AppSettings, Db, Viewer
 from server.mail import affiliation_mail
+from server.settings import Settings
 from web.forms import read_form, see_other, sign_in_first
 from web.render import page
 
@@ -129,75 +130,48 @@ async def _act(
     return see_other(f"{_path(organisation_id)}?done={done}")
 
 
-@post("/organisations/{organisation_id:int}/people/{person_id:int}/approve", include_in_schema=False)
-async def approve(
+# each form on a person: the path's last part → what `?done=` says once it is done
+STEPS = {"approve": "approved", "decline": "declined", "remove": "removed", "approver": "approver"}
+STEPS |= {"not-approver": "dropped"}
+
+
+async def _step(
+    db: AsyncSession, settings: Settings, actor: Person, organisation_id: int, person_id: int, step: str, reason: str
+) -> Person:
+    """One step on one person of the organisation; a decision about them is mailed to them too."""
+    match step:
+        case "approve":
+            subject = await affiliation.approve(db, actor, organisation_id, person_id)
+        case "decline":
+            subject = await affiliation.decline(db, actor, organisation_id, person_id, reason)
+        case "remove":
+            subject = await affiliation.remove(db, actor, organisation_id, person_id, reason)
+        case "approver":
+            return await affiliation.name_approver(db, actor, organisation_id, person_id)
+        case _:
+            return await affiliation.drop_approver(db, actor, organisation_id, person_id)
+    await affiliation_mail.mail_decision(db, settings, subject)
+    return subject
+
+
+@post("/organisations/{organisation_id:int}/people/{person_id:int}/{step:str}", include_in_schema=False)
+async def person_step(
     request: Request[Any, Any, Any],
     db: Db,
     viewer: Viewer,
     settings: AppSettings,
     organisation_id: FromPath[int],
     person_id: FromPath[int],
+    step: FromPath[str],
 ) -> Template | Redirect:
-    async def act(actor: Person, _: dict[str, str]) -> object:
-        subject = await affiliation.approve(db, actor, organisation_id, person_id)
-        await affiliation_mail.mail_decision(db, settings, subject)
-        return subject
+    """Approve, decline, remove, or make or unmake an approver (`STEPS`)."""
+    if step not in STEPS:
+        return await page("organisation.html", request, db, viewer, status_code=404, missing="There is no such page.")
 
-    return await _act(request, db, viewer, organisation_id, f"person-{person_id}", "approved", act)
-
-
-@post("/organisations/{organisation_id:int}/people/{person_id:int}/decline", include_in_schema=False)
-async def decline(
-    request: Request[Any, Any, Any],
-    db: Db,
-    viewer: Viewer,
-    settings: AppSettings,
-    organisation_id: FromPath[int],
-    person_id: FromPath[int],
-) -> Template | Redirect:
     async def act(actor: Person, typed: dict[str, str]) -> object:
-        subject = await affiliation.decline(db, actor, organisation_id, person_id, typed.get("reason", ""))
-        await affiliation_mail.mail_decision(db, settings, subject)
-        return subject
+        return await _step(db, settings, actor, organisation_id, person_id, step, typed.get("reason", ""))
 
-    return await _act(request, db, viewer, organisation_id, f"person-{person_id}", "declined", act)
-
-
-@post("/organisations/{organisation_id:int}/people/{person_id:int}/remove", include_in_schema=False)
-async def remove(
-    request: Request[Any, Any, Any],
-    db: Db,
-    viewer: Viewer,
-    settings: AppSettings,
-    organisation_id: FromPath[int],
-    person_id: FromPath[int],
-) -> Template | Redirect:
-    async def act(actor: Person, typed: dict[str, str]) -> object:
-        subject = await affiliation.remove(db, actor, organisation_id, person_id, typed.get("reason", ""))
-        await affiliation_mail.mail_decision(db, settings, subject)
-        return subject
-
-    return await _act(request, db, viewer, organisation_id, f"person-{person_id}", "removed", act)
-
-
-@post("/organisations/{organisation_id:int}/people/{person_id:int}/approver", include_in_schema=False)
-async def name_approver(
-    request: Request[Any, Any, Any], db: Db, viewer: Viewer, organisation_id: FromPath[int], person_id: FromPath[int]
-) -> Template | Redirect:
-    async def act(actor: Person, _: dict[str, str]) -> object:
-        return await affiliation.name_approver(db, actor, organisation_id, person_id)
-
-    return await _act(request, db, viewer, organisation_id, f"person-{person_id}", "approver", act)
-
-
-@post("/organisations/{organisation_id:int}/people/{person_id:int}/not-approver", include_in_schema=False)
-async def drop_approver(
-    request: Request[Any, Any, Any], db: Db, viewer: Viewer, organisation_id: FromPath[int], person_id: FromPath[int]
-) -> Template | Redirect:
-    async def act(actor: Person, _: dict[str, str]) -> object:
-        return await affiliation.drop_approver(db, actor, organisation_id, person_id)
-
-    return await _act(request, db, viewer, organisation_id, f"person-{person_id}", "dropped", act)
+    return await _act(request, db, viewer, organisation_id, f"person-{person_id}", STEPS[step], act)
 
 
 @post("/organisations/{organisation_id:int}/domains", include_in_schema=False)
@@ -221,4 +195,4 @@ async def remove_domain(
     return await _act(request, db, viewer, organisation_id, "domains", "domain-removed", act)
 
 
-handlers = [people_page, approve, decline, remove, name_approver, drop_approver, add_domain, remove_domain]
+handlers = [people_page, person_step, add_domain, remove_domain]

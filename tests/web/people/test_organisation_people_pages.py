@@ -69,5 +69,12 @@ async def test_a_waiting_person_sees_why_on_every_page_and_the_approver_approves
     log = (await browser.get(f"/organisations/{org_id}/people")).text
     assert "<td>approved</td>" in log and "<td>requested</td>" in log
 
+    made = await browser.submit(f"/organisations/{org_id}/people/{waiting.id}/approver", {})
+    assert made.status_code == 303 and made.headers["location"].endswith("?done=approver")
+    assert (await browser.submit(f"/organisations/{org_id}/people/{waiting.id}/promote", {})).status_code == 404
+    removed = await browser.submit(f"/organisations/{org_id}/people/{waiting.id}/remove", {"reason": "Moved on."})
+    assert removed.status_code == 303 and (await waiting.get("/me")).json()["affiliation"] == "removed"
+    assert "Moved on." in (await theirs.get("/networks")).text  # the notice says why
+
     notes = (await browser.get("/notifications")).text
     assert "Wren Waiting asked to act for" in notes and f'href="/organisations/{org_id}/people"' in notes

@@ -227,4 +227,6 @@ async def test_deleting_the_account_from_the_page(world: World, clients: list[Fo
     post = (await lead.get(f"/posts/{practice['id']}")).json()
     assert post["author"]["display_name"] == "A former member of Wensum Valley Trust"
     shown = (await lead_browser.get(f"/posts/{practice['id']}")).text
-    assert "A former member of Wensum Valley Trust" in shown
+    assert "A former member of Wensum Valley Trust</a>" in shown
+    assert shown.count("Wensum Valley Trust") == 1  # the organisation is named once, not again after the label
+    assert f'href="/people/{person.id}"' not in shown  # no page of a person who is gone

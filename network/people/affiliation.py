@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import activity, clock
@@ -183,8 +183,11 @@ def _set(person: Person, state: Affiliation, reason: str | None) -> None:
 
 
 async def _subject(session: AsyncSession, actor: Person, organisation_id: int, person_id: int) -> Person:
-    """The person an approver acts on, locked, if they are of the organisation the actor manages."""
+    """The person an approver acts on, locked, if they are of the organisation the actor manages. The
+    organisation's row is locked first: its steps run one at a time, so two approvers dropping each
+    other cannot both pass the last-approver check, nor two namings both pass "not yet one"."""
     await person_of(session, actor, organisation_id, person_id)
+    await lock_row(session, Organisation, organisation_id)
     person = await lock_row(session, Person, person_id)
     if person is None or person.organisation_id != organisation_id or person.deleted_at is not None:
         raise no_such_person(person_id)
@@ -335,17 +338,6 @@ async def log_of(session: AsyncSession, organisation_id: int, *, limit: int = 20
         .limit(limit)
     )
     return list(result.scalars())
-
-
-async def waiting_count(session: AsyncSession, organisation_id: int) -> int:
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(Person)
-            .where(Person.organisation_id == organisation_id, Person.affiliation == Affiliation.WAITING)
-        )
-        or 0
-    )
 
 
 async def organisation(session: AsyncSession, organisation_id: int) -> Organisation:

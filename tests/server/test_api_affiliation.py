@@ -240,3 +240,43 @@ async def until(found: Callable[[], list[EmailMessage]], seconds: float = 10) ->
     while not found() and asyncio.get_running_loop().time() < deadline:
         await asyncio.sleep(0.05)
     return found()
+
+
+async def test_steps_fired_at_once_leave_one_approver_and_no_double_naming(world: World) -> None:
+    """Two approvers dropping each other at the same moment: one wins, and the other, no approver any
+    more, is refused; two naming the same person at once: one names, the other is told it is done. The
+    organisation's row is locked before each step checks (network/people/affiliation.py `_subject`)."""
+    for _ in range(6):
+        org = unique("Racing Trust ")
+        first, admin = await approver_for(world, org)
+        second = await world.person(org=org)
+        org_id = await org_of(first)
+        assert (
+            await admin.post(f"/organisations/{org_id}/approvers", json={"person_id": second.id})
+        ).status_code == 200
+
+        dropped = await asyncio.gather(
+            first.delete(f"/organisations/{org_id}/approvers/{second.id}"),
+            second.delete(f"/organisations/{org_id}/approvers/{first.id}"),
+        )
+        # the loser is no approver any more (404), or the last one (409): never both dropped
+        assert sorted(r.status_code for r in dropped) in ([204, 404], [204, 409]), [r.text for r in dropped]
+        assert await world.count("organisation_approvers", f"organisation_id = {org_id}") == 1
+        assert await world.count("organisation_log", f"organisation_id = {org_id} AND action = 'approver_dropped'") == 1
+
+        third = await world.person(org=org)
+        (left,) = [c for c in (first, second) if c.id in await approvers_now(world, org_id)]
+        named = await asyncio.gather(
+            left.post(f"/organisations/{org_id}/approvers", json={"person_id": third.id}),
+            admin.post(f"/organisations/{org_id}/approvers", json={"person_id": third.id}),
+        )
+        assert sorted(r.status_code for r in named) == [200, 409], [r.text for r in named]
+        assert await world.count("organisation_approvers", f"person_id = {third.id}") == 1
+
+
+async def approvers_now(world: World, org_id: int) -> list[int]:
+    async with world.db() as session:
+        rows = await session.execute(
+            text("SELECT person_id FROM organisation_approvers WHERE organisation_id = :o"), {"o": org_id}
+        )
+        return [int(r[0]) for r in rows]

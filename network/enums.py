@@ -115,6 +115,12 @@ class FollowLevel(StrEnum):
     MUTED = "muted"
 
 
+class DigestFrequency(StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    NEVER = "never"
+
+
 class PostKind(StrEnum):
     PRACTICE = "practice"
     REQUEST = "request"

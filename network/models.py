@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from network.enums import (
     Affiliation,
     ContentState,
+    DigestFrequency,
     EvidenceStrength,
     FollowLevel,
     JoinPolicy,
@@ -110,6 +111,22 @@ class Person(IdentityAuditBase):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     # the account was deleted: its personal data is gone and its posts read "a former member of <org>"
     deleted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # what they are emailed (network/people/mail_settings.py, docs/design.md §3.10): the notice groups
+    # they turned off, their digest's frequency, and the phases and themes of the open requests it shows
+    mail_off: Mapped[list[str]] = mapped_column(JsonB, default=list, server_default=text("'[]'"))
+    digest: Mapped[DigestFrequency] = mapped_column(
+        str_enum(DigestFrequency), default=DigestFrequency.WEEKLY, server_default="weekly"
+    )
+    interest_phases: Mapped[list[str]] = mapped_column(JsonB, default=list, server_default=text("'[]'"))
+    interest_themes: Mapped[list[str]] = mapped_column(JsonB, default=list, server_default=text("'[]'"))
+    # when they were last on the site (a page, a call or an open socket; server/presence.py)
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # the notice mailer's progress: notifications up to this seq are emailed or passed over
+    notice_mail_seq: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    notice_mailed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # the last period a digest was built for them ("weekly:2026-W49"), and when: each period once
+    digest_period: Mapped[str | None] = mapped_column(String(24), default=None)
+    digest_built_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
 
@@ -200,7 +217,8 @@ class Membership(IdentityAuditBase):
     role: Mapped[Role] = mapped_column(str_enum(Role))
     state: Mapped[MemberState] = mapped_column(str_enum(MemberState))
     until: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
-    follow_level: Mapped[FollowLevel] = mapped_column(str_enum(FollowLevel), default=FollowLevel.ALL)
+    # new members follow at "requests only" (docs/design.md §3.10: a new-post notice for every practice floods)
+    follow_level: Mapped[FollowLevel] = mapped_column(str_enum(FollowLevel), default=FollowLevel.REQUESTS_ONLY)
     # answers to the network's join questions, for the leads who approve or decline
     join_answers: Mapped[list[str]] = mapped_column(JsonB, default=list, server_default=text("'[]'"))
 

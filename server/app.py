@@ -36,9 +36,11 @@ from server.live.hub import Hub
 from server.live.policy import NetworkPolicy
 from server.live.socket import live_socket
 from server.live.source import DatabaseSource
+from server.mail.scheduler import MailScheduler
 from server.mail.sender import MailSender
 from server.mail.transport import build_transport
 from server.notice_writer import NoticeWriter
+from server.presence import Presence
 from server.sessions import SessionConfig
 from server.settings import Settings
 from server.sqlite_driver import log_active as log_database_driver
@@ -85,12 +87,22 @@ def create_app(settings: Settings) -> Litestar:
             log.info("mail: queued here, sent by the other server processes (SEND_MAIL=0)")
         app.state.mail_sender = mail
         app.state.unit_of_work = UnitOfWork(app.state.session_maker, bus, notices.kick, mail.kick if mail else None)
+        app.state.presence = presence = Presence(app.state.session_maker, lambda: list(hub.people))
+        scheduler = MailScheduler(
+            app.state.session_maker,
+            settings,
+            presence,
+            tick_seconds=settings.mail_tick_seconds,
+            make_mail=settings.send_mail,
+        )
         await notices.start()
         if mail is not None:
             await mail.start()
+        await scheduler.start()
         try:
             yield
         finally:
+            await scheduler.stop()
             if mail is not None:
                 await mail.stop()
             await notices.stop()
@@ -124,7 +136,7 @@ def create_app(settings: Settings) -> Litestar:
         header_name="x-csrftoken",
         cookie_secure=settings.secure_cookies,
         cookie_samesite="lax",
-        exclude=["/health", "/schema"],
+        exclude=["/health", "/schema", "/unsubscribe"],  # a mail client's one-click POST carries no token
     )
     session = SessionConfig(
         key=auth.SESSION_COOKIE,

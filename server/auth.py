@@ -70,8 +70,17 @@ async def identify(connection: ASGIConnection[Any, Any, Any, Any], db: AsyncSess
                 person = None
             else:
                 session_list.touch(connection)
+                _seen(connection, person_id)
     state[_CACHE] = person
     return person
+
+
+def _seen(connection: ASGIConnection[Any, Any, Any, Any], person_id: int) -> None:
+    """A signed-in browser is on the site: what they see here needs no email (server/presence.py). A
+    script with an API token is not a person reading."""
+    presence = connection.app.state.get("presence")
+    if presence is not None:
+        presence.saw(person_id)
 
 
 async def provide_viewer(request: Request[Any, Any, Any], db: Db) -> Person | None:

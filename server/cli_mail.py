@@ -11,11 +11,14 @@ import click
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from network import clock
+from network.enums import DigestFrequency
+from network.people import mail_settings
 from server import db
-from server.mail import queue
+from server.mail import digest_run, queue
 from server.mail.compose import compose, text_part
 from server.mail.models import OutboundMail
-from server.mail.sender import MailSender
+from server.mail.sender import MailSender, worker_name
 from server.mail.transport import FileTransport, build_transport, file_name
 from server.settings import Settings, public_link
 from server.unit_of_work import UnitOfWork
@@ -146,3 +149,41 @@ def mail_send_test(settings: Settings, address: str) -> None:
         click.echo(f"Sent test message {row.id} to {address}.")
     else:
         click.echo(f"Test message {row.id} to {address} is {row.state}: {row.last_error}")
+
+
+@mail.command("digests")
+@click.option("--now", "now_", is_flag=True, help="Build this period's digests now, before their usual hour.")
+@click.option(
+    "--frequency",
+    type=click.Choice(["daily", "weekly", "both"]),
+    default="both",
+    show_default=True,
+    help="Which digests.",
+)
+@click.pass_obj
+def mail_digests(settings: Settings, now_: bool, frequency: str) -> None:
+    """Build the digests of the current period (for cron-style deployments), and send them.
+
+    Each person gets at most one per period, however often this runs and whatever servers run beside it."""
+
+    async def go(maker: Callable[[], AsyncSession]) -> list[digest_run.RunResult]:
+        at = clock.now()
+        worker = worker_name()
+        both = [DigestFrequency.DAILY, DigestFrequency.WEEKLY]
+        wanted = both if frequency == "both" else [DigestFrequency(frequency)]
+        results = []
+        for each in wanted:
+            if now_ or mail_settings.digest_due(each, at):
+                results.append(await digest_run.build(maker, settings, each, at, worker))
+        if any(result.queued for result in results):
+            await _sender(settings, maker).drain()
+        return results
+
+    results = _with_database(settings, go)
+    if not results:
+        click.echo("No digest is due yet (they are built from 06:00 UTC; --now builds them at once).")
+    for result in results:
+        if result.ran:
+            click.echo(f"{result.period}: {result.people} people, {result.queued} digests queued.")
+        else:
+            click.echo(f"{result.period}: already built, or being built by another process.")

@@ -46,6 +46,7 @@ class Settings:
     smtp_url: str | None = None  # unset: mail is written to var/mail/ (server/mail/transport.py)
     mail_from: str = ""  # unset: "Improvement Commons <no-reply@{host of public_url}>"
     send_mail: bool = True  # SEND_MAIL=0: this process queues mail and leaves sending it to the others
+    mail_tick_seconds: float = 30.0  # how often the notice mail and digests are looked at (server/mail/scheduler.py)
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -90,6 +91,7 @@ class Settings:
             smtp_url=_smtp_url(env.get("SMTP_URL")),
             mail_from=_mail_from(env.get("MAIL_FROM")),
             send_mail=env.get("SEND_MAIL", "1").lower() not in ("0", "false", "no", "off"),
+            mail_tick_seconds=_number("MAIL_TICK_SECONDS", env.get("MAIL_TICK_SECONDS"), 30.0),
         )
 
 

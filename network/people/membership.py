@@ -150,7 +150,7 @@ async def join(
         person=person,
         role=Role.OBSERVER if observer else Role.MEMBER,
         state=state,
-        follow_level=FollowLevel.ALL,
+        follow_level=FollowLevel.REQUESTS_ONLY,  # docs/design.md §3.10
         join_answers=given,
     )
     session.add(membership)

@@ -16,7 +16,7 @@ from events.signals import Revocation
 from network.errors import NotFound
 from network.inputs import EmailChange, Input, NameChange, PasswordChange
 from network.models import Person
-from network.people import accounts, confirmation, my_data, organisations
+from network.people import accounts, confirmation, mail_settings, my_data, organisations
 from network.views import MeView, OrganisationDetail, me_view, organisation_detail
 from server import auth, leaving, session_list
 from server.api.email_confirmation import Accepted, change_sent, send_change_mail
@@ -61,6 +61,16 @@ class MeController(Controller):
     )
     async def download_my_data(self, db: Db, person: Me) -> dict[str, Any]:
         return await my_data.personal_data(db, person)
+
+    @get("/mail-settings", summary="What I am emailed: each kind of email when away, my digest, its phases and themes")
+    async def read_mail_settings(self, person: Me) -> mail_settings.MailSettingsView:
+        return mail_settings.view(person)
+
+    @patch("/mail-settings", summary="Change what I am emailed (fields left out stay as they are)")
+    async def change_mail_settings(
+        self, db: Db, person: Me, data: JSONBody[mail_settings.MailSettingsInput]
+    ) -> mail_settings.MailSettingsView:
+        return await mail_settings.save(db, person, data)
 
     @patch("/", summary="Change my name")
     async def rename(self, db: Db, person: Me, data: JSONBody[NameChange]) -> MeView:

@@ -21,6 +21,8 @@ def compose(mail: OutboundMail, *, sender: str) -> EmailMessage:
     message["Date"] = format_datetime(mail.created_at)
     message["Message-ID"] = mail.message_id
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to a robot
+    for name, value in (mail.headers or {}).items():  # a notice's or digest's List-Unsubscribe
+        message[name] = value
     message.set_content(mail.text_body)
     if mail.html_body is not None:
         message.add_alternative(mail.html_body, subtype="html")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from advanced_alchemy.base import IdentityBase
-from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from advanced_alchemy.types import DateTimeUTC, JsonB
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 import network.models  # noqa: F401  (the people table its foreign key names)
@@ -29,6 +29,8 @@ class OutboundMail(IdentityBase):
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text, default=None)
+    # extra headers: a notice's or digest's List-Unsubscribe (server/mail/unsubscribe.py)
+    headers: Mapped[dict[str, str]] = mapped_column(JsonB, default=dict, server_default=text("'{}'"))
     message_id: Mapped[str] = mapped_column(String(255), unique=True)  # made once: a resend keeps it
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     send_after: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
@@ -44,3 +46,23 @@ class OutboundMail(IdentityBase):
         if self.sent_at is not None:
             return "sent"
         return "failed" if self.failed_at is not None else "queued"
+
+
+class MailRun(IdentityBase):
+    """One run of a periodic mail job ("digest:weekly:2026-W49"), made once across every server process.
+
+    Whoever runs it holds a lease (`claimed_by`, `claimed_until`) and records its progress through the
+    people (`after_person_id`) with each chunk it commits; a process that dies mid-run lets its lease
+    run out, and another takes the run over from there (server/mail/runs.py)."""
+
+    __tablename__ = "mail_runs"
+
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    started_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    claimed_by: Mapped[str | None] = mapped_column(String(100), default=None)
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    after_person_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), default=0, server_default=text("0")
+    )
+    queued: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    done_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)

@@ -54,6 +54,7 @@ async def enqueue(
     host: str,
     person_id: int | None = None,
     now: datetime | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboundMail:
     """Queue a message in the caller's transaction; it is sent once that transaction commits.
     `host` is the PUBLIC_URL's (`Settings.public_host`), the right-hand side of the Message-ID."""
@@ -69,6 +70,7 @@ async def enqueue(
         created_at=at,
         send_after=at,
         attempts=0,
+        headers=dict(headers or {}),
     )
     session.add(mail)
     await session.flush()  # its id, for whoever queued it; still inside the caller's transaction
@@ -171,7 +173,13 @@ async def mark_failed(
 
 
 async def enqueue_message(
-    session: AsyncSession, settings: Settings, message: Message, *, to: str, person_id: int | None = None
+    session: AsyncSession,
+    settings: Settings,
+    message: Message,
+    *,
+    to: str,
+    person_id: int | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboundMail:
     """Queue one of `server.mail.messages`' messages in the caller's transaction."""
     return await enqueue(
@@ -183,7 +191,35 @@ async def enqueue_message(
         kind=message.kind,
         host=settings.public_host,
         person_id=person_id,
+        headers=headers,
     )
+
+
+def enqueue_many(
+    session: AsyncSession, settings: Settings, messages: list[tuple[Message, str, int, dict[str, str]]]
+) -> None:
+    """Queue many messages (message, address, person id, headers) in the caller's transaction with one
+    flush: a digest run queues a chunk of people's at a time."""
+    if not messages:
+        return
+    at = clock.now()
+    for message, to, person_id, headers in messages:
+        session.add(
+            OutboundMail(
+                kind=message.kind,
+                to_address=to,
+                person_id=person_id,
+                subject=message.subject,
+                text_body=message.text,
+                html_body=message.html,
+                message_id=new_message_id(settings.public_host),
+                created_at=at,
+                send_after=at,
+                attempts=0,
+                headers=headers,
+            )
+        )
+    effects.after_commit(session, MailQueued(f"{len(messages)} messages"))
 
 
 async def forget_person(session: AsyncSession, person_id: int) -> None:

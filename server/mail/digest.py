@@ -1,0 +1,216 @@
+"""What goes in a person's digest: read once per run for every network, chosen per person.
+
+`gather` reads, once per run, each network's visible posts of the period, its open requests still
+without an offer, and its practices found most useful in the period. `choose` (no I/O) picks, for
+one person, what they may read now and asked to hear of: networks they are a member of and may read
+(docs/design.md §4.1, the same `allowed` as every other channel), at their follow level's sections
+(network/people/mail_settings.py), from after their last digest, without their own posts, and open
+requests that name their phases or themes (all of them if they chose none) and that their own
+organisation did not make. A digest with nothing new in it is not sent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from markupsafe import Markup
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network.access import viewer_for
+from network.enums import ContentState, OfferStatus, PostKind, ReactionKind, RequestStatus
+from network.models import Membership, Network, Offer, Organisation, Person, Post, Reaction
+from network.people import mail_settings
+from network.permissions import Action, allowed
+from server.mail.letters import Section
+
+PER_SECTION = 8  # items shown per section of one network; the rest are counted, with a link
+WAITING_PER_NETWORK = 40  # open requests without an offer kept per network (newest first), before choosing
+USEFUL_PER_NETWORK = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    post_id: int
+    network_id: int
+    kind: PostKind
+    title: str
+    author_id: int
+    organisation_id: int
+    organisation: str
+    created_at: datetime
+    phases: tuple[str, ...]
+    themes: tuple[str, ...]
+    useful: int = 0
+    text: str = ""  # a waiting request's title and body, lower-cased, to match the reader's interests
+
+
+@dataclass(slots=True)
+class NetworkContent:
+    network: Network
+    new: list[Item] = field(default_factory=list)  # newest first
+    waiting: list[Item] = field(default_factory=list)  # open requests without an offer, newest first
+    useful: list[Item] = field(default_factory=list)  # most useful first
+
+
+_FIELDS = (
+    Post.id,
+    Post.network_id,
+    Post.kind,
+    Post.title,
+    Post.author_id,
+    Post.organisation_id,
+    Organisation.name,
+    Post.created_at,
+    Post.phases,
+    Post.themes,
+)
+
+
+def _item(row: tuple[object, ...], useful: int = 0, text: str = "") -> Item:
+    post_id, network_id, kind, title, author_id, org_id, org, created, phases, themes = row
+    return Item(
+        int(post_id),  # type: ignore[call-overload]
+        int(network_id),  # type: ignore[call-overload]
+        PostKind(str(kind)),
+        str(title),
+        int(author_id),  # type: ignore[call-overload]
+        int(org_id),  # type: ignore[call-overload]
+        str(org),
+        created,  # type: ignore[arg-type]
+        tuple(phases or ()),  # type: ignore[arg-type]
+        tuple(themes or ()),  # type: ignore[arg-type]
+        useful,
+        text,
+    )
+
+
+async def gather(session: AsyncSession, since: datetime, now: datetime) -> dict[int, NetworkContent]:
+    """Every network's candidates for digests of posts since `since` (three queries, whatever the size)."""
+    content = {n.id: NetworkContent(n) for n in (await session.execute(select(Network))).scalars()}
+    visible = and_(Post.state == ContentState.VISIBLE, Post.created_at <= now)
+    new = await session.execute(
+        select(*_FIELDS)
+        .join(Organisation, Organisation.id == Post.organisation_id)
+        .where(visible, Post.created_at >= since)
+        .order_by(Post.id.desc())
+    )
+    for row in new.tuples():
+        item = _item(row)
+        content[item.network_id].new.append(item)
+    offered = exists().where(Offer.post_id == Post.id, Offer.status.in_((OfferStatus.OPEN, OfferStatus.ACCEPTED)))
+    # newest first, a bounded number per network: a window function keeps it one query on both databases
+    rank = func.row_number().over(partition_by=Post.network_id, order_by=Post.id.desc()).label("rank")
+    waiting = (
+        select(*_FIELDS, Post.body, rank)
+        .join(Organisation, Organisation.id == Post.organisation_id)
+        .where(visible, Post.kind == PostKind.REQUEST, Post.status == RequestStatus.OPEN, ~offered)
+        .subquery()
+    )
+    for row in (await session.execute(select(waiting).where(waiting.c.rank <= WAITING_PER_NETWORK))).tuples():
+        *fields, body, _ = row
+        item = _item(tuple(fields), text=f"{fields[3]}\n{body}".lower())  # fields[3]: the title
+        content[item.network_id].waiting.append(item)
+    count = func.count(Reaction.id).label("useful")
+    useful = await session.execute(
+        select(*_FIELDS, count)
+        .join(Reaction, Reaction.post_id == Post.id)
+        .join(Organisation, Organisation.id == Post.organisation_id)
+        .where(
+            visible,
+            Post.kind == PostKind.PRACTICE,
+            Reaction.kind == ReactionKind.USEFUL,
+            Reaction.created_at >= since,
+        )
+        .group_by(*_FIELDS)
+        .order_by(count.desc(), Post.id.desc())
+    )
+    for row in useful.tuples():
+        item = _item(row[:-1], int(row[-1]))
+        bucket = content[item.network_id].useful
+        if len(bucket) < USEFUL_PER_NETWORK:
+            bucket.append(item)
+    return content
+
+
+def _matches_interests(person: Person, item: Item) -> bool:
+    """Whether a waiting request is in the person's phases or themes (every one, if they chose none).
+    A request names its phase and theme in its own words, so they are looked for in its title and body
+    as whole words: "secondary", "early years", "attendance"."""
+    wanted = [p.replace("_", " ").replace("post 16", "post-16") for p in person.interest_phases]
+    wanted += [t.lower() for t in person.interest_themes]
+    if not wanted:
+        return True
+    return any(re.search(r"\b" + re.escape(word.lower()), item.text) for word in wanted)
+
+
+def _link(item: Item) -> Markup:
+    return Markup('“<a href="/posts/{}">{}</a>”').format(item.post_id, item.title)
+
+
+def _sections(network: Network, chosen: dict[str, list[Item]]) -> list[Section]:
+    out = []
+    headings = {
+        mail_settings.NEW_PRACTICES: "New practice in {}",
+        mail_settings.NEW_REQUESTS: "New requests in {}",
+        mail_settings.WAITING_REQUESTS: "Open requests in {} still waiting for an offer",
+        mail_settings.USEFUL_PRACTICES: "Practice found most useful in {} this period",
+    }
+    for name, items in chosen.items():
+        if not items:
+            continue
+        lines = []
+        for item in items[:PER_SECTION]:
+            if name == mail_settings.USEFUL_PRACTICES:
+                marks = "1 member" if item.useful == 1 else f"{item.useful} members"
+                lines.append(Markup("{} from {} ({} found it useful)").format(_link(item), item.organisation, marks))
+            else:
+                lines.append(Markup("{} from {}").format(_link(item), item.organisation))
+        rest = len(items) - PER_SECTION
+        more = f"And {rest} more: see {network.name} on the site." if rest > 0 else ""
+        news = name != mail_settings.WAITING_REQUESTS
+        out.append(Section(headings[name].format(network.name), lines, more, news))
+    return out
+
+
+def choose(
+    person: Person,
+    memberships: list[Membership],
+    content: dict[int, NetworkContent],
+    since: datetime,
+    now: datetime,
+) -> list[Section]:
+    """The digest's sections for this person. Sent only when one of them is news: requests still
+    waiting for an offer are a reminder beside the news, never a digest of their own."""
+    sections: list[Section] = []
+    for membership in sorted(memberships, key=lambda m: content[m.network_id].network.name):
+        network_content = content.get(membership.network_id)
+        if network_content is None:
+            continue
+        network = network_content.network
+        if not allowed(Action.READ, network.visibility, viewer_for(person, membership), now):
+            continue
+        wanted = mail_settings.digest_sections(membership.follow_level)
+        fresh = [i for i in network_content.new if i.created_at >= since and i.author_id != person.id]
+        chosen: dict[str, list[Item]] = defaultdict(list)
+        for name in wanted:
+            if name == mail_settings.NEW_PRACTICES:
+                chosen[name] = [i for i in fresh if i.kind is PostKind.PRACTICE]
+            elif name == mail_settings.NEW_REQUESTS:
+                chosen[name] = [i for i in fresh if i.kind is PostKind.REQUEST]
+            elif name == mail_settings.WAITING_REQUESTS:
+                new_ids = {i.post_id for i in fresh}
+                chosen[name] = [
+                    i
+                    for i in network_content.waiting
+                    if i.organisation_id != person.organisation_id
+                    and i.post_id not in new_ids
+                    and _matches_interests(person, i)
+                ]
+            elif name == mail_settings.USEFUL_PRACTICES:
+                chosen[name] = [i for i in network_content.useful if i.author_id != person.id]
+        sections.extend(_sections(network, chosen))
+    return sections

@@ -396,18 +396,27 @@ class World:
         assert response.status_code == 201, response.text
         return slug
 
-    async def member(self, slug: str, **kw: Any) -> ApiClient:
+    async def member(self, slug: str, *, follow: str | None = None, **kw: Any) -> ApiClient:
+        """A person who joined the network; `follow`: the follow level they then chose (new members
+        follow at "requests only")."""
         c = await self.person(**kw)
         response = await c.post(f"/networks/{slug}/join")
         assert response.status_code == 200, response.text
         assert response.json()["state"] == "active", response.text
+        if follow is not None:
+            await self.follow(c, slug, follow)
         return c
 
+    async def follow(self, member: ApiClient, slug: str, level: str) -> None:
+        response = await member.put(f"/networks/{slug}/follow", json={"level": level})
+        assert response.status_code == 200, response.text
+        assert response.json()["follow_level"] == level
+
     async def two_members(self, practices: int = 0, title: str = "Practice") -> tuple[str, ApiClient, ApiClient]:
-        """A new network (its lead aside) with two members; the second has shared `practices` practices,
-        titled "<title> 0", "<title> 1", …"""
+        """A new network (its lead aside) with two members; the first follows everything, the second
+        has shared `practices` practices, titled "<title> 0", "<title> 1", …"""
         slug = await self.network(await self.person())
-        first, second = await self.member(slug), await self.member(slug)
+        first, second = await self.member(slug, follow="all"), await self.member(slug)
         for n in range(practices):
             await self.practice(second, slug, title=f"{title} {n}")
         return slug, first, second

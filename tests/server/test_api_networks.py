@@ -74,7 +74,7 @@ async def test_directory_shows_what_each_viewer_may_list(world: World) -> None:
     assert seen[hidden]["member_count"] == 2
     assert seen[hidden]["membership"]["role"] == "member"
     assert seen[hidden]["membership"]["state"] == "active"
-    assert seen[hidden]["membership"]["follow_level"] == "all"
+    assert seen[hidden]["membership"]["follow_level"] == "requests_only"  # new members' default
     assert seen[slugs["public"]]["membership"] is None
 
     seen = by_slug((await lead.get("/networks")).json())

@@ -14,11 +14,13 @@ async def kinds(client: ApiClient, **params: str) -> list[str]:
 async def test_follow_levels_decide_who_hears_of_new_posts(world: World) -> None:
     lead = await world.person()
     slug = await world.network(lead)
-    everything = await world.member(slug)
-    requests = await world.member(slug)
+    everything = await world.member(slug, follow="all")
+    requests = await world.member(slug)  # new members follow at "requests only" (docs/design.md §3.10)
     mentions = await world.member(slug, name="Asha Verma")
     muted = await world.member(slug, name="Ben Muted")
-    for member, level in ((requests, "requests_only"), (mentions, "mentions"), (muted, "muted")):
+    joined = await requests.get(f"/networks/{slug}")
+    assert joined.json()["membership"]["follow_level"] == "requests_only", joined.text
+    for member, level in ((mentions, "mentions"), (muted, "muted")):
         response = await member.put(f"/networks/{slug}/follow", json={"level": level})
         assert response.status_code == 200, response.text
         assert response.json()["follow_level"] == level

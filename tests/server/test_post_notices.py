@@ -71,12 +71,11 @@ async def crowd(world: World) -> tuple[str, ApiClient, ApiClient, list[ApiClient
     following mentions only."""
     lead = await world.person()
     slug = await world.network(lead)
+    await world.follow(lead, slug, "all")
     author = await world.member(slug)
-    everyone = [await world.member(slug) for _ in range(4)]
-    asha = await world.member(slug, name="Asha Verma")
-    quiet = await world.member(slug)
-    response = await quiet.put(f"/networks/{slug}/follow", json={"level": "mentions"})
-    assert response.status_code == 200, response.text
+    everyone = [await world.member(slug, follow="all") for _ in range(4)]
+    asha = await world.member(slug, name="Asha Verma", follow="all")
+    quiet = await world.member(slug, follow="mentions")
     return slug, lead, author, everyone, asha, quiet
 
 

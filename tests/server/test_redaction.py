@@ -34,7 +34,7 @@ async def unguarded(world: World, lead: ApiClient) -> str:
 async def test_a_removed_post_leaves_the_log_and_notifications(world: World) -> None:
     lead = await world.person()
     slug = await unguarded(world, lead)
-    author, follower = await world.member(slug), await world.member(slug)
+    author, follower = await world.member(slug), await world.member(slug, follow="all")
     post = await world.practice(author, slug, title=PUPIL, body="Jayden's reading age is 7.")
     kept = await world.practice(author, slug, title="Whole-class reading")
     await follower.post(f"/posts/{post['id']}/replies", json={"body": "Thanks"})

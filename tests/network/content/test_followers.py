@@ -38,11 +38,7 @@ def test_follow_levels_choose_who_hears_of_a_new_post() -> None:
 
 
 async def _member_as(world: World, slug: str, name: str, level: FollowLevel = FollowLevel.ALL) -> ApiClient:
-    client = await world.member(slug, name=name)
-    if level is not FollowLevel.ALL:
-        response = await client.put(f"/networks/{slug}/follow", json={"level": level.value})
-        assert response.status_code == 200, response.text
-    return client
+    return await world.member(slug, name=name, follow=level.value)
 
 
 async def _told(
@@ -72,6 +68,7 @@ async def test_a_new_post_tells_its_followers_and_names_by_level(
 ) -> None:
     lead = await world.person(name="Lena Lead")
     slug = await world.network(lead)
+    await world.follow(lead, slug, "all")
     author = await _member_as(world, slug, "Sam Author")
     fan = await _member_as(world, slug, "Fay Fan")
     asker = await _member_as(world, slug, "Ria Requests", FollowLevel.REQUESTS_ONLY)

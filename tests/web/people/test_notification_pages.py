@@ -53,7 +53,7 @@ async def test_signed_out_is_sent_to_sign_in(world: World) -> None:
 async def test_every_kind_reads_as_a_sentence_with_a_link(world: World) -> None:
     lead = await world.person(name="Lena Lead")
     slug = await world.network(lead, name="Reading <Network>")
-    alice = await world.member(slug, name="Alice Able")
+    alice = await world.member(slug, name="Alice Able", follow="all")
     bob = await world.member(slug, name="Bob Bright", org="Bright <Trust>")
     carol = await world.member(slug, name="Carol Crisp")
     request = await world.request(alice, slug, title="Help with <b>KS3</b> science")
@@ -167,6 +167,7 @@ async def test_moderation_notifications_read_as_sentences_with_their_links(world
 
 async def test_mark_one_and_all_read_with_post_redirect_get(world: World) -> None:
     slug, alice, bob = await world.two_members(practices=3)
+    await world.follow(bob, slug, "all")
     await world.practice(alice, slug, title="Alice's own")  # tells Bob, not Alice
     html = (await page(world, alice, "/notifications")).text
     assert badge(html) == 3

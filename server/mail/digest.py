@@ -25,7 +25,8 @@ from network.enums import ContentState, OfferStatus, PostKind, ReactionKind, Req
 from network.models import Membership, Network, Offer, Organisation, Person, Post, Reaction
 from network.people import mail_settings
 from network.permissions import Action, allowed
-from server.mail.letters import Section
+from server.mail.letters import Line, Section, line
+from server.settings import Settings
 
 PER_SECTION = 8  # items shown per section of one network; the rest are counted, with a link
 WAITING_PER_NETWORK = 40  # open requests without an offer kept per network (newest first), before choosing
@@ -147,32 +148,44 @@ def _matches_interests(person: Person, item: Item) -> bool:
     return any(re.search(r"\b" + re.escape(word.lower()), item.text) for word in wanted)
 
 
-def _link(item: Item) -> Markup:
-    return Markup('“<a href="/posts/{}">{}</a>”').format(item.post_id, item.title)
+_HEADINGS = {
+    mail_settings.NEW_PRACTICES: "New practice in {}",
+    mail_settings.NEW_REQUESTS: "New requests in {}",
+    mail_settings.WAITING_REQUESTS: "Open requests in {} still waiting for an offer",
+    mail_settings.USEFUL_PRACTICES: "Practice found most useful in {} this period",
+}
 
 
-def _sections(network: Network, chosen: dict[str, list[Item]]) -> list[Section]:
+class Lines:
+    """Each item's line, made once per run: thousands of digests show the same few hundred items."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._made: dict[tuple[str, int], Line] = {}
+
+    def of(self, section: str, item: Item) -> Line:
+        key = (section, item.post_id)
+        made = self._made.get(key)
+        if made is None:
+            link = Markup('“<a href="/posts/{}">{}</a>”').format(item.post_id, item.title)
+            if section == mail_settings.USEFUL_PRACTICES:
+                marks = "1 member" if item.useful == 1 else f"{item.useful} members"
+                sentence = Markup("{} from {} ({} found it useful)").format(link, item.organisation, marks)
+            else:
+                sentence = Markup("{} from {}").format(link, item.organisation)
+            made = self._made[key] = line(self._settings, sentence)
+        return made
+
+
+def _sections(network: Network, chosen: dict[str, list[Item]], lines: Lines) -> list[Section]:
     out = []
-    headings = {
-        mail_settings.NEW_PRACTICES: "New practice in {}",
-        mail_settings.NEW_REQUESTS: "New requests in {}",
-        mail_settings.WAITING_REQUESTS: "Open requests in {} still waiting for an offer",
-        mail_settings.USEFUL_PRACTICES: "Practice found most useful in {} this period",
-    }
     for name, items in chosen.items():
         if not items:
             continue
-        lines = []
-        for item in items[:PER_SECTION]:
-            if name == mail_settings.USEFUL_PRACTICES:
-                marks = "1 member" if item.useful == 1 else f"{item.useful} members"
-                lines.append(Markup("{} from {} ({} found it useful)").format(_link(item), item.organisation, marks))
-            else:
-                lines.append(Markup("{} from {}").format(_link(item), item.organisation))
         rest = len(items) - PER_SECTION
         more = f"And {rest} more: see {network.name} on the site." if rest > 0 else ""
-        news = name != mail_settings.WAITING_REQUESTS
-        out.append(Section(headings[name].format(network.name), lines, more, news))
+        shown = [lines.of(name, item) for item in items[:PER_SECTION]]
+        out.append(Section(_HEADINGS[name].format(network.name), shown, more, name != mail_settings.WAITING_REQUESTS))
     return out
 
 
@@ -182,6 +195,7 @@ def choose(
     content: dict[int, NetworkContent],
     since: datetime,
     now: datetime,
+    lines: Lines,
 ) -> list[Section]:
     """The digest's sections for this person. Sent only when one of them is news: requests still
     waiting for an offer are a reminder beside the news, never a digest of their own."""
@@ -212,5 +226,5 @@ def choose(
                 ]
             elif name == mail_settings.USEFUL_PRACTICES:
                 chosen[name] = [i for i in network_content.useful if i.author_id != person.id]
-        sections.extend(_sections(network, chosen))
+        sections.extend(_sections(network, chosen, lines))
     return sections

@@ -21,10 +21,23 @@ _HREF = re.compile(r'href="(/[^"]*)"')
 _TAG = re.compile(r"<[^>]+>")
 
 
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One item of a section, made once and shared by every letter that shows it."""
+
+    html: Markup  # with full links
+    text: str  # the words, then the link on the next line
+
+
+def line(settings: Settings, sentence: Markup) -> Line:
+    """A sentence whose links are the site's own paths, as a letter shows it."""
+    return Line(absolute(settings, sentence), plain(settings, sentence))
+
+
 @dataclass(slots=True)
 class Section:
     heading: str
-    items: list[Markup] = field(default_factory=list)  # sentences whose links are the site's own paths
+    items: list[Line] = field(default_factory=list)
     more: str = ""  # "and 12 more in Northern Primary Network", linked below
     news: bool = True  # False for a reminder (requests still waiting): a digest of reminders alone is not sent
 
@@ -62,9 +75,9 @@ def letter(
     html_parts = [f"<p>{escape(greeting)}</p>"]
     for section in sections:
         text_parts.append(section.heading + "\n" + "-" * len(section.heading))
-        text_parts.extend("- " + plain(settings, item) for item in section.items)
+        text_parts.extend("- " + item.text for item in section.items)
         html_parts.append(f"<h2>{escape(section.heading)}</h2><ul>")
-        html_parts.extend(f"<li>{absolute(settings, item)}</li>" for item in section.items)
+        html_parts.extend(f"<li>{item.html}</li>" for item in section.items)
         html_parts.append("</ul>")
         if section.more:
             text_parts.append(section.more)

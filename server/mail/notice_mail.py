@@ -31,7 +31,7 @@ from network.models import Network, Person, Post, Reply
 from network.people import mail_settings, networks
 from network.people.notifications import notification_view
 from server.mail import queue, unsubscribe
-from server.mail.letters import Section, letter
+from server.mail.letters import Section, letter, line
 from server.mail.messages import Message
 from server.settings import Settings
 from web.people.notification_sentences import sentence
@@ -143,7 +143,7 @@ def _message(settings: Settings, person: Person, group: str, sentences: list[Mar
         kind=f"notice.{group}",
         subject=subject,
         greeting=f"Hello {person.display_name}, this came for you while you were away from Improvement Commons.",
-        sections=[Section(about.label, sentences)],
+        sections=[Section(about.label, [line(settings, s) for s in sentences])],
         why=f"We email you about “{about.label.lower()}” when you have not seen it on the site for a few minutes.",
         stop_label=f"Stop emails about {about.label.lower()}",
         stop_link=unsubscribe.link(settings, person.id, group),

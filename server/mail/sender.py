@@ -103,8 +103,9 @@ class MailSender:
             claimed = await self._claim()
             if not claimed:
                 return sent
-            for mail in claimed:
-                sent += await self._send(mail)
+            # the batch's messages go at once, each on its own connection: a slow or refusing recipient's
+            # server holds up only its own message (each is marked sent or failed on its own)
+            sent += sum(await asyncio.gather(*(self._send(mail) for mail in claimed)))
 
     async def _claim(self) -> list[OutboundMail]:
         now = self._now()

@@ -13,7 +13,7 @@ from tests.e2e.conftest import mailed_link, new_context, sign_in
 async def test_sign_up_join_share_and_see_it_live(world: World, browser: Browser, server: LiveServer) -> None:
     lead = await world.person()
     slug = await world.network(lead, name="Reading Network")
-    other = await world.member(slug, name="Sam Other")
+    other = await world.member(slug, name="Sam Other", follow="all")
     assert other.person
     others_post = await world.practice(other, slug, title="Our reading fluency routine")
 

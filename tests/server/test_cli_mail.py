@@ -3,12 +3,14 @@ sends it at once (with no server running), `list` and `show` read the queue back
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 from email import message_from_bytes, policy
 from pathlib import Path
 
+from tests.conftest import World
 from tests.server.mail.conftest import PUBLIC_URL, SmtpServer
 
 
@@ -80,3 +82,48 @@ def test_send_test_over_smtp_and_a_server_that_is_down(database_url: str, tmp_pa
     assert [line.split()[0] for line in listed] == ["2", "1"]  # newest first
     assert "queued (1 attempt)" in listed[0] and "sent (1 attempt)" in listed[1]
     assert not (tmp_path / "mail").exists()  # nothing written to files while SMTP_URL is set
+
+
+async def test_digests_now_run_by_two_processes_at_once_give_each_person_one(
+    world: World, database_url: str, tmp_path: Path
+) -> None:
+    """Two `commons mail digests --now` started together (a cron entry on two hosts): one digest each."""
+    slug, _, author = await world.two_members()
+    readers = [await world.member(slug) for _ in range(5)]
+    await world.request(author, slug, title="Help with transition to Year 7")
+    environment = os.environ | {
+        "DATABASE_URL": database_url,
+        "COMMONS_VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "x" * 40,
+        "PUBLIC_URL": PUBLIC_URL,
+    }
+    for name in ("REDIS_URL", "SMTP_URL", "MAIL_FROM"):
+        environment.pop(name, None)
+    runs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "server.cli",
+            "mail",
+            "digests",
+            "--now",
+            "--frequency",
+            "weekly",
+            env=environment,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    outputs = [await asyncio.wait_for(run.communicate(), 120) for run in runs]
+    assert all(run.returncode == 0 for run in runs), [err.decode() for _, err in outputs]
+    said = " ".join(out.decode() for out, _ in outputs)
+    assert "digests queued" in said
+    for reader in readers:
+        assert await world.count("outbound_mail", f"person_id = {reader.id} AND kind = 'digest.weekly'") == 1
+    written = sorted(p.name for p in (tmp_path / "mail").glob("*-digest.weekly.eml"))
+    assert len(written) == await world.count("outbound_mail", "kind = 'digest.weekly'") >= len(readers)
+
+    again = commons(database_url, tmp_path, "mail", "digests", "--now", "--frequency", "weekly")
+    assert again.returncode == 0, again.stderr
+    assert "already built" in again.stdout

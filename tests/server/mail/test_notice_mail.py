@@ -18,6 +18,7 @@ from server.mail import notice_mail
 from server.mail.models import OutboundMail
 from server.mail.scheduler import notice_pass
 from tests.conftest import ApiClient, World, make_settings
+from tests.smtp import SmtpServer
 
 LATER = mail_settings.AWAY + timedelta(seconds=30)
 
@@ -174,3 +175,33 @@ async def test_a_rolled_back_pass_sends_nothing_and_leaves_the_person_for_the_ne
             await session.rollback()  # the process died before committing
     assert await notice_rows(world.db, author.id) == []
     assert await run_pass(world.db, tmp_path, database_url, at) == 1
+
+
+async def test_a_running_server_emails_the_away_author_over_smtp_and_not_someone_on_the_site(
+    mailing: World, smtp: SmtpServer
+) -> None:
+    """The whole path in a real server: its presence, its mail tick, its sender, a real SMTP server."""
+    world = mailing
+    slug, author, replier = await world.two_members()
+    watcher = await world.member(slug, follow="all")
+    post = await world.request(author, slug, title="Help with attendance")
+    watched = await world.request(watcher, slug, title="Help with reading")
+    await asyncio.sleep(0.5)  # the presence of their requests is written
+    assert (await replier.post(f"/posts/{post['id']}/replies", json={"body": "We can help."})).status_code == 201
+    assert (await replier.post(f"/posts/{watched['id']}/replies", json={"body": "So can we."})).status_code == 201
+    async with world.db() as session:  # the replies came six minutes ago; the author has not been back since
+        past = clock.now() - timedelta(minutes=6)
+        await session.execute(text("UPDATE notifications SET created_at = :at"), {"at": past})
+        await session.execute(
+            update(Person).where(Person.id == author.id).values(last_seen_at=past - timedelta(minutes=1))
+        )
+        await session.commit()
+    assert (await watcher.get("/notifications")).status_code == 200  # the watcher was on the site since
+    messages = await smtp.collector.wait_about("replied to your post", count=1, seconds=15)
+    assert [m["To"] for m in messages] == [author.person["email"]]
+    (message,) = messages
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None and "Help with attendance" in body.get_content()
+    await asyncio.sleep(1.0)  # more ticks: no second message, and none to the watcher who was on the site
+    assert len(smtp.collector.about("replied to your post")) == 1

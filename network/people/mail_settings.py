@@ -64,6 +64,9 @@ NOTICE_GROUPS: tuple[NoticeGroup, ...] = (
 GROUPS = {group.name: group for group in NOTICE_GROUPS}
 _GROUP_OF_KIND = {kind: group.name for group in NOTICE_GROUPS for kind in group.kinds}
 DIGEST = "digest"  # the unsubscribe link of a digest turns the digest off
+# kinds mailed with the change itself (server/mail/affiliation_mail.py: a person waiting for their
+# organisation cannot act until someone decides), so the mail for people who were away passes them over
+MAILED_AT_ONCE = frozenset({"affiliation.requested", "affiliation.decided"})
 
 # how long a notification waits for the person to see it on the site before it is emailed; what comes
 # for them meanwhile goes in the same message, so a busy thread sends one, not ten
@@ -76,6 +79,11 @@ NOTICE_GAP = timedelta(minutes=15)
 def group_of(kind: str) -> str | None:
     """The notice group a notification kind belongs to; None for kinds left to the digest."""
     return _GROUP_OF_KIND.get(kind)
+
+
+def mailed_when_away(kind: str) -> str | None:
+    """The group, for a kind that is emailed when the person is away (not one mailed at once)."""
+    return None if kind in MAILED_AT_ONCE else _GROUP_OF_KIND.get(kind)
 
 
 def emails_group(person: Person, group: str) -> bool:

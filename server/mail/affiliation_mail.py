@@ -3,6 +3,8 @@ approvers, or the platform admins while it has none), and each decision reaches 
 
 Queued in the caller's transaction beside the notification `network/people/affiliation.py` writes, so
 a refused or rolled-back change mails no one. The pages and the API both call these after the service.
+They go at once rather than when the person is away (docs/design.md §3.10): a person waiting cannot act
+until someone decides. Each still follows its group's setting and carries its one-click unsubscribe.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network.enums import Affiliation
 from network.models import Person
-from network.people import affiliation
-from server.mail import queue
+from network.people import affiliation, mail_settings
+from server.mail import queue, unsubscribe
+from server.mail.letters import with_stop
 from server.mail.messages import SITE, Message, _html
 from server.settings import Settings, public_link
+
+APPROVALS, MEMBERSHIP = "approvals", "membership"
 
 
 def request_message(settings: Settings, decider: Person, person: Person) -> Message:
@@ -60,11 +65,24 @@ async def mail_request(session: AsyncSession, settings: Settings, person: Person
     ids = await affiliation.deciders(session, person.organisation_id)
     deciders = (await session.execute(select(Person).where(Person.id.in_(ids)).order_by(Person.id))).scalars()
     for decider in deciders:
-        message = request_message(settings, decider, person)
-        await queue.enqueue_message(session, settings, message, to=decider.email, person_id=decider.id)
+        await _send(session, settings, decider, request_message(settings, decider, person), APPROVALS)
 
 
 async def mail_decision(session: AsyncSession, settings: Settings, person: Person) -> None:
+    await _send(session, settings, person, decision_message(settings, person), MEMBERSHIP)
+
+
+async def _send(session: AsyncSession, settings: Settings, to: Person, message: Message, group: str) -> None:
+    """Mailed with the change, not when away (`mail_settings.MAILED_AT_ONCE`), unless its group is off;
+    with the one-click unsubscribe every notice has."""
+    if not mail_settings.emails_group(to, group):
+        return
+    label = mail_settings.GROUPS[group].label
     await queue.enqueue_message(
-        session, settings, decision_message(settings, person), to=person.email, person_id=person.id
+        session,
+        settings,
+        with_stop(settings, message, to.id, group, label),
+        to=to.email,
+        person_id=to.id,
+        headers=unsubscribe.headers(settings, to.id, group),
     )

@@ -13,6 +13,7 @@ from html import escape, unescape
 
 from markupsafe import Markup
 
+from server.mail import unsubscribe
 from server.mail.messages import SITE, Message
 from server.settings import Settings, public_link
 
@@ -102,3 +103,18 @@ def letter(
         + "</body></html>"
     )
     return Message(kind, f"{SITE}: {subject}", "\n\n".join(text_parts) + "\n", html)
+
+
+def with_stop(settings: Settings, message: Message, person_id: int, group: str, label: str) -> Message:
+    """A message of its own making given the footer every notice has: a one-click way to stop its group
+    and a link to the settings page (its List-Unsubscribe headers go with it: `unsubscribe.headers`)."""
+    stop = unsubscribe.link(settings, person_id, group)
+    settings_link = public_link(settings, SETTINGS_PATH)
+    stop_label = f"Stop emails about {label.lower()}"
+    text = message.text.rstrip("\n") + f"\n\n{stop_label}, in one click:\n{stop}\n\nChoose what we email you:\n"
+    text += settings_link + "\n"
+    footer = (
+        f'<hr><footer><p style="font-size:0.9em"><a href="{escape(stop, quote=True)}">{escape(stop_label)}</a>'
+        f' · <a href="{escape(settings_link, quote=True)}">Choose what we email you</a></p></footer>'
+    )
+    return Message(message.kind, message.subject, text, message.html.replace("</body>", footer + "</body>"))

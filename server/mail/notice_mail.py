@@ -57,7 +57,7 @@ async def waiting_people(session: AsyncSession, after: int, limit: int = PEOPLE_
 
 def _emailable(person: Person, note: Notification) -> str | None:
     """The note's group, if it is one to email this person now (unread, unseen, its group on)."""
-    group = mail_settings.group_of(note.kind)
+    group = mail_settings.mailed_when_away(note.kind)
     if group is None or not mail_settings.emails_group(person, group) or note.read_at is not None:
         return None
     if person.last_seen_at is not None and person.last_seen_at >= note.created_at:

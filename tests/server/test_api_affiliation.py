@@ -232,6 +232,25 @@ async def test_the_deciders_are_mailed_the_request_and_the_person_each_decision(
         (waiting.person["email"], f"Improvement Commons: {org} approved you")
     ]
     assert about("declined") == []  # the refused decline mailed no one
+    # each carries the one-click unsubscribe of its group (docs/design.md §3.10)
+    assert asked[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"/unsubscribe?token={approver.id}.approvals." in asked[0]["List-Unsubscribe"]
+    assert f"/unsubscribe?token={waiting.id}.membership." in approved[0]["List-Unsubscribe"]
+
+
+async def test_an_approver_who_turned_approvals_off_is_not_mailed_the_request(
+    mailing: World, smtp: SmtpServer
+) -> None:
+    org = unique("Quiet Vale Trust ")
+    approver, _ = await approver_for(mailing, org)
+    off = await approver.patch("/me/mail-settings", json={"email": {"approvals": False}})
+    assert off.status_code == 200, off.text
+    waiting = await mailing.person(org=org, verified=False, name="Quinn Quiet")
+    assert waiting.person
+    notes = (await approver.get("/notifications")).json()["items"]
+    assert [n["kind"] for n in notes][:1] == ["affiliation.requested"]  # still told on the site
+    await asyncio.sleep(1.0)
+    assert [m for m in smtp.collector.messages if "asks to act for" in m["Subject"]] == []
 
 
 async def until(found: Callable[[], list[EmailMessage]], seconds: float = 10) -> list[EmailMessage]:

@@ -12,7 +12,7 @@ organisation did not make. A digest with nothing new in it is not sent.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -137,15 +137,15 @@ async def gather(session: AsyncSession, since: datetime, now: datetime) -> dict[
     return content
 
 
-def _matches_interests(person: Person, item: Item) -> bool:
-    """Whether a waiting request is in the person's phases or themes (every one, if they chose none).
-    A request names its phase and theme in its own words, so they are looked for in its title and body
+def interests(person: Person) -> re.Pattern[str] | None:
+    """What a waiting request must name to be in the person's phases or themes (None: every one). A
+    request names its phase and theme in its own words, so they are looked for in its title and body
     as whole words: "secondary", "early years", "attendance"."""
     wanted = [p.replace("_", " ").replace("post 16", "post-16") for p in person.interest_phases]
     wanted += [t.lower() for t in person.interest_themes]
     if not wanted:
-        return True
-    return any(re.search(r"\b" + re.escape(word.lower()), item.text) for word in wanted)
+        return None
+    return re.compile("|".join(r"\b" + re.escape(word.lower()) for word in wanted))
 
 
 _HEADINGS = {
@@ -156,16 +156,29 @@ _HEADINGS = {
 }
 
 
-class Lines:
-    """Each item's line, made once per run: thousands of digests show the same few hundred items."""
+@dataclass(frozen=True, slots=True)
+class _Fresh:
+    """A network's posts since a moment, by kind, with how many each author wrote."""
+
+    practices: list[Item]
+    requests: list[Item]
+    ids: frozenset[int]
+    authors: Counter[tuple[PostKind, int]]
+
+
+class RunCache:
+    """What one run shares between the digests it makes: each item's line, and each network's posts since
+    a moment (most people's digests start at the same one). Thousands of digests show the same few
+    hundred items, so each is made once, and a person's sections cost the same however busy the week."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._made: dict[tuple[str, int], Line] = {}
+        self._lines: dict[tuple[str, int], Line] = {}
+        self._fresh: dict[tuple[int, datetime], _Fresh] = {}
 
-    def of(self, section: str, item: Item) -> Line:
+    def line(self, section: str, item: Item) -> Line:
         key = (section, item.post_id)
-        made = self._made.get(key)
+        made = self._lines.get(key)
         if made is None:
             link = Markup('“<a href="/posts/{}">{}</a>”').format(item.post_id, item.title)
             if section == mail_settings.USEFUL_PRACTICES:
@@ -173,20 +186,39 @@ class Lines:
                 sentence = Markup("{} from {} ({} found it useful)").format(link, item.organisation, marks)
             else:
                 sentence = Markup("{} from {}").format(link, item.organisation)
-            made = self._made[key] = line(self._settings, sentence)
+            made = self._lines[key] = line(self._settings, sentence)
         return made
 
+    def fresh(self, content: NetworkContent, since: datetime) -> _Fresh:
+        key = (content.network.id, since)
+        found = self._fresh.get(key)
+        if found is None:
+            new = [i for i in content.new if i.created_at >= since]
+            found = self._fresh[key] = _Fresh(
+                [i for i in new if i.kind is PostKind.PRACTICE],
+                [i for i in new if i.kind is PostKind.REQUEST],
+                frozenset(i.post_id for i in new),
+                Counter((i.kind, i.author_id) for i in new),
+            )
+        return found
 
-def _sections(network: Network, chosen: dict[str, list[Item]], lines: Lines) -> list[Section]:
-    out = []
-    for name, items in chosen.items():
-        if not items:
-            continue
-        rest = len(items) - PER_SECTION
-        more = f"And {rest} more: see {network.name} on the site." if rest > 0 else ""
-        shown = [lines.of(name, item) for item in items[:PER_SECTION]]
-        out.append(Section(_HEADINGS[name].format(network.name), shown, more, name != mail_settings.WAITING_REQUESTS))
-    return out
+
+def _others(items: list[Item], person_id: int, mine: int) -> tuple[list[Item], int]:
+    """The first items not by this person (enough to show), and how many there are in all."""
+    shown = []
+    for item in items:
+        if item.author_id != person_id:
+            shown.append(item)
+            if len(shown) == PER_SECTION:
+                break
+    return shown, len(items) - mine
+
+
+def _section(network: Network, name: str, shown: list[Item], total: int, cache: RunCache) -> Section:
+    rest = total - len(shown)
+    more = f"And {rest} more: see {network.name} on the site." if rest > 0 else ""
+    lines = [cache.line(name, item) for item in shown]
+    return Section(_HEADINGS[name].format(network.name), lines, more, name != mail_settings.WAITING_REQUESTS)
 
 
 def choose(
@@ -195,11 +227,12 @@ def choose(
     content: dict[int, NetworkContent],
     since: datetime,
     now: datetime,
-    lines: Lines,
+    cache: RunCache,
 ) -> list[Section]:
     """The digest's sections for this person. Sent only when one of them is news: requests still
     waiting for an offer are a reminder beside the news, never a digest of their own."""
     sections: list[Section] = []
+    wanted_words = interests(person)
     for membership in sorted(memberships, key=lambda m: content[m.network_id].network.name):
         network_content = content.get(membership.network_id)
         if network_content is None:
@@ -207,24 +240,26 @@ def choose(
         network = network_content.network
         if not allowed(Action.READ, network.visibility, viewer_for(person, membership), now):
             continue
-        wanted = mail_settings.digest_sections(membership.follow_level)
-        fresh = [i for i in network_content.new if i.created_at >= since and i.author_id != person.id]
-        chosen: dict[str, list[Item]] = defaultdict(list)
-        for name in wanted:
+        fresh = cache.fresh(network_content, since)
+        for name in mail_settings.digest_sections(membership.follow_level):
             if name == mail_settings.NEW_PRACTICES:
-                chosen[name] = [i for i in fresh if i.kind is PostKind.PRACTICE]
+                mine = fresh.authors[(PostKind.PRACTICE, person.id)]
+                shown, total = _others(fresh.practices, person.id, mine)
             elif name == mail_settings.NEW_REQUESTS:
-                chosen[name] = [i for i in fresh if i.kind is PostKind.REQUEST]
+                mine = fresh.authors[(PostKind.REQUEST, person.id)]
+                shown, total = _others(fresh.requests, person.id, mine)
             elif name == mail_settings.WAITING_REQUESTS:
-                new_ids = {i.post_id for i in fresh}
-                chosen[name] = [
+                shown = [
                     i
                     for i in network_content.waiting
                     if i.organisation_id != person.organisation_id
-                    and i.post_id not in new_ids
-                    and _matches_interests(person, i)
+                    and i.post_id not in fresh.ids
+                    and (wanted_words is None or wanted_words.search(i.text))
                 ]
-            elif name == mail_settings.USEFUL_PRACTICES:
-                chosen[name] = [i for i in network_content.useful if i.author_id != person.id]
-        sections.extend(_sections(network, chosen, lines))
+                shown, total = shown[:PER_SECTION], len(shown)
+            else:
+                shown = [i for i in network_content.useful if i.author_id != person.id]
+                total = len(shown)
+            if shown:
+                sections.append(_section(network, name, shown, total, cache))
     return sections

@@ -68,13 +68,13 @@ async def build(
     async with maker() as session:
         content = await digest.gather(session, now - mail_settings.span(frequency), now)
     after, people, queued = run.after_person_id, 0, 0
-    lines = digest.Lines(settings)
+    cache = digest.RunCache(settings)
     while True:
         async with maker() as session:
             async with writing(session):
                 ids = await _next_people(session, frequency, period, after, chunk)
                 done = len(ids) < chunk
-                sent = await _chunk(session, settings, frequency, period, ids, content, lines, now) if ids else 0
+                sent = await _chunk(session, settings, frequency, period, ids, content, cache, now) if ids else 0
                 last = ids[-1] if ids else after
                 if not await runs.renew(session, run.id, worker, now, after_person_id=last, queued=sent, done=done):
                     await session.rollback()
@@ -113,7 +113,7 @@ async def _chunk(
     period: str,
     ids: list[int],
     content: dict[int, digest.NetworkContent],
-    lines: digest.Lines,
+    cache: digest.RunCache,
     now: datetime,
 ) -> int:
     """Mark these people done for the period and queue the digests of those this transaction marked."""
@@ -150,7 +150,7 @@ async def _chunk(
     messages: list[tuple[Message, str, int, dict[str, str]]] = []
     for person in (people[person_id] for person_id in mine):
         since = mail_settings.since(frequency, previous[person.id], now)
-        sections = digest.choose(person, by_person[person.id], content, since, now, lines)
+        sections = digest.choose(person, by_person[person.id], content, since, now, cache)
         if any(section.news for section in sections):
             message = letter(
                 settings,

@@ -238,9 +238,7 @@ async def test_the_deciders_are_mailed_the_request_and_the_person_each_decision(
     assert f"/unsubscribe?token={waiting.id}.membership." in approved[0]["List-Unsubscribe"]
 
 
-async def test_an_approver_who_turned_approvals_off_is_not_mailed_the_request(
-    mailing: World, smtp: SmtpServer
-) -> None:
+async def test_an_approver_who_turned_approvals_off_is_not_mailed_the_request(mailing: World, smtp: SmtpServer) -> None:
     org = unique("Quiet Vale Trust ")
     approver, _ = await approver_for(mailing, org)
     off = await approver.patch("/me/mail-settings", json={"email": {"approvals": False}})

@@ -48,15 +48,14 @@ def person(kind: OrgKind = OrgKind.MULTI_ACADEMY_TRUST, **kw: object) -> Person:
     return Person(**(values | kw))
 
 
-def item(
-    post_id: int, kind: PostKind, *, author: int = 99, org: int = 2, days_ago: float = 1, **kw: object
-) -> digest.Item:
+def item(post_id: int, kind: PostKind, *, author: int = 99, days_ago: float = 1, **kw: object) -> digest.Item:
+    """A post by someone else (person 99, unless `author`) of another organisation (2)."""
     values: dict[str, object] = {
         "post_id": post_id,
         "network_id": 10,
         "kind": kind,
         "title": f"Post {post_id}",
-        "author_id": 99,
+        "author_id": author,
         "organisation_id": 2,
         "organisation": "Brightwater Learning Partnership",
         "created_at": NOW - timedelta(days=days_ago),
@@ -80,8 +79,8 @@ def membership(role: Role, state: MemberState, level: FollowLevel = FollowLevel.
 
 
 def chosen(who: Person, memberships: list[Membership], visibility: Visibility = Visibility.PUBLIC) -> str:
-    lines = digest.Lines(make_settings("sqlite+aiosqlite://", "var"))  # type: ignore[arg-type]
-    sections = digest.choose(who, memberships, content(visibility), SINCE, NOW, lines)
+    cache = digest.RunCache(make_settings("sqlite+aiosqlite://", "var"))  # type: ignore[arg-type]
+    sections = digest.choose(who, memberships, content(visibility), SINCE, NOW, cache)
     return "\n".join(f"{s.heading}: " + " | ".join(i.text for i in s.items) for s in sections)
 
 
@@ -129,7 +128,18 @@ def test_waiting_requests_follow_the_chosen_phases_and_themes() -> None:
 
 
 def test_only_what_came_since_the_last_digest_is_new() -> None:
-    lines = digest.Lines(make_settings("sqlite+aiosqlite://", "var"))  # type: ignore[arg-type]
+    cache = digest.RunCache(make_settings("sqlite+aiosqlite://", "var"))  # type: ignore[arg-type]
     later = NOW - timedelta(hours=12)  # the last digest was built after posts 1, 2 and 4 came
-    sections = digest.choose(person(), [membership(Role.MEMBER, MemberState.ACTIVE)], content(), later, NOW, lines)
+    sections = digest.choose(person(), [membership(Role.MEMBER, MemberState.ACTIVE)], content(), later, NOW, cache)
     assert [s.news for s in sections] == [False, True]  # the waiting request, and the week's most useful
+
+
+def test_a_busy_network_shows_a_few_and_counts_the_rest_without_the_readers_own() -> None:
+    network = Network(id=10, name="North West", visibility=Visibility.PUBLIC)
+    new = [item(n, PostKind.PRACTICE, author=7 if n < 2 else 99) for n in range(12)]
+    busy = {10: digest.NetworkContent(network, new=new)}
+    cache = digest.RunCache(make_settings("sqlite+aiosqlite://", "var"))  # type: ignore[arg-type]
+    (section,) = digest.choose(person(), [membership(Role.MEMBER, MemberState.ACTIVE)], busy, SINCE, NOW, cache)
+    assert len(section.items) == digest.PER_SECTION
+    assert "Post 0" not in section.items[0].text and "Post 2" in section.items[0].text
+    assert section.more == "And 2 more: see North West on the site."  # 10 by others, 8 shown

@@ -164,5 +164,5 @@ async def _chunk(
             )
             headers = unsubscribe.headers(settings, person.id, mail_settings.DIGEST)
             messages.append((message, person.email, person.id, headers))
-    queue.enqueue_many(session, settings, messages)
+    await queue.enqueue_many(session, settings, messages)
     return len(messages)

@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events import effects
@@ -195,30 +195,31 @@ async def enqueue_message(
     )
 
 
-def enqueue_many(
+async def enqueue_many(
     session: AsyncSession, settings: Settings, messages: list[tuple[Message, str, int, dict[str, str]]]
 ) -> None:
-    """Queue many messages (message, address, person id, headers) in the caller's transaction with one
-    flush: a digest run queues a chunk of people's at a time."""
+    """Queue many messages (message, address, person id, headers) in the caller's transaction as one
+    INSERT of many rows, not one object each: a digest run queues a chunk of people's at a time."""
     if not messages:
         return
     at = clock.now()
-    for message, to, person_id, headers in messages:
-        session.add(
-            OutboundMail(
-                kind=message.kind,
-                to_address=to,
-                person_id=person_id,
-                subject=message.subject,
-                text_body=message.text,
-                html_body=message.html,
-                message_id=new_message_id(settings.public_host),
-                created_at=at,
-                send_after=at,
-                attempts=0,
-                headers=headers,
-            )
-        )
+    rows = [
+        {
+            "kind": message.kind,
+            "to_address": to,
+            "person_id": person_id,
+            "subject": message.subject,
+            "text_body": message.text,
+            "html_body": message.html,
+            "message_id": new_message_id(settings.public_host),
+            "created_at": at,
+            "send_after": at,
+            "attempts": 0,
+            "headers": headers,
+        }
+        for message, to, person_id, headers in messages
+    ]
+    await session.execute(insert(OutboundMail), rows)
     effects.after_commit(session, MailQueued(f"{len(messages)} messages"))
 
 

@@ -192,6 +192,19 @@ async def test_a_digest_goes_over_smtp_with_text_html_and_one_click_unsubscribe(
 ) -> None:
     slug, reader, author = await world.two_members()
     await world.request(author, slug, title="Help with <b>reading</b> & spelling")
+    # the day before, a lead of another network of theirs suspended them there: none of it reaches them
+    other_lead = await world.person()
+    other = await world.network(other_lead)
+    assert (await reader.post(f"/networks/{other}/join")).status_code == 200
+    await world.request(await world.member(other), other, title="Request in the network they were suspended from")
+    suspended = await other_lead.post(
+        f"/networks/{other}/decisions",
+        json={"target_type": "member", "target_id": reader.id, "action": "suspend", "reason": "Test"},
+    )
+    assert suspended.status_code == 201, suspended.text
+    async with world.db() as session:
+        await session.execute(text("UPDATE decisions SET created_at = :at"), {"at": clock.now() - timedelta(days=1)})
+        await session.commit()
     config = settings(tmp_path, database_url, smtp_url=smtp.url())
     await digest_run.build(world.db, config, WEEKLY, clock.now() + timedelta(seconds=1), "w1")
     sender = MailSender(world.db, build_transport(config), sender=config.mail_from)
@@ -203,3 +216,4 @@ async def test_a_digest_goes_over_smtp_with_text_html_and_one_click_unsubscribe(
     html = message.get_body(preferencelist=("html",))
     assert plain is not None and "Help with <b>reading</b> & spelling" in plain.get_content()
     assert html is not None and "Help with &lt;b&gt;reading&lt;/b&gt; &amp; spelling" in html.get_content()
+    assert "suspended from" not in plain.get_content() and "suspended from" not in html.get_content()

@@ -67,7 +67,7 @@
     var id = article.dataset.entryId;
     var error = article.querySelector("[data-quick-error]");
     pending[id] = true;
-    ask(form.action, form)
+    ask(form.getAttribute("action"), form) // not form.action: its field named "action" hides it
       .then(function (result) {
         delete pending[id];
         if (result.ok) {

@@ -10,12 +10,21 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from network.enums import OrgKind
-from tests.conftest import LiveServer, World
+from tests.conftest import ApiClient, LiveServer, World
 from tests.e2e.conftest import DESKTOP, PHONE, axe_violations, describe
 from tests.e2e.test_posts import no_horizontal_scroll, signed_in, watch_errors
 
 LIVE = "window.__stayed = true"  # gone if the page reloads
 STAYED = "window.__stayed === true"
+
+
+async def two_leads(world: World) -> tuple[str, ApiClient, ApiClient]:
+    """A network, "Reading Network", led by Lena Lead and Omar Other."""
+    lead = await world.person(name="Lena Lead")
+    slug = await world.network(lead, name="Reading Network")
+    other = await world.member(slug, name="Omar Other")
+    assert (await lead.patch(f"/networks/{slug}/members/{other.id}", json={"role": "lead"})).status_code == 200
+    return slug, lead, other
 
 
 async def open_every_disclosure(page: Page) -> None:
@@ -225,10 +234,7 @@ async def test_a_leads_queue_hears_live_what_another_lead_does(
     world: World, browser: Browser, server: LiveServer
 ) -> None:
     """The leads' own live events: another lead's claim, note and decision reach an open queue page."""
-    lead = await world.person(name="Lena Lead")
-    slug = await world.network(lead, name="Reading Network")
-    other = await world.member(slug, name="Omar Other")
-    assert (await lead.patch(f"/networks/{slug}/members/{other.id}", json={"role": "lead"})).status_code == 200
+    slug, lead, other = await two_leads(world)
     author, reporter = await world.member(slug), await world.member(slug)
     post = await world.practice(author, slug, title="Reading ages by tutor group")
     flagged = await reporter.post(f"/posts/{post['id']}/flags", json={"reason": "off_topic"})

@@ -5,8 +5,6 @@ and the queue of the demo's data stays compact on a desktop and a phone."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,11 +12,11 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.conftest import LiveServer, World, make_settings
-from tests.e2e.conftest import DESKTOP, PHONE, axe_violations, describe, new_context
-from tests.e2e.test_moderation_flow import LIVE, STAYED
+from tests.e2e.conftest import DESKTOP, PHONE, axe_violations, describe, new_context, sign_in
+from tests.e2e.screenshots import DEMO_EMAIL, DEMO_PASSWORD, NETWORK, seed
+from tests.e2e.test_moderation_flow import LIVE, STAYED, two_leads
 from tests.e2e.test_posts import no_horizontal_scroll, signed_in, watch_errors
 
-DEMO_EMAIL, DEMO_PASSWORD, DEMO_NETWORK = "demo@example.org", "commons-demo-2026", "north-west"
 # the demo's queue (a held post, a flagged post) measured 3,811 px tall on a desktop and 5,029 on a phone
 # with every form open on every entry; each entry now shows its text and its one-click buttons
 MOST = {"desktop": 2_200, "phone": 3_200}
@@ -27,10 +25,7 @@ MOST = {"desktop": 2_200, "phone": 3_200}
 async def test_a_lead_approves_in_one_click_while_a_second_lead_sees_the_count_fall(
     world: World, browser: Browser, server: LiveServer
 ) -> None:
-    lead = await world.person(name="Lena Lead")
-    slug = await world.network(lead, name="Reading Network")
-    second = await world.member(slug, name="Omar Other")
-    assert (await lead.patch(f"/networks/{slug}/members/{second.id}", json={"role": "lead"})).status_code == 200
+    slug, lead, second = await two_leads(world)
     author, reporter = await world.member(slug, name="Ari Author"), await world.member(slug)
     flagged = await world.practice(author, slug, title="Guided reading rota")
     assert (await reporter.post(f"/posts/{flagged['id']}/flags", json={"reason": "off_topic"})).status_code == 201
@@ -91,9 +86,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """A server over a database loaded by `commons demo`, as `make demo` loads it."""
     var_dir: Path = tmp_path_factory.mktemp("demo")
     url = f"sqlite+aiosqlite:///{var_dir / 'demo.db'}"
-    env = {"DATABASE_URL": url, "COMMONS_VAR_DIR": str(var_dir), "SECRET_KEY": "x" * 40, "PATH": ""}
-    for command in ("migrate", "demo"):
-        subprocess.run([sys.executable, "-m", "server.cli", command], env=env, check=True, capture_output=True)
+    seed(url, var_dir)
     live = LiveServer(make_settings(url, var_dir)).start()
     yield live
     live.stop()
@@ -105,12 +98,8 @@ async def test_the_demo_queue_is_compact_on_a_desktop_and_a_phone(
 ) -> None:
     context = await new_context(browser, demo_server, viewport=viewport)
     page = await context.new_page()
-    await page.goto("/signin")
-    await page.get_by_label("Email address").fill(DEMO_EMAIL)
-    await page.get_by_label("Password").fill(DEMO_PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/networks")
-    await page.goto(f"/networks/{DEMO_NETWORK}/queue")
+    await sign_in(page, DEMO_EMAIL, DEMO_PASSWORD)
+    await page.goto(f"/networks/{NETWORK}/queue")
     entries = page.locator("article.queue-entry")
     await expect(entries).to_have_count(2)
     height = await page.evaluate("document.documentElement.scrollHeight")

@@ -252,7 +252,7 @@ class DecisionInput(Input):
     target_type: TargetType
     target_id: Annotated[int, msgspec.Meta(ge=1)]
     action: Decision
-    reason: Annotated[str, msgspec.Meta(max_length=1_000)]
+    reason: Annotated[str, msgspec.Meta(max_length=1_000)] = ""  # needed but for approve and dismiss
     clause: Clause | None = None
     until: datetime | None = None
     edit: ContentEdit | None = None

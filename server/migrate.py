@@ -11,6 +11,12 @@ from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+# What a batch operation that rebuilds a SQLite table reflects: that table alone. By default it also
+# reflects every table its foreign keys lead to (memberships → people → organisations), which a rebuild
+# does not need, and SQLite cannot reflect the organisations' unique index on lower(name): SQLAlchemy
+# would warn on every fresh `commons migrate`. The rebuilt table keeps its foreign keys either way.
+OWN_TABLE_ONLY: dict[str, Any] = {"resolve_fks": False}
+
 
 def alembic_config(database_url: str) -> Config:
     config = Config()

@@ -38,6 +38,7 @@ from network.moderation.policy import (
     TIMED_SANCTIONS,
     content_move,
     decision_fits,
+    reason_refusal,
     thread_move,
 )
 from network.people import membership
@@ -118,8 +119,9 @@ def fitting(
 
 async def decide(session: AsyncSession, access: Access, data: DecisionInput) -> DecisionRecord:
     enforce(decision_refusal(access, data.action, data.target_type))  # the content is checked once it is locked
-    if not data.reason.strip():
-        raise Invalid("Give a reason: it is logged and told to the people concerned.", fields={"reason": "Required."})
+    problem = reason_refusal(data.action, data.reason)
+    if problem:
+        raise Invalid(problem, fields={"reason": "Required."})
     await check_clause(session, access.network.id, data.clause)
     if data.until is not None and data.action not in TIMED_SANCTIONS:
         raise Invalid("Only a mute or a suspension has an end time.", fields={"until": "Leave empty."})

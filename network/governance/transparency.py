@@ -3,7 +3,7 @@
 `record` writes one entry in the caller's transaction and appends a `decision.logged` event, so
 members watching the log see it arrive live. Entries never carry the content they concern (a
 post removed for holding pupil data must not reappear here): they name it ("practice 12") and
-the person it concerns.
+the person it concerns. Its title is told per reader when the log is read (`network.casework.log_titles`).
 """
 
 from __future__ import annotations

@@ -35,6 +35,11 @@ APPEALABLE = frozenset(
     {Decision.HIDE, Decision.REMOVE, Decision.EDIT, Decision.MUTE, Decision.SUSPEND, Decision.BAN, Decision.LOCK}
 )
 
+# decisions taken without a reason: they take nothing away from anyone (held content is published, or
+# flags that were not upheld are closed), so a lead may take them in one click; every other needs one
+REASON_OPTIONAL = frozenset({Decision.APPROVE, Decision.DISMISS})
+REASON_NEEDED = "Give a reason: it is logged and told to the people concerned."
+
 # content state each decision needs, and the state it leaves (None: the state does not change)
 _CONTENT_MOVES: dict[Decision, tuple[frozenset[ContentState], ContentState | None]] = {
     Decision.APPROVE: (frozenset({ContentState.HELD}), ContentState.VISIBLE),
@@ -70,6 +75,13 @@ def decision_fits(action: Decision, target: TargetType) -> str | None:
             return "Only a whole thread (a post) can be locked or pinned."
         return None
     return "Decisions are taken on a post, a reply or a member."
+
+
+def reason_refusal(action: Decision, reason: str) -> str | None:
+    """None if `action` may be taken with this reason (blank for an approval or a dismissal), else why not."""
+    if reason.strip() or action in REASON_OPTIONAL:
+        return None
+    return f"{REASON_NEEDED} A '{action.value}' decision needs one; only approving or dismissing may go without."
 
 
 def content_move(action: Decision, state: ContentState) -> ContentState | None:

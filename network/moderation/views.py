@@ -104,6 +104,9 @@ class LogEntryView(msgspec.Struct):
     by_admin: bool
     appealable_until: datetime | None  # for the person concerned
     appeal: AppealStatus | None = None
+    # the title of the post it concerns, where the reader may read that post now (the log's list and one
+    # decision: `network.casework.log_titles`); never in the log's events
+    title: str | None = None
 
 
 class DecisionView(msgspec.Struct):

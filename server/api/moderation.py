@@ -8,8 +8,8 @@ from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from network.access import open_network
-from network.casework import decisions, flags
+from network.access import Access, open_network
+from network.casework import decisions, flags, log_titles
 from network.enums import TargetType
 from network.errors import NotFound
 from network.governance import charter, export, settings, transparency
@@ -48,15 +48,18 @@ class FlagController(Controller):
     @get("/decisions/{decision_id:int}", summary="One logged decision (members, and the person it concerns)")
     async def decision(self, db: Db, person: Me, decision_id: FromPath[int]) -> LogEntryView:
         entry, network = await transparency.get_entry(db, decision_id)
-        if entry.subject_id != person.id:
-            try:  # a decision one may not read is answered exactly as one that does not exist
-                access = await open_network(db, network.slug, person)
-            except NotFound:
-                raise NotFound(f"No decision {decision_id}.") from None
-            if not transparency.may_read_log(access):
-                raise NotFound(f"No decision {decision_id}.")
+        try:  # a decision one may not read is answered exactly as one that does not exist
+            access: Access | None = await open_network(db, network.slug, person)
+        except NotFound:
+            access = None
+        if entry.subject_id != person.id and (access is None or not transparency.may_read_log(access)):
+            raise NotFound(f"No decision {decision_id}.")
         appeals = await transparency.appeal_statuses(db, [entry.id])
-        return log_entry_view(entry, network, appeals.get(entry.id))
+        view = log_entry_view(entry, network, appeals.get(entry.id))
+        if access is None:  # the person it concerns, who may not read the network: no title from it
+            return view
+        [titled] = await log_titles.with_titles(db, access, [view])
+        return titled
 
 
 class ModerationController(Controller):
@@ -113,7 +116,8 @@ class ModerationController(Controller):
         subject: Annotated[int | None, QueryParameter(ge=1, description="Only entries concerning this person")] = None,
     ) -> Page:
         access = await open_network(db, slug, person)
-        return await transparency.list_log(db, access, cursor=cursor, limit=limit, subject_id=subject)
+        found = await transparency.list_log(db, access, cursor=cursor, limit=limit, subject_id=subject)
+        return Page(items=await log_titles.with_titles(db, access, found.items), next_cursor=found.next_cursor)
 
     @get("/charter/diff", summary="What changed between two charter versions")
     async def charter_diff(

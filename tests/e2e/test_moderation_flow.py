@@ -10,12 +10,21 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from network.enums import OrgKind
-from tests.conftest import LiveServer, World
+from tests.conftest import ApiClient, LiveServer, World
 from tests.e2e.conftest import DESKTOP, PHONE, axe_violations, describe
 from tests.e2e.test_posts import no_horizontal_scroll, signed_in, watch_errors
 
 LIVE = "window.__stayed = true"  # gone if the page reloads
 STAYED = "window.__stayed === true"
+
+
+async def two_leads(world: World) -> tuple[str, ApiClient, ApiClient]:
+    """A network, "Reading Network", led by Lena Lead and Omar Other."""
+    lead = await world.person(name="Lena Lead")
+    slug = await world.network(lead, name="Reading Network")
+    other = await world.member(slug, name="Omar Other")
+    assert (await lead.patch(f"/networks/{slug}/members/{other.id}", json={"role": "lead"})).status_code == 200
+    return slug, lead, other
 
 
 async def open_every_disclosure(page: Page) -> None:
@@ -83,6 +92,7 @@ async def test_a_lead_works_the_queue_while_the_reporter_sees_the_decision_arriv
     # The lead claims the entry, then hides the post with a reason and a clause.
     await entry.get_by_role("button", name=re.compile("^Claim")).click()
     await expect(b.locator("#queue-status")).to_contain_text("You have claimed it")
+    await b.locator("article.queue-entry details.queue-more > summary").click()  # the other decisions, on demand
     decide = b.locator("article.queue-entry form.decide-form")
     await decide.get_by_role("radio", name="Hide (its author still sees it, with your reason)").check()
     await decide.get_by_role("textbox", name="Reason").fill("Ranks tutor groups in public.")
@@ -224,10 +234,7 @@ async def test_a_leads_queue_hears_live_what_another_lead_does(
     world: World, browser: Browser, server: LiveServer
 ) -> None:
     """The leads' own live events: another lead's claim, note and decision reach an open queue page."""
-    lead = await world.person(name="Lena Lead")
-    slug = await world.network(lead, name="Reading Network")
-    other = await world.member(slug, name="Omar Other")
-    assert (await lead.patch(f"/networks/{slug}/members/{other.id}", json={"role": "lead"})).status_code == 200
+    slug, lead, other = await two_leads(world)
     author, reporter = await world.member(slug), await world.member(slug)
     post = await world.practice(author, slug, title="Reading ages by tutor group")
     flagged = await reporter.post(f"/posts/{post['id']}/flags", json={"reason": "off_topic"})
@@ -244,19 +251,26 @@ async def test_a_leads_queue_hears_live_what_another_lead_does(
     await page.evaluate(LIVE)
     await page.wait_for_timeout(400)  # let the socket subscribe
 
+    # another lead's claim and note appear on the entry where it is, with nothing to reload or show
     claimed = await other.post(f"/networks/{slug}/queue/{queued['id']}/claim")
     assert claimed.status_code == 200, claimed.text
-    news = page.locator("#queue-news")
-    await expect(news).to_contain_text("1 item changed — show")
-    await news.get_by_role("link", name="show").click()
-    await expect(page.locator("article.queue-entry")).to_contain_text("Claimed by Omar Other")
+    entry = page.locator("article.queue-entry")
+    await expect(entry.locator(".queue-badges")).to_contain_text("Claimed by Omar Other")
+    await expect(entry.locator(".queue-claim")).to_contain_text("Omar Other claimed this on")
+    await expect(entry.get_by_role("button", name=re.compile("^Claim"))).to_have_count(0)
+    noted = await other.post(f"/networks/{slug}/queue/{queued['id']}/notes", json={"body": "Checked: on topic."})
+    assert noted.status_code == 201, noted.text
+    await expect(entry.locator(".queue-notes")).to_contain_text("Checked: on topic.")
+    await expect(page.locator("#queue-news .feed-news-bar")).to_be_hidden()
 
-    body = {"target_type": "post", "target_id": post["id"], "action": "dismiss", "reason": "Within the charter"}
+    # decided by the other lead: the entry leaves the list in place and the counts follow
+    body = {"target_type": "post", "target_id": post["id"], "action": "dismiss"}
     assert (await other.post(f"/networks/{slug}/decisions", json=body)).status_code == 201
     await expect(count).to_contain_text("0")
-    await expect(news).to_contain_text("1 item changed — show")
-    await news.get_by_role("link", name="show").click()
+    await expect(page.locator("#queue-heading")).to_have_text("Waiting for a decision (0)")
+    await expect(page.locator("article.queue-entry")).to_have_count(0)
     await expect(page.get_by_text("Nothing waiting.")).to_be_visible()
+    await expect(page.locator("#queue-status")).to_contain_text("Another lead has decided")
     assert await page.evaluate(STAYED), "the queue reloaded"
     assert errors == [], errors
     await leading.close()

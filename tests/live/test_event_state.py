@@ -266,7 +266,13 @@ async def compare(model: Model, watcher: Watcher, slug: str, step: str, *, detai
     assert log["next_cursor"] is None
     assert [e["id"] for e in log["items"]] == sorted(model.log, reverse=True), where
     for entry in log["items"]:
+        # the title of the post an entry concerns is the reader's, read with the log; the events carry none
+        title = entry.pop("title")
         same(f"{where}: log entry {entry['id']}", model.log.get(entry["id"]), entry)
+        if entry["target_type"] == "post":  # named exactly when the reader may read the post now
+            post = await client.get(f"/posts/{entry['target_id']}")
+            expected = post.json()["title"] if post.status_code == 200 else None
+            assert title == expected, (where, entry["id"], title, post.status_code)
 
     charter = await client.get(f"/networks/{slug}/charter")
     assert charter.status_code == 200, (where, charter.text)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ApiClient, World
-from tests.live.client import WsClient, frame, notification, token_for
+from tests.live.client import WsClient, frame, notification, post_created, token_for
 
 
 async def decide(lead: ApiClient, slug: str, target_type: str, target_id: int, action: str, **extra: Any) -> int:
@@ -111,4 +111,54 @@ async def test_leads_hear_live_of_a_new_queue_entry(world: World) -> None:
         await streams["author"].next_is(notification("reply.created"))
     finally:
         for ws in streams.values():
+            await ws.close()
+
+
+async def test_queue_counts_claims_and_notes_reach_the_leads_and_no_one_else(world: World) -> None:
+    """The queue's live events (`queue.changed` with the open count, `queue.noted`) go to the network's leads
+    alone: a member, an observer and a lead of another network following the same public network receive
+    none, live or on replay (docs/design.md §3.6, the `leads` audience)."""
+    lead = await world.person()
+    slug = await world.network(lead)
+    second = await world.member(slug)
+    assert (await lead.patch(f"/networks/{slug}/members/{second.id}", json={"role": "lead"})).status_code == 200
+    author, member = await world.member(slug), await world.member(slug)
+    observer = await world.observer(lead, slug)
+    elsewhere = await world.person()
+    await world.network(elsewhere)  # they lead a network of their own, not this one
+    post = await world.practice(author, slug, title="Flag me")
+    people = {"lead": second, "member": member, "observer": observer, "elsewhere": elsewhere}
+    watchers = {name: await following(world, client, slug) for name, client in people.items()}
+    try:
+        flagged = await member.post(f"/posts/{post['id']}/flags", json={"reason": "spam"})
+        assert flagged.status_code == 201, flagged.text
+        [entry] = (await lead.get(f"/networks/{slug}/queue")).json()
+        assert (await lead.post(f"/networks/{slug}/queue/{entry['id']}/claim")).status_code == 200
+        noted = await lead.post(f"/networks/{slug}/queue/{entry['id']}/notes", json={"body": "Looks fine"})
+        assert noted.status_code == 201, noted.text
+        await decide(lead, slug, "post", post["id"], "dismiss", reason="")
+        marker = await world.practice(lead, slug, title="After the queue")  # every reader receives this, last
+
+        earlier, _ = await watchers["lead"].until(post_created(marker["id"]))
+        queue = [(m["kind"], m["data"]) for m in earlier if m["kind"].startswith("queue.")]
+        assert [k for k, _ in queue] == ["queue.changed", "queue.changed", "queue.noted", "queue.changed"]
+        assert [d["open_count"] for k, d in queue if k == "queue.changed"] == [1, 1, 0]
+        assert queue[1][1]["entry"]["claimed_by"]["id"] == lead.id
+        assert queue[2][1]["note"]["body"] == "Looks fine" and queue[2][1]["entry_id"] == entry["id"]
+        assert queue[3][1]["entry"]["status"] == "resolved"
+        for name in ("member", "observer", "elsewhere"):
+            earlier, _ = await watchers[name].until(post_created(marker["id"]))
+            kinds = [m["kind"] for m in earlier if m["type"] == "event"]
+            assert "decision.logged" in kinds, (name, kinds)  # the log is theirs to read
+            assert not [k for k in kinds if k.startswith("queue.")], (name, kinds)
+            # nor on replay from the start of the log
+            again = await following(world, people[name], slug)
+            try:
+                await again.send({"type": "subscribe", "network": slug, "after": 0})
+                replayed, _ = await again.until(frame("caught_up"))
+                assert not [m for m in replayed if m.get("kind", "").startswith("queue.")], name
+            finally:
+                await again.close()
+    finally:
+        for ws in watchers.values():
             await ws.close()

@@ -296,6 +296,53 @@ async def test_hidden_and_removed_replies(world: World) -> None:
     assert (await s.author.get(f"/posts/{s.post}")).json()["reply_count"] == 2
 
 
+async def test_approving_and_dismissing_need_no_reason_and_every_other_decision_does(world: World) -> None:
+    """docs/design.md §5: a reason is needed for every decision but approving held content or dismissing flags,
+    which take nothing away; the field may be left out or blank for those two, and for no other."""
+    s = await scene(world)
+    assert (await s.lead.patch(f"/networks/{s.slug}/settings", json={"premod_posts": 1})).status_code == 200
+    newcomer = await world.member(s.slug)
+    held = await newcomer.post(f"/networks/{s.slug}/posts", json={"kind": "practice", "title": "Held", "body": "B"})
+    assert held.json()["state"] == "held"
+    assert (await s.reader.post(f"/posts/{s.post}/flags", json={"reason": "spam"})).status_code == 201
+    reply = (await s.reader.post(f"/posts/{s.post}/replies", json={"body": "A reply"})).json()
+
+    def without_reason(target_type: str, target_id: int, action: str, **extra: Any) -> dict[str, Any]:
+        return {"target_type": target_type, "target_id": target_id, "action": action} | extra
+
+    before = await written(world)
+    for target_type, target_id, action, extra in (
+        ("post", s.post, "hide", {}),
+        ("post", s.post, "remove", {}),
+        ("post", s.post, "lock", {}),
+        ("post", s.post, "edit", {"edit": {"body": "Shorter"}}),
+        ("reply", reply["id"], "hide", {}),
+        ("member", s.author.id, "mute", {}),
+        ("member", s.author.id, "suspend", {}),
+        ("member", s.author.id, "ban", {}),
+    ):
+        body = without_reason(target_type, target_id, action, **extra)
+        response = await s.lead.post(f"/networks/{s.slug}/decisions", json=body)
+        found = problem(response, 422, "give a reason", f"'{action}' decision needs one")
+        assert "reason" in found["errors"], found
+        problem(await s.lead.post(f"/networks/{s.slug}/decisions", json=body | {"reason": " "}), 422, "reason")
+    assert await written(world) == before, "a refused decision wrote something"
+
+    approve = without_reason("post", held.json()["id"], "approve")
+    approved = done(await s.lead.post(f"/networks/{s.slug}/decisions", json=approve))
+    assert (approved["entry"]["action"], approved["entry"]["reason"]) == ("approve", "")
+    assert (await s.reader.get(f"/posts/{held.json()['id']}")).status_code == 200
+    dismissed = done(await decide(s.lead, s.slug, "post", s.post, "dismiss", reason=""))
+    assert (dismissed["entry"]["action"], dismissed["entry"]["reason"]) == ("dismiss", "")
+    assert await world.count("queue_entries", "status = 'open'") == 0
+    [told] = await notes_of(s.reader, "flag.decided")
+    assert (told["outcome"], told["reason"]) == ("dismissed", "")
+    logged = {e["action"]: e["reason"] for e in (await s.reader.get(f"/networks/{s.slug}/log")).json()["items"]}
+    assert logged["approve"] == "" and logged["dismiss"] == ""
+    # the one-click decisions are still the leads' alone
+    problem(await decide(s.reader, s.slug, "post", s.post, "dismiss", reason=""), 403)
+
+
 # --- who is told --------------------------------------------------------------------------
 
 

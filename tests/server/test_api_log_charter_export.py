@@ -10,6 +10,7 @@ import zipfile
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 
 from network.enums import OrgKind
 from tests.conftest import ApiClient, World, problem
@@ -116,6 +117,58 @@ async def test_the_log_never_repeats_the_content_it_concerns(world: World) -> No
     labels = [e["label"] for e in response.json()["items"][:2]]
     assert labels == [f"practice {post['id']}", f"reply {reply['id']} on practice {post['id']}"]
     assert secret not in response.text
+
+
+async def test_the_log_names_content_by_title_only_for_readers_who_may_read_it(world: World) -> None:
+    """`title`: the post an entry concerns, by title, for a reader who may read it now (docs/design.md §4.1,
+    §4.3); null for hidden or removed content to a member, and for the person concerned when they may no
+    longer read the network. The live `decision.logged` event carries none."""
+    lead = await world.person()
+    slug = await world.network(lead)
+    author, member, observer = await world.member(slug), await world.member(slug), await world.observer(lead, slug)
+    other_lead = await world.person()
+    await world.network(other_lead)  # a lead elsewhere: a signed-in reader of this public network, no more
+    shown = await world.practice(author, slug, title="Shown practice")
+    hidden = await world.practice(author, slug, title="Practice to hide")
+    removed = await world.practice(author, slug, title="Practice to remove")
+    reply = (await author.post(f"/posts/{shown['id']}/replies", json={"body": "A reply"})).json()
+    pinned = await decide(lead, slug, "post", shown["id"], "pin")
+    hid = await decide(lead, slug, "post", hidden["id"], "hide")
+    took = await decide(lead, slug, "post", removed["id"], "remove")
+    hid_reply = await decide(lead, slug, "reply", reply["id"], "hide")
+
+    async def titles(client: ApiClient) -> dict[int, str | None]:
+        response = await log(client, slug)
+        assert response.status_code == 200, response.text
+        return {e["id"]: e["title"] for e in response.json()["items"]}
+
+    every = {pinned: "Shown practice", hid: "Practice to hide", took: "Practice to remove", hid_reply: "Shown practice"}
+    only_shown = {pinned: "Shown practice", hid: None, took: None, hid_reply: "Shown practice"}
+    assert {k: v for k, v in (await titles(lead)).items() if k in every} == every
+    for reader in (member, observer, other_lead):
+        assert {k: v for k, v in (await titles(reader)).items() if k in every} == only_shown, reader.person
+        answer = (await log(reader, slug)).text
+        assert "Practice to hide" not in answer and "Practice to remove" not in answer
+    mine = {k: v for k, v in (await titles(author)).items() if k in every}
+    assert mine == {pinned: "Shown practice", hid: "Practice to hide", took: None, hid_reply: "Shown practice"}
+    assert (await author.get(f"/decisions/{hid}")).json()["title"] == "Practice to hide"
+    assert (await member.get(f"/decisions/{hid}")).json()["title"] is None
+
+    # suspended, the author still reads the decision about them, but no longer the network's titles
+    await decide(lead, slug, "member", author.id, "suspend")
+    assert (await author.get(f"/networks/{slug}/log")).status_code == 404
+    about = await author.get(f"/decisions/{hid}")
+    assert (
+        about.status_code == 200
+        and about.json()["title"] is None
+        and about.json()["label"] == f"practice {hidden['id']}"
+    )
+
+    # the events carry no title: what was logged live is the entry without one
+    async with world.db() as session:
+        rows = await session.execute(text("SELECT payload FROM events WHERE kind = 'decision.logged'"))
+        payloads = [p if isinstance(p, dict) else json.loads(p) for p in rows.scalars()]
+    assert payloads and all(p["entry"]["title"] is None for p in payloads)
 
 
 # --- the charter --------------------------------------------------------------------------

@@ -7,7 +7,11 @@ shared test schema is never touched.
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -75,6 +79,34 @@ def _tables(conn: Connection) -> set[str]:
 def _diff(conn: Connection) -> list[Any]:
     context = MigrationContext.configure(conn, opts={"compare_type": migrate.compare_type, "render_as_batch": True})
     return list(compare_metadata(context, orm_registry.metadata))
+
+
+def test_a_fresh_migrate_prints_no_warning(empty_database: str, tmp_path: Path) -> None:
+    """`commons migrate` on a new database, as an operator runs it, with every warning shown (`-W always`):
+    none is printed; nor going back down to the first revision and up again. A SQLite table rebuilt by a
+    migration reflects that table alone, not the organisations its foreign keys lead to, whose lower(name)
+    index SQLite cannot reflect."""
+    env = os.environ | {"DATABASE_URL": empty_database, "COMMONS_VAR_DIR": str(tmp_path), "SECRET_KEY": "x" * 40}
+    env.pop("REDIS_URL", None)
+
+    def commons_migrate() -> None:
+        result = subprocess.run(
+            [sys.executable, "-W", "always", "-m", "server.cli", "migrate"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "Database at head" in result.stdout
+        assert "Warning" not in result.stderr, result.stderr
+
+    commons_migrate()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every rebuild undone, each reflecting its own table only
+        migrate.downgrade(empty_database, "0001")
+    commons_migrate()
 
 
 # SQLite cannot reflect expression indexes (lower(name)); PostgreSQL compares them.

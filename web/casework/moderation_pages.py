@@ -27,12 +27,12 @@ from network.access import Access, open_network
 from network.casework import decisions, flags
 from network.content import posts, replies
 from network.enums import Decision, MemberState, Role, TargetType
-from network.errors import DomainError, Invalid, NotFound
+from network.errors import Conflict, DomainError, Invalid, NotFound
 from network.inputs import ContentEdit, DecisionInput, FlagInput, MemberChange
 from network.models import Membership, Person
 from network.moderation import review_queue
 from network.moderation.models import DecisionRecord
-from network.moderation.policy import CONTENT_DECISIONS
+from network.moderation.policy import CONTENT_DECISIONS, reason_refusal
 from network.moderation.views import QueueEntryView
 from network.people import membership
 from server.deps import Db, Viewer
@@ -94,7 +94,8 @@ def flag_input(typed: dict[str, str]) -> FlagInput:
 
 
 def decision_input(target_type: TargetType, target_id: int, typed: dict[str, str]) -> DecisionInput:
-    """A lead's decision from a form: the action, a reason (required), a clause and, for an edit, the new text."""
+    """A lead's decision from a form: the action, a reason (required but for approving and dismissing), a
+    clause and, for an edit, the new text."""
     fields: dict[str, str] = {}
     try:
         action: Decision | None = Decision(typed.get("action", ""))
@@ -103,7 +104,7 @@ def decision_input(target_type: TargetType, target_id: int, typed: dict[str, str
     if action is None or action not in CONTENT_DECISIONS:
         fields["action"] = "Choose a decision."
     reason = typed.get("reason", "")
-    if not reason.strip():
+    if action is not None and reason_refusal(action, reason):
         fields["reason"] = "Give a reason: it is logged and told to the people it concerns."
     elif len(reason) > REASON_LIMIT:
         fields["reason"] = f"Keep the reason to {REASON_LIMIT:,} characters or fewer (you have {len(reason):,})."
@@ -215,6 +216,8 @@ class ContentModeration(Controller):
 # ---- the review queue -------------------------------------------------------------------------------------------
 
 QUEUE_DECISIONS = [Decision.DISMISS, Decision.APPROVE, Decision.HIDE, Decision.REMOVE, Decision.LOCK]
+# the decisions each entry offers as one click, without a reason (the rest are in its full form)
+QUICK_WORDS = {Decision.APPROVE: "Approve", Decision.DISMISS: "Dismiss the flags"}
 QUEUE_DONE = DONE | {
     "claimed": "You have claimed it: the other leads can see that you are looking at it.",
     "released": "Released: another lead can take it now.",
@@ -247,6 +250,7 @@ class QueueItem:
     actions: list[tuple[str, str]]
     editable: bool
     mine: bool  # claimed by the reader
+    quick: list[tuple[str, str]]  # of `actions`, those taken in one click: (value, words)
 
 
 @dataclass
@@ -276,6 +280,7 @@ def _item(access: Access, entry: QueueEntryView, title: str, person: Person) -> 
         actions=actions,
         editable=edit is None,
         mine=entry.claimed_by is not None and entry.claimed_by.id == person.id,
+        quick=[(a.value, words) for a, words in QUICK_WORDS.items() if a.value in {value for value, _ in actions}],
     )
 
 
@@ -305,9 +310,11 @@ async def join_requests(db: AsyncSession, access: Access) -> list[JoinRequest]:
 
 
 async def _open_queue(
-    request: Request[Any, Any, Any], db: AsyncSession, viewer: Person, slug: str
+    request: Request[Any, Any, Any], db: AsyncSession, viewer: Person | None, slug: str
 ) -> Access | Response[Any]:
-    """The network if the reader leads it; otherwise the page that says why not (404 or 403)."""
+    """The network if the reader leads it; otherwise the page that says why not (sign in first, 404 or 403)."""
+    if viewer is None:
+        return sign_in_first(f"/networks/{slug}/queue")
     try:
         access = await open_network(db, slug, viewer)
     except NotFound as exc:
@@ -332,8 +339,6 @@ async def render_queue(
     trouble: Trouble | None = None,
     done: str | None = None,
 ) -> Response[Any]:
-    if viewer is None:
-        return sign_in_first(f"/networks/{slug}/queue")
     opened = await _open_queue(request, db, viewer, slug)
     if not isinstance(opened, Access):
         return opened
@@ -369,11 +374,11 @@ async def queue_action(
     done: str | Callable[[], str],
     anchor: str = "queue-status",
     typed: dict[str, str] | None = None,
+    in_place: bool = False,
 ) -> Response[Any]:
     """Open the queue, `act` in a savepoint and go back to it (303) with its confirmation; a refusal
-    shows the queue again with the message beside the form `form` and what was typed kept."""
-    if viewer is None:
-        return sign_in_first(f"/networks/{slug}/queue")
+    shows the queue again with the message beside the form `form` and what was typed kept. `in_place`:
+    answer in JSON instead (`act_in_place`)."""
     opened = await _open_queue(request, db, viewer, slug)
     if not isinstance(opened, Access):
         return opened
@@ -386,7 +391,29 @@ async def queue_action(
         word = done() if callable(done) else done
         return f"/networks/{quote(slug)}/queue?done={word}#{anchor}"
 
+    if in_place:
+        return await act_in_place(db, access, act, done)
     return await post_action(db, lambda: act(access), then=then, refused=show_again)
+
+
+async def act_in_place(
+    db: AsyncSession, access: Access, act: Callable[[Access], Awaitable[Any]], done: str | Callable[[], str]
+) -> Response[Any]:
+    """For queue.js (a form sent with `Accept: application/json`): `act` in a savepoint and answer in JSON, so
+    the entry leaves the page where it is: the confirmation and the queue's open count, or the refusal's
+    message (and its status) to show beside the entry's buttons."""
+    try:
+        async with db.begin_nested():
+            await act(access)
+    except DomainError as exc:
+        return Response({"message": exc.message, "fields": dict(exc.fields)}, status_code=exc.status)
+    word = done() if callable(done) else done
+    open_count = await review_queue.open_count(db, access.network.id)
+    return Response({"done": QUEUE_DONE.get(word, ""), "open_count": open_count}, status_code=200)
+
+
+def wants_json(request: Request[Any, Any, Any]) -> bool:
+    return "application/json" in request.headers.get("accept", "")
 
 
 class QueuePages(Controller):
@@ -464,9 +491,10 @@ class QueuePages(Controller):
     async def decide(
         self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, slug: FromPath[str], entry_id: FromPath[int]
     ) -> Response[Any]:
-        typed = _typed(await read_form(request), (*DECIDE_FIELDS, "title", "body"))
+        sent = await read_form(request)
+        typed = _typed(sent, (*DECIDE_FIELDS, "title", "body"))
         editing = typed.get("action") == "edit"
-        form = f"entry-{entry_id}-{'edit' if editing else 'decide'}"
+        which = "quick" if sent.get("quick") else "edit" if editing else "decide"  # the one-click buttons: "quick"
         chosen = typed.get("action", "")
 
         async def act(access: Access) -> Any:
@@ -474,7 +502,42 @@ class QueuePages(Controller):
             data = decision_input(entry.target_type, entry.target_id, typed)
             return await decisions.decide(db, access, data)
 
-        return await queue_action(request, db, viewer, slug, form, act, done=lambda: chosen, typed=typed)
+        return await queue_action(
+            request,
+            db,
+            viewer,
+            slug,
+            f"entry-{entry_id}-{which}",
+            act,
+            done=lambda: chosen,
+            typed=typed,
+            in_place=wants_json(request),
+        )
+
+    @get("/{entry_id:int}/item", summary="One open entry as the queue shows it (for queue.js)")
+    async def entry_item(
+        self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, slug: FromPath[str], entry_id: FromPath[int]
+    ) -> Response[Any]:
+        opened = await _open_queue(request, db, viewer, slug)
+        if not isinstance(opened, Access):
+            return opened
+        try:
+            entry = await review_queue.entry_to_decide(db, opened, entry_id)
+        except (NotFound, Conflict):  # decided meanwhile: it has left the queue
+            return Response("", status_code=404, media_type="text/html")
+        view = await review_queue.describe(db, entry)
+        titles = await posts.titles(db, {view.post_id})
+        assert opened.person is not None  # a lead
+        return await page(
+            "partials/queue_entry.html",
+            request,
+            db,
+            viewer,
+            network=opened.network,
+            item=_item(opened, view, titles.get(view.post_id, ""), opened.person),
+            clauses=await clauses_of(db, opened.network.id),
+            **_helpers(),
+        )
 
     @post("/joins/{person_id:int}/approve", summary="Approve a request to join")
     async def approve_join(

@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import cursors
 from network.access import Access, open_network
+from network.casework import log_titles
+from network.casework.log_titles import Concerned
 from network.enums import AppealStatus, Decision, TargetType
 from network.errors import NotFound
 from network.governance import transparency
@@ -107,8 +109,9 @@ class LogRow:
     id: int
     at: datetime
     action: str
-    label: str
-    post_id: int | None  # a post the entry concerned, to link to
+    label: str  # what it concerned, in words: the post's title for one who may read it
+    link: str | None  # where to read it, for a reader who may
+    post_id: int | None  # a post the entry concerned
     subject: PersonRef | None
     reason: str
     clause: int | None
@@ -118,14 +121,35 @@ class LogRow:
     appealable_until: datetime | None
 
 
-def log_row(entry: LogEntryView, viewer: Person | None, now: datetime, roles: tuple[str, str] | None = None) -> LogRow:
+def named(entry: LogEntryView, told: Concerned) -> tuple[str, str | None]:
+    """What an entry about content concerned, and where to read it: “Phonics catch-up” (or "a reply on
+    “Phonics catch-up”") linked, for a reader who may read it; else only the kind of content, unlinked."""
+    kind = entry.label.split(" ")[-2] if " " in entry.label else "post"  # "practice 63", "reply 7 on request 12"
+    if told.title is None:
+        return (f"a reply on a {kind}" if entry.target_type is TargetType.REPLY else f"a {kind}"), None
+    quoted = f"“{told.title}”"
+    return (f"a reply on {quoted}" if entry.target_type is TargetType.REPLY else quoted), told.link
+
+
+def log_row(
+    entry: LogEntryView,
+    viewer: Person | None,
+    now: datetime,
+    roles: tuple[str, str] | None = None,
+    told: Concerned | None = None,
+) -> LogRow:
+    """One entry for the page; `told`: what this reader may be told of the content it concerns (by title)."""
     mine = viewer is not None and entry.subject is not None and entry.subject.id == viewer.id
     open_to_appeal = entry.appealable_until is not None and entry.appealable_until > now and entry.appeal is None
+    label, link = concerning(entry), f"/posts/{entry.target_id}" if entry.target_type is TargetType.POST else None
+    if told is not None:
+        label, link = named(entry, told)
     return LogRow(
         id=entry.id,
         at=entry.at,
         action=action_words(entry, roles),
-        label=concerning(entry),
+        label=label,
+        link=link,
         post_id=entry.target_id if entry.target_type is TargetType.POST else None,
         subject=entry.subject,
         reason=entry.reason,
@@ -142,9 +166,14 @@ async def role_changes(db: AsyncSession, entries: list[LogEntryView]) -> dict[in
     return await transparency.role_changes(db, [e.id for e in entries if e.action is Decision.SET_ROLE])
 
 
-async def rows_for(db: AsyncSession, entries: list[LogEntryView], viewer: Person | None, now: datetime) -> list[LogRow]:
+async def rows_for(
+    db: AsyncSession, entries: list[LogEntryView], viewer: Person | None, now: datetime, access: Access | None = None
+) -> list[LogRow]:
+    """The entries for the page; with the reader's `access` to the network, content is named by its title
+    where they may read it (`network.casework.log_titles`)."""
     roles = await role_changes(db, entries)
-    return [log_row(e, viewer, now, roles.get(e.id)) for e in entries]
+    told = await log_titles.titles(db, access, entries) if access is not None else {}
+    return [log_row(e, viewer, now, roles.get(e.id), told.get(e.id)) for e in entries]
 
 
 @dataclass(frozen=True)
@@ -184,7 +213,7 @@ async def load_log(
         error = "That page of the log cannot be found any more; here are the newest entries."
         cursor = ""
         found = await transparency.list_log(db, access, cursor=None, limit=LOG_PAGE, subject_id=subject)
-    rows = await rows_for(db, list(found.items), viewer, access.now)
+    rows = await rows_for(db, list(found.items), viewer, access.now, access)
     return LogList(access.network.slug, rows, about_me, cursor, found.next_cursor), error
 
 

@@ -10,7 +10,20 @@
   var socket = null;
   var backoff = 500;
 
+  // A lead's count of open queue entries (the network's "Queue" tab, the queue's heading), on any page.
+  function setQueueCount(slug, open) {
+    document.querySelectorAll('[data-queue-count="' + slug + '"]').forEach(function (el) {
+      el.textContent = String(open);
+      var pill = el.closest(".pill");
+      if (pill) pill.classList.toggle("pill-warn", open > 0);
+    });
+  }
+  handlers.event.push(function (m) {
+    if (m.kind === "queue.changed" && m.data && typeof m.data.open_count === "number") setQueueCount(m.network, m.data.open_count);
+  });
+
   window.commonsLive = {
+    setQueueCount: setQueueCount,
     onEvent: function (fn) { handlers.event.push(fn); },
     onNotification: function (fn) { handlers.notification.push(fn); },
     follow: function (slug, after) {

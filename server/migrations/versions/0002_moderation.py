@@ -15,6 +15,8 @@ from alembic import op
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
+from server.migrate import OWN_TABLE_ONLY
+
 revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
@@ -321,7 +323,7 @@ def upgrade() -> None:
     with op.batch_alter_table("queue_notes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_queue_notes_entry_id"), ["entry_id"], unique=False)
 
-    with op.batch_alter_table("memberships", schema=None) as batch_op:
+    with op.batch_alter_table("memberships", schema=None, reflect_kwargs=OWN_TABLE_ONLY) as batch_op:
         batch_op.add_column(
             sa.Column(
                 "join_answers",
@@ -364,7 +366,7 @@ def downgrade() -> None:
         batch_op.drop_column("slow_mode_seconds")
         batch_op.drop_column("premod_posts")
 
-    with op.batch_alter_table("memberships", schema=None) as batch_op:
+    with op.batch_alter_table("memberships", schema=None, reflect_kwargs=OWN_TABLE_ONLY) as batch_op:
         batch_op.drop_column("join_answers")
 
     with op.batch_alter_table("queue_notes", schema=None) as batch_op:

@@ -20,6 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from server.migrate import OWN_TABLE_ONLY
+
 revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
@@ -77,7 +79,7 @@ def _for_content(items: list[tuple[str, int]]) -> tuple[str, int | None]:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("events", schema=None) as batch_op:
+    with op.batch_alter_table("events", schema=None, reflect_kwargs=OWN_TABLE_ONLY) as batch_op:
         batch_op.add_column(sa.Column("audience", sa.String(length=16), server_default="readers", nullable=False))
         batch_op.add_column(
             sa.Column("audience_person_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True)
@@ -127,7 +129,7 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("events", schema=None) as batch_op:
+    with op.batch_alter_table("events", schema=None, reflect_kwargs=OWN_TABLE_ONLY) as batch_op:
         batch_op.drop_index("ix_events_subject")
         batch_op.drop_constraint(batch_op.f("fk_events_audience_person_id_people"), type_="foreignkey")
         batch_op.drop_column("subject_id")

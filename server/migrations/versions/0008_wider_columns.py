@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from server.migrate import OWN_TABLE_ONLY
+
 revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
@@ -25,7 +27,7 @@ _TARGETS = ("flags", "queue_entries", "decisions")
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("post_revisions", schema=None) as batch_op:
+    with op.batch_alter_table("post_revisions", schema=None, reflect_kwargs=OWN_TABLE_ONLY) as batch_op:
         batch_op.alter_column("reason", type_=sa.String(1000), existing_type=sa.String(500), existing_nullable=False)
     if op.get_bind().dialect.name != "postgresql":
         return
@@ -37,5 +39,5 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for table in _TARGETS:
             op.alter_column(table, "target_id", type_=sa.Integer(), existing_type=sa.BigInteger())
-    with op.batch_alter_table("post_revisions", schema=None) as batch_op:
+    with op.batch_alter_table("post_revisions", schema=None, reflect_kwargs=OWN_TABLE_ONLY) as batch_op:
         batch_op.alter_column("reason", type_=sa.String(500), existing_type=sa.String(1000), existing_nullable=False)

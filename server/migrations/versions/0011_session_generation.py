@@ -15,6 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from server.migrate import OWN_TABLE_ONLY
+
 revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
@@ -22,10 +24,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("people", schema=None) as batch_op:
+    with op.batch_alter_table("people", schema=None, reflect_kwargs=OWN_TABLE_ONLY) as batch_op:
         batch_op.add_column(sa.Column("session_generation", sa.Integer(), server_default=sa.text("0"), nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("people", schema=None) as batch_op:
+    with op.batch_alter_table("people", schema=None, reflect_kwargs=OWN_TABLE_ONLY) as batch_op:
         batch_op.drop_column("session_generation")

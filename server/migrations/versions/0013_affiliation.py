@@ -15,6 +15,8 @@ import advanced_alchemy
 import sqlalchemy as sa
 from alembic import op
 
+from server.migrate import OWN_TABLE_ONLY
+
 revision: str = "0013"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
@@ -29,7 +31,7 @@ def _id() -> sa.Column[int]:
 
 def upgrade() -> None:
     when = advanced_alchemy.types.datetime.DateTimeUTC(timezone=True)
-    with op.batch_alter_table("people") as batch:
+    with op.batch_alter_table("people", reflect_kwargs=OWN_TABLE_ONLY) as batch:
         batch.add_column(sa.Column("affiliation", sa.String(length=32), server_default="verified", nullable=False))
         batch.add_column(sa.Column("affiliation_reason", sa.String(length=500), nullable=True))
         batch.add_column(sa.Column("affiliation_changed_at", when, nullable=True))
@@ -96,7 +98,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_organisation_approvers_person_id"), table_name="organisation_approvers")
     op.drop_index(op.f("ix_organisation_approvers_organisation_id"), table_name="organisation_approvers")
     op.drop_table("organisation_approvers")
-    with op.batch_alter_table("people") as batch:
+    with op.batch_alter_table("people", reflect_kwargs=OWN_TABLE_ONLY) as batch:
         batch.drop_column("deleted_at")
         batch.drop_column("email_confirmed_at")
         batch.drop_column("affiliation_changed_at")

@@ -18,6 +18,7 @@ from network.moderation.policy import (
     content_move,
     decision_fits,
     log_actor,
+    reason_refusal,
     severity,
     thread_move,
 )
@@ -25,6 +26,18 @@ from network.moderation.policy import (
 CONTENT = {"dismiss", "approve", "hide", "restore", "remove", "edit", "lock", "unlock", "pin", "unpin"}
 THREAD = {"lock", "unlock", "pin", "unpin"}
 SANCTIONS = {"mute", "suspend", "ban", "lift"}
+WITHOUT_A_REASON = {"approve", "dismiss"}  # they take nothing away from anyone
+
+
+@pytest.mark.parametrize("action", list(Decision))
+def test_every_decision_but_approving_and_dismissing_needs_a_reason(action: Decision) -> None:
+    assert reason_refusal(action, "Breaks clause 2") is None
+    for blank in ("", "   ", "\n\t"):
+        refusal = reason_refusal(action, blank)
+        if action.value in WITHOUT_A_REASON:
+            assert refusal is None, action
+        else:
+            assert refusal is not None and "Give a reason" in refusal and f"'{action.value}'" in refusal, refusal
 
 
 def fits(action: Decision, target: TargetType) -> bool:

@@ -366,3 +366,100 @@ async def test_join_requests_are_approved_or_declined_with_a_reason(world: World
     assert "membership.declined" in kinds
     refused = await Pages(world, asking).form(f"/networks/{slug}/queue/joins/{other.id}/approve", {})
     assert refused.status_code == 403
+
+
+async def test_one_click_approve_and_dismiss_without_a_reason_and_the_rest_on_demand(world: World) -> None:
+    """Each entry offers Approve (held) or Dismiss (flagged) as a form of its own that needs no reason;
+    every other decision is in the entry's full form, which still needs one. Sent with `Accept:
+    application/json` (queue.js), the same forms answer in JSON, so the entry can leave in place."""
+    lead = await world.person(name="Lee Lead")
+    slug = await world.network(lead)
+    author, reporter = await world.member(slug), await world.member(slug)
+    flagged_id = (await world.practice(author, slug, title="Flagged practice"))["id"]
+    third_id = (await world.practice(author, slug, title="Third practice"))["id"]
+    assert (await lead.patch(f"/networks/{slug}/settings", json={"premod_posts": 1})).status_code == 200
+    held_id = (await world.practice(await world.member(slug), slug, title="Held practice"))["id"]
+    for target in (flagged_id, third_id):
+        assert (await reporter.post(f"/posts/{target}/flags", json={"reason": "spam"})).status_code == 201
+    entries = {e["target_id"]: e["id"] for e in (await lead.get(f"/networks/{slug}/queue")).json()}
+    held, flagged, third = entries[held_id], entries[flagged_id], entries[third_id]
+    mine = Pages(world, lead)
+
+    html = main_of(await mine.get(f"/networks/{slug}/queue"))
+    assert "Waiting for a decision (<span" in html and f'data-queue-count="{slug}">3</span>' in html
+    held_html, flagged_html = article(html, f"entry-{held}"), article(html, f"entry-{flagged}")
+    for key, action, words, other in (
+        (held, "approve", "Approve", "dismiss"),
+        (flagged, "dismiss", "Dismiss the flags", "approve"),
+    ):
+        box = held_html if key == held else flagged_html
+        quick = re.search(rf'<form [^>]*id="entry-{key}-{action}" data-quick>.*?</form>', box, re.S)
+        assert quick, box
+        assert 'name="_csrf_token"' in quick.group(0) and f'name="action" value="{action}"' in quick.group(0)
+        assert f'action="/networks/{slug}/queue/{key}/decide"' in quick.group(0) and f">{words}<" in quick.group(0)
+        assert f'id="entry-{key}-{other}"' not in box  # only what fits its content
+        assert re.search(rf'<details class="queue-more" id="entry-{key}-more">', box), "the full form is closed"
+        assert 'name="reason"' not in box.split('<details class="queue-more"')[0]
+
+    # without JavaScript: one click, no reason, back to the queue with the confirmation
+    redirected_to(
+        await mine.form(f"/networks/{slug}/queue/{held}/decide", {"action": "approve", "quick": "1"}),
+        f"/networks/{slug}/queue?done=approve#queue-status",
+    )
+    html = main_of(await mine.get(f"/networks/{slug}/queue?done=approve"))
+    assert "Approved: it is shown to members now." in html and f'id="entry-{held}"' not in html
+    assert "No reason given" in article(html, f"decided-{held}")
+    assert await world.count("posts", f"id = {held_id} AND state = 'visible'") == 1
+
+    # the full form still needs a reason for anything else, and says so beside it, the details open
+    before = await world.count("decisions")
+    refused = await mine.form(f"/networks/{slug}/queue/{flagged}/decide", {"action": "hide", "reason": ""})
+    assert refused.status_code == 422 and "Give a reason" in refused.text
+    assert f'<details class="queue-more" id="entry-{flagged}-more" open>' in main_of(refused)
+    assert await world.count("decisions") == before
+
+    # with JavaScript: the answer is JSON, the entry's place in the page is queue.js's business
+    json_headers = {"accept": "application/json", "x-csrftoken": lead.http.cookies["csrftoken"]}
+    url = f"{world.server.url}/networks/{slug}/queue/{flagged}/decide"
+    answered = await lead.http.post(url, data={"action": "dismiss", "quick": "1"}, headers=json_headers)
+    assert answered.status_code == 200 and answered.headers["content-type"].startswith("application/json")
+    assert answered.json() == {
+        "done": "Dismissed: the flags were not upheld. The decision is in the network's log.",
+        "open_count": 1,
+    }
+    assert await world.count("flags", f"target_id = {flagged_id} AND status = 'dismissed'") == 1
+    again = await lead.http.post(url, data={"action": "dismiss", "quick": "1"}, headers=json_headers)
+    assert again.status_code == 409 and "Another lead has decided this already" in again.json()["message"]
+    bare = await lead.http.post(
+        f"{world.server.url}/networks/{slug}/queue/{third}/decide", data={"action": "hide"}, headers=json_headers
+    )
+    assert bare.status_code == 422 and bare.json()["fields"] == {
+        "reason": "Give a reason: it is logged and told to the people it concerns."
+    }
+    member = await reporter.http.post(
+        f"{world.server.url}/networks/{slug}/queue/{third}/decide",
+        data={"action": "dismiss"},
+        headers=json_headers | {"x-csrftoken": reporter.http.cookies["csrftoken"]},
+    )
+    assert member.status_code == 403
+    assert await world.count("flags", f"target_id = {third_id} AND status = 'open'") == 1
+
+
+async def test_one_entry_redrawn_for_queue_js_is_the_leads_alone(world: World) -> None:
+    lead = await world.person(name="Lee Lead")
+    slug = await world.network(lead)
+    other_slug = await world.network(await world.person())
+    author, reporter = await world.member(slug), await world.member(slug)
+    post_id = (await world.practice(author, slug, title="Flagged practice"))["id"]
+    assert (await reporter.post(f"/posts/{post_id}/flags", json={"reason": "spam"})).status_code == 201
+    [entry] = (await lead.get(f"/networks/{slug}/queue")).json()
+    assert (await lead.post(f"/networks/{slug}/queue/{entry['id']}/notes", json={"body": "Seen it"})).status_code == 201
+
+    item = await Pages(world, lead).get(f"/networks/{slug}/queue/{entry['id']}/item")
+    assert item.status_code == 200
+    assert item.text.lstrip().startswith('<article class="card queue-entry') and "Seen it" in item.text
+    assert 'data-live="claim"' in item.text and 'data-live="notes"' in item.text
+    assert (await Pages(world, reporter).get(f"/networks/{slug}/queue/{entry['id']}/item")).status_code == 403
+    assert (await Pages(world, lead).get(f"/networks/{other_slug}/queue/{entry['id']}/item")).status_code in (403, 404)
+    await decide(lead, slug, "post", post_id, "dismiss")
+    assert (await Pages(world, lead).get(f"/networks/{slug}/queue/{entry['id']}/item")).status_code == 404

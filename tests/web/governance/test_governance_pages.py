@@ -77,7 +77,8 @@ async def test_the_log_says_what_was_done_why_under_which_clause_and_by_whom(wor
     shown = entries(page)
     assert list(shown)[:3] == sorted(shown, reverse=True)[:3]  # newest first
     hidden = shown[hid["id"]]
-    assert "Hid a post" in hidden and f"practice {post['id']} by Ada Author" in hidden
+    assert "Hid a post" in hidden and "Concerning a practice by Ada Author" in hidden
+    assert "Our pupil tracker" not in page and f'href="/posts/{post["id"]}"' not in page  # hidden from the reader
     assert "Names a <pupil>" in hidden and "Names a &lt;pupil&gt;" in page  # escaped, and read as typed
     assert "Who acted Lena Lead" in hidden and "Clause 2" in hidden
     assert f'href="/networks/{slug}/charter#clause-2">Clause 2</a>' in page
@@ -96,6 +97,7 @@ async def test_the_log_says_what_was_done_why_under_which_clause_and_by_whom(wor
     own = main_of(await Pages(world, author).get(f"/networks/{slug}/log?about=me"))
     assert list(entries(own)) == [hid["id"]]
     assert f'href="/decisions/{hid["id"]}/appeal"' in own and "you can appeal until" in own
+    assert f'<a href="/posts/{post["id"]}">“Our pupil tracker”</a> by' in own  # their own hidden post, by title
     assert 'aria-current="page">Only entries about me</a>' in own
 
     # with leads unnamed, the log says "A network lead"; admins stay named
@@ -103,6 +105,34 @@ async def test_the_log_says_what_was_done_why_under_which_clause_and_by_whom(wor
     watching = main_of(await Pages(world, observer).get(f"/networks/{slug}/log"))
     assert "Who acted A network lead" in entries(watching)[hid["id"]]
     assert "Lena Lead" not in entries(watching)[hid["id"]]
+
+
+async def test_the_log_names_what_an_entry_concerns_by_title_and_links_it_for_those_who_may_read_it(
+    world: World,
+) -> None:
+    lead = await world.person()
+    slug = await world.network(lead, visibility="members")
+    author, reader = await world.member(slug), await world.member(slug)
+    post = await world.practice(author, slug, title="Phonics <catch-up>")
+    reply = (await author.post(f"/posts/{post['id']}/replies", json={"body": "Our reply"})).json()
+    pinned = await decide(lead, slug, target_type="post", target_id=post["id"], action="pin", reason="Useful")
+    hid = await decide(lead, slug, target_type="reply", target_id=reply["id"], action="hide", reason="Off topic")
+
+    seen = main_of(await Pages(world, reader).get(f"/networks/{slug}/log"))
+    link = f'<a href="/posts/{post["id"]}">“Phonics &lt;catch-up&gt;”</a>'
+    assert f"<dd>{link} by" in seen  # the title, escaped, linked
+    assert f'<a href="/posts/{post["id"]}">a reply on “Phonics &lt;catch-up&gt;”</a>' in seen  # not the reply's place
+    assert f"#reply-{reply['id']}" not in seen and f"practice {post['id']}" not in seen
+    assert "Pinned a post" in entries(seen)[pinned["id"]]
+    led = main_of(await Pages(world, lead).get(f"/networks/{slug}/log"))
+    assert f'<a href="/posts/{post["id"]}#reply-{reply["id"]}">a reply on “Phonics &lt;catch-up&gt;”</a>' in led
+    assert "Hid a reply" in entries(led)[hid["id"]]
+
+    await decide(lead, slug, target_type="post", target_id=post["id"], action="hide", reason="Held back")
+    seen = main_of(await Pages(world, reader).get(f"/networks/{slug}/log"))
+    assert "Phonics" not in seen and f'href="/posts/{post["id"]}' not in seen
+    assert "Concerning a practice by" in entries(seen)[pinned["id"]]
+    assert "Concerning a reply on a practice by" in entries(seen)[hid["id"]]
 
 
 async def test_the_log_is_a_404_page_for_those_who_may_not_read_it(world: World) -> None:

@@ -15,6 +15,8 @@ from alembic import op
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
+from server.migrate import OWN_TABLE_ONLY
+
 revision: str = "0015"
 down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
@@ -34,7 +36,7 @@ def _json() -> sa.types.TypeEngine[object]:
 
 def upgrade() -> None:
     when = advanced_alchemy.types.datetime.DateTimeUTC(timezone=True)
-    with op.batch_alter_table("people") as batch:
+    with op.batch_alter_table("people", reflect_kwargs=OWN_TABLE_ONLY) as batch:
         batch.add_column(sa.Column("last_seen_at", when, nullable=True))
         batch.add_column(sa.Column("mail_off", _json(), server_default=sa.text("'[]'"), nullable=False))
         batch.add_column(sa.Column("notice_mail_seq", sa.Integer(), server_default=sa.text("0"), nullable=False))
@@ -44,7 +46,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("digest_built_at", when, nullable=True))
         batch.add_column(sa.Column("interest_phases", _json(), server_default=sa.text("'[]'"), nullable=False))
         batch.add_column(sa.Column("interest_themes", _json(), server_default=sa.text("'[]'"), nullable=False))
-    with op.batch_alter_table("outbound_mail") as batch:
+    with op.batch_alter_table("outbound_mail", reflect_kwargs=OWN_TABLE_ONLY) as batch:
         batch.add_column(sa.Column("headers", _json(), server_default=sa.text("'{}'"), nullable=False))
     op.create_table(
         "mail_runs",
@@ -63,9 +65,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("mail_runs")
-    with op.batch_alter_table("outbound_mail") as batch:
+    with op.batch_alter_table("outbound_mail", reflect_kwargs=OWN_TABLE_ONLY) as batch:
         batch.drop_column("headers")
-    with op.batch_alter_table("people") as batch:
+    with op.batch_alter_table("people", reflect_kwargs=OWN_TABLE_ONLY) as batch:
         for column in (
             "interest_themes",
             "interest_phases",

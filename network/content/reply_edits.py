@@ -11,7 +11,7 @@ not once a lead has locked the thread or hidden or removed the reply. The leads 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,15 +31,19 @@ from network.views import ReplyRevisionView, reply_view, to_payload
 
 
 def change_refusal(access: Access, post: Post, reply: Reply) -> Refusal:
-    """Whether the asker may edit or delete the reply: its author, while they may contribute, on a shown
-    post whose thread is not locked, while no lead has hidden or removed it. What they may not read is
-    not there (404)."""
+    """Whether the asker may edit or delete the reply. What they may not read is not there (404)."""
     refusal = replies.reply_read_refusal(access, post, reply)
     if refusal is not None:
         return refusal
-    if access.person is None or reply.author_id != access.person.id:
+    return own_refusal(access, post, author_id=reply.author_id, state=reply.state, deleted=reply.deleted_at is not None)
+
+
+def own_refusal(access: Access, post: Post, *, author_id: int, state: ContentState, deleted: bool) -> Refusal:
+    """Whether the asker may change a reply they can read: its author, while they may contribute, on a
+    shown post whose thread is not locked, while no lead has hidden or removed it."""
+    if access.person is None or author_id != access.person.id:
         return Forbidden("Only its author may edit or delete this reply.")
-    if reply.deleted_at is not None:
+    if deleted:
         return Conflict("You have deleted this reply.")
     refusal = access.refusal(Action.CONTRIBUTE)
     if refusal is not None:
@@ -48,8 +52,8 @@ def change_refusal(access: Access, post: Post, reply: Reply) -> Refusal:
         return Forbidden("A lead has locked this thread: its replies stay as they are.")
     if post.state is not ContentState.VISIBLE:
         return Forbidden("This post is not open for replies.")
-    if reply.state in (ContentState.HIDDEN, ContentState.REMOVED):
-        return Forbidden(f"A lead has {reply.state.value} this reply: it cannot be changed.")
+    if state in (ContentState.HIDDEN, ContentState.REMOVED):
+        return Forbidden(f"A lead has {state.value} this reply: it cannot be changed.")
     return None
 
 
@@ -123,18 +127,18 @@ async def delete_reply(session: AsyncSession, access: Access, post: Post, reply:
 
 
 async def revisions(
-    session: AsyncSession, access: Access, shown: Iterable[Reply]
+    session: AsyncSession, access: Access, authors: Mapping[int, int]
 ) -> dict[int, list[ReplyRevisionView]]:
-    """The earlier versions of these replies (which the asker may read), newest first, by reply id.
+    """The earlier versions of these replies (reply id → its author's id; replies the asker may read),
+    newest first, by reply id.
 
     As for posts, what a lead's edit took out stays out: the versions up to a lead's latest edit are
     for the leads only; others see that a lead edited it, and why."""
-    by_id = {r.id: r for r in shown}
-    if not by_id:
+    if not authors:
         return {}
     rows = await session.execute(
         select(ReplyRevision)
-        .where(ReplyRevision.reply_id.in_(list(by_id)))
+        .where(ReplyRevision.reply_id.in_(list(authors)))
         .order_by(ReplyRevision.reply_id, ReplyRevision.revision.desc())
     )
     found: dict[int, list[ReplyRevision]] = {}
@@ -143,8 +147,7 @@ async def revisions(
     lead = access.can(Action.MODERATE)
     views: dict[int, list[ReplyRevisionView]] = {}
     for reply_id, earlier in found.items():
-        author_id = by_id[reply_id].author_id
-        lead_edits = [r.revision for r in earlier if r.editor_id != author_id]
+        lead_edits = [r.revision for r in earlier if r.editor_id != authors[reply_id]]
         withheld_to = max(lead_edits) if lead_edits and not lead else 0
         views[reply_id] = [
             ReplyRevisionView(

@@ -86,7 +86,7 @@ class PostController(Controller):
     ) -> list[ReplyRevisionView]:
         access, post_ = await posts.open_post(db, post_id, person)
         reply_ = await replies.open_reply(db, access, post_, reply_id)
-        return (await reply_edits.revisions(db, access, [reply_])).get(reply_.id, [])
+        return (await reply_edits.revisions(db, access, {reply_.id: reply_.author_id})).get(reply_.id, [])
 
     @post("/{post_id:int}/reactions", status_code=HTTP_200_OK, summary="React: useful / tried it")
     async def react(self, db: Db, person: Me, post_id: FromPath[int], data: JSONBody[ReactionInput]) -> ReactionCounts:

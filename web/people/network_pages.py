@@ -10,7 +10,6 @@ A network the reader may not read is a 404 page, as in the API.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -24,7 +23,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import clock, cursors
+from network import clock, cursors, markdown
 from network.access import Access, open_network
 from network.content import posts
 from network.enums import (
@@ -91,12 +90,9 @@ def when(moment: datetime | None) -> str:
     return f"{moment.day} {moment:%B %Y}" if moment else ""
 
 
-_HEADING = re.compile(r"<(/?)h([1-6])>")
-
-
 def nested(html: str, top: int) -> str:
-    """Sanitised HTML with its headings moved under the page's (the sanitiser leaves heading tags bare)."""
-    return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + top - 1)}>", html)
+    """Sanitised HTML with its headings moved under the page's (network.markdown.nest_headings)."""
+    return markdown.nest_headings(html, top)
 
 
 # ---- where the reader stands in a network ---------------------------------------------------------------

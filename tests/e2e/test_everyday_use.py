@@ -4,22 +4,41 @@ live that a lead approved their held post."""
 
 from __future__ import annotations
 
-from playwright.async_api import Browser, Page, expect
+from collections.abc import AsyncIterator, Awaitable, Callable
 
-from tests.conftest import PASSWORD, LiveServer, World
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, expect
+
+from tests.conftest import PASSWORD, ApiClient, LiveServer, World
 from tests.e2e.conftest import axe_violations, describe, new_context
 from tests.e2e.test_posts import signed_in, watch_errors
 
+Opener = Callable[..., Awaitable[BrowserContext]]
 
-async def test_a_reply_is_edited_and_deleted_and_another_reader_sees_it_live(
-    world: World, browser: Browser, server: LiveServer
-) -> None:
+
+@pytest.fixture
+async def contexts(browser: Browser, server: LiveServer) -> AsyncIterator[Opener]:
+    """Opens browser contexts (signed in as `who`, or not) and closes them all after the test, so no page
+    stays subscribed to the live stream of a network the next test's tables no longer hold."""
+    opened: list[BrowserContext] = []
+
+    async def open_context(who: ApiClient | None = None) -> BrowserContext:
+        context = await signed_in(browser, server, who) if who else await new_context(browser, server)
+        opened.append(context)
+        return context
+
+    yield open_context
+    for context in opened:
+        await context.close()
+
+
+async def test_a_reply_is_edited_and_deleted_and_another_reader_sees_it_live(world: World, contexts: Opener) -> None:
     slug, reader, author = await world.two_members(practices=1)
     post = (await reader.get(f"/networks/{slug}/posts")).json()["items"][0]
     reply = (await author.post(f"/posts/{post['id']}/replies", json={"body": "We used *two* groups."})).json()
     path = f"/posts/{post['id']}"
-    writing = await signed_in(browser, server, author)
-    reading = await signed_in(browser, server, reader)
+    writing = await contexts(author)
+    reading = await contexts(reader)
     a, b = await writing.new_page(), await reading.new_page()
     a_errors, b_errors = watch_errors(a), watch_errors(b)
     await a.goto(path)
@@ -49,11 +68,11 @@ async def test_a_reply_is_edited_and_deleted_and_another_reader_sees_it_live(
     assert a_errors == [] and b_errors == [], (a_errors, b_errors)
 
 
-async def test_a_member_leaves_a_network_from_its_page(world: World, browser: Browser, server: LiveServer) -> None:
+async def test_a_member_leaves_a_network_from_its_page(world: World, contexts: Opener) -> None:
     lead = await world.person()
     slug = await world.network(lead, name="Coastal Schools")
     member = await world.member(slug)
-    context = await signed_in(browser, server, member)
+    context = await contexts(member)
     page = await context.new_page()
     errors = watch_errors(page)
     await page.goto(f"/networks/{slug}")
@@ -65,7 +84,7 @@ async def test_a_member_leaves_a_network_from_its_page(world: World, browser: Br
     )
     assert await world.count("memberships", f"person_id = {member.id}") == 0
 
-    leading = await signed_in(browser, server, lead)
+    leading = await contexts(lead)
     mine = await leading.new_page()
     await mine.goto(f"/networks/{slug}")
     await mine.get_by_text("Leave this network").click()
@@ -75,13 +94,11 @@ async def test_a_member_leaves_a_network_from_its_page(world: World, browser: Br
     assert errors == [], errors
 
 
-async def test_signed_out_a_members_network_asks_to_sign_in_then_opens(
-    world: World, browser: Browser, server: LiveServer
-) -> None:
+async def test_signed_out_a_members_network_asks_to_sign_in_then_opens(world: World, contexts: Opener) -> None:
     lead = await world.person()
     slug = await world.network(lead, visibility="members", name="Inner Circle")
     member = await world.member(slug)
-    context = await new_context(browser, server)
+    context = await contexts()
     page = await context.new_page()
     await page.goto("/")
     await page.get_by_role("link", name="Inner Circle").click()
@@ -92,15 +109,14 @@ async def test_signed_out_a_members_network_asks_to_sign_in_then_opens(
     await page.get_by_role("button", name="Sign in").click()
     await page.wait_for_url(f"**/networks/{slug}")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Inner Circle")
-    await context.close()
 
 
-async def test_an_author_sees_their_held_post_approved_live(world: World, browser: Browser, server: LiveServer) -> None:
+async def test_an_author_sees_their_held_post_approved_live(world: World, contexts: Opener) -> None:
     lead = await world.person()
     slug = await world.network(lead)
     assert (await lead.patch(f"/networks/{slug}/settings", json={"premod_posts": 1})).status_code == 200
     member = await world.member(slug)
-    context = await signed_in(browser, server, member)
+    context = await contexts(member)
     page: Page = await context.new_page()
     errors = watch_errors(page)
     await page.goto(f"/networks/{slug}/new?kind=practice")

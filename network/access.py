@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from network import clock
 from network.enums import Affiliation, MemberState, OrgKind, Role, Visibility
-from network.errors import Forbidden, NotFound, enforce
+from network.errors import Forbidden, NotFound, SignInNeeded, enforce
 from network.models import Membership, Network, Person
 from network.permissions import ANONYMOUS, Action, Viewer, allowed, effective_state
 
@@ -88,7 +88,7 @@ class Access:
             return None
         slug = self.network.slug
         if self.person is None and self.network.visibility is not Visibility.HIDDEN:
-            return NotFound(f"No network '{slug}' is visible without signing in.")
+            return SignInNeeded(f"No network '{slug}' is visible without signing in.")
         return NotFound(f"No network '{slug}'.")
 
     @property

@@ -24,6 +24,11 @@ class NotFound(DomainError):
     status = 404
 
 
+class SignInNeeded(NotFound):
+    """A network the directory lists anyway (public or members-only), asked for by someone not signed in:
+    a 404 like any other to the API, while a page may send the visitor to sign in first (docs/design.md §4.3)."""
+
+
 class Forbidden(DomainError):
     """The asker may see this but may not do that."""
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
+from html import escape, unescape
 from html.parser import HTMLParser
 
 import nh3
@@ -44,6 +46,70 @@ def render(text: str) -> str:
     """Markdown to HTML that is safe to insert into a page unescaped (a pure function, so the
     posts a feed shows again and again are rendered once: it was a quarter of a feed request)."""
     return _SANITISER.clean(_MD.render(text))
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+def nest_headings(html: str, top: int) -> str:
+    """Sanitised HTML with its headings moved under a page's own: the highest level the text uses becomes
+    `top`, and each lower level the next one down, so the text's outline keeps its shape (`#` over `##`
+    over `###`) whatever level it starts at; gaps close up (`#` then `###` reads as two levels), and
+    only a text using more levels than there is room for below `top` ends at h6. The sanitiser leaves
+    heading tags without attributes, so the tags match exactly."""
+    levels = sorted({int(m[2]) for m in _HEADING.finditer(html)})
+    if not levels:
+        return html
+    rank = {level: min(6, top + n) for n, level in enumerate(levels)}
+    return _HEADING.sub(lambda m: f"<{m[1]}h{rank[int(m[2])]}>", html)
+
+
+# A whole tag (quoted attribute values may hold ">"), and the elements whose text is never a mention.
+_TAG = re.compile(r"""(<(?:[^>"']|"[^"]*"|'[^']*')*>)""")
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z0-9]+)")
+_NOT_MENTIONS = frozenset({"a", "code", "pre"})
+
+
+def link_mentions(html: str, names: Mapping[int, str], href: str) -> str:
+    """Sanitised HTML with each `@Display Name` of these people (id → name) made a link, `href` with the
+    person's id in place of `{}`, of class `mention`. A name is matched as a mention notifies
+    (`network.content.followers.mentioned`): case-insensitive, whole, the longest name first. Text in
+    links and code is left alone, and a name two people share links neither."""
+    if "@" not in html or not names:
+        return html
+    by_name: dict[str, int | None] = {}
+    for person_id, name in names.items():
+        key = name.strip().lower()
+        if key:
+            by_name[key] = None if key in by_name else person_id
+    linked = {key: person_id for key, person_id in by_name.items() if person_id is not None}
+    if not linked:
+        return html
+    alternatives = "|".join(re.escape(key) for key in sorted(linked, key=len, reverse=True))
+    pattern = re.compile(rf"@({alternatives})(?![\w-])", re.IGNORECASE)
+    parts, skipped = [], 0
+    for part in _TAG.split(html):
+        tag = _TAG_NAME.match(part) if part.startswith("<") else None
+        if tag is not None:
+            if tag[2].lower() in _NOT_MENTIONS:
+                skipped = max(0, skipped - 1) if tag[1] else skipped + 1
+            parts.append(part)
+        elif skipped or "@" not in part:
+            parts.append(part)
+        else:
+            parts.append(_linked_text(unescape(part), pattern, linked, href))
+    return "".join(parts)
+
+
+def _linked_text(text: str, pattern: re.Pattern[str], linked: Mapping[str, int], href: str) -> str:
+    """Plain text escaped again, with its mentions as links."""
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        link = href.format(linked[match[1].lower()])
+        pieces += [escape(text[last : match.start()], quote=False), f'<a class="mention" href="{link}">']
+        pieces += [escape(match[0], quote=False), "</a>"]
+        last = match.end()
+    return "".join([*pieces, escape(text[last:], quote=False)])
 
 
 # Tags whose boundaries separate words in the text (markdown-it's newlines are not relied on).

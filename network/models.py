@@ -314,8 +314,24 @@ class Reply(IdentityAuditBase):
     body: Mapped[str] = mapped_column(Text)
     state: Mapped[ContentState] = mapped_column(str_enum(ContentState), default=ContentState.VISIBLE)
     edited_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # its author deleted it: the text is gone (body emptied, earlier versions dropped), its place stays
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
     author: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
+
+
+class ReplyRevision(IdentityBase):
+    """The text of a reply as it was before an edit (the current text lives on the reply)."""
+
+    __tablename__ = "reply_revisions"
+    __table_args__ = (UniqueConstraint("reply_id", "revision"),)
+
+    reply_id: Mapped[int] = mapped_column(ForeignKey("replies.id", ondelete="CASCADE"))
+    revision: Mapped[int] = mapped_column(Integer)
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(1000), default="")
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
 
 
 class Reaction(IdentityBase):

@@ -150,6 +150,19 @@ class ReplyView(msgspec.Struct):
     state: ContentState
     created_at: datetime
     edited_at: datetime | None
+    deleted: bool = False  # its author deleted it: it keeps its place in the thread, without its text
+
+
+class ReplyRevisionView(msgspec.Struct):
+    """A reply's text before an edit (empty when withheld: a lead's later edit took something out)."""
+
+    revision: int
+    editor_id: int | None
+    reason: str
+    created_at: datetime
+    body: str
+    body_html: str
+    withheld: bool = False
 
 
 class OfferView(msgspec.Struct):
@@ -330,7 +343,8 @@ def post_view(
 
 
 def reply_view(reply: Reply) -> ReplyView:
-    gone = reply.state is ContentState.REMOVED  # removed (often for personal data): its text is shown to no one
+    # removed (often for personal data) or deleted by its author: its text is shown to no one
+    gone = reply.state is ContentState.REMOVED or reply.deleted_at is not None
     return ReplyView(
         id=reply.id,
         post_id=reply.post_id,
@@ -340,6 +354,7 @@ def reply_view(reply: Reply) -> ReplyView:
         state=reply.state,
         created_at=reply.created_at,
         edited_at=reply.edited_at,
+        deleted=reply.deleted_at is not None,
     )
 
 

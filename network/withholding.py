@@ -33,7 +33,7 @@ POST_TEXT = (
     "themes",
     "resources",
 )
-REPLY_TEXT = ("body", "body_html")
+REPLY_TEXT = ("body", "body_html", "deleted")
 
 
 async def _events_about(session: AsyncSession, network_id: int, post_id: int) -> list[Event]:

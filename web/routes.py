@@ -14,6 +14,7 @@ from web.people import (
     auth_pages,
     confirm_pages,
     join_pages,
+    leave_pages,
     mail_settings_pages,
     network_pages,
     notification_pages,
@@ -45,6 +46,7 @@ web_router = Router(
         *charter_pages.handlers,
         *appeal_pages.handlers,
         *join_pages.handlers,
+        *leave_pages.handlers,
     ],
     include_in_schema=False,
 )

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network import activity, clock, withholding
 from network.access import Access
 from network.casework.flags import check_clause
-from network.content import posts, replies
+from network.content import posts, replies, reply_edits
 from network.enums import ContentState, Decision, MemberState, TargetType
 from network.errors import Conflict, Invalid, NotFound, Refusal, enforce
 from network.event_kinds import EventKind
@@ -231,7 +231,8 @@ async def _on_content(session: AsyncSession, access: Access, data: DecisionInput
 async def _edit(
     session: AsyncSession, access: Access, post: Post, reply: Reply | None, data: DecisionInput
 ) -> dict[str, Any]:
-    """A lead's edit with a reason: a post keeps its revision history; a reply's old text stays in the log's details."""
+    """A lead's edit with a reason: a post and a reply keep their revision history (a reply's old text also
+    stays in the log's details)."""
     edit = data.edit
     if edit is None or (edit.title is None and edit.body is None):
         raise Invalid("Give the edited content.", fields={"edit": "Give a new title or body."})
@@ -244,6 +245,7 @@ async def _edit(
         if edit.body == reply.body:
             raise Conflict("That is the reply as it stands.")
         old = {"body": reply.body}
+        await reply_edits.keep_revision(session, reply, access.person, data.reason)
         reply.body, reply.edited_at = edit.body, clock.now()
         await session.flush()  # what the lead took out leaves the log's earlier events too
         await withholding.rewrite_reply(session, access.network.id, post.id, reply.id, to_payload(reply_view(reply)))

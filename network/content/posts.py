@@ -287,7 +287,7 @@ _REPLIES, _OFFERS, _USEFUL, _TRIED_IT = range(4)
 async def counts_for(
     session: AsyncSession, post_ids: list[int]
 ) -> tuple[dict[int, int], dict[int, int], dict[int, ReactionCounts]]:
-    """Visible replies, open-or-accepted offers and reactions per post.
+    """Visible replies (not deleted by their authors), open-or-accepted offers and reactions per post.
 
     One statement (three grouped counts under UNION ALL, told apart by a number) instead of
     three: every post view pays for it, and on SQLite each statement is several thread hops.
@@ -297,7 +297,7 @@ async def counts_for(
     reaction_kind = case((Reaction.kind == ReactionKind.USEFUL, _USEFUL), else_=_TRIED_IT)
     counted = union_all(
         select(Reply.post_id, literal(_REPLIES), func.count())
-        .where(Reply.post_id.in_(post_ids), Reply.state == ContentState.VISIBLE)
+        .where(Reply.post_id.in_(post_ids), Reply.state == ContentState.VISIBLE, Reply.deleted_at.is_(None))
         .group_by(Reply.post_id),
         select(Offer.post_id, literal(_OFFERS), func.count())
         .where(Offer.post_id.in_(post_ids), Offer.status.in_((OfferStatus.OPEN, OfferStatus.ACCEPTED)))

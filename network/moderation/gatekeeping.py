@@ -100,14 +100,25 @@ async def check(
     if holds:
         verdict.hold, verdict.hits = True, holds
         verdict.hold_reason = " ".join(dict.fromkeys(h.message for h in holds))
-    elif (
-        new_post
-        and network.premod_posts
-        and await _published_posts(session, network.id, person.id) < network.premod_posts
-    ):
+    elif new_post and await premoderated(session, access):
         verdict.hold = True
-        verdict.hold_reason = f"A new member's first {network.premod_posts} posts are approved by a lead."
+        verdict.hold_reason = f"{premod_rule(network.premod_posts)}."
     return verdict
+
+
+async def premoderated(session: AsyncSession, access: Access) -> bool:
+    """Whether the asker's next post waits for a lead before others see it, as one of a new member's first
+    posts in a pre-moderated network (a lead's never does)."""
+    network, person = access.network, access.person
+    if person is None or not network.premod_posts or access.can(Action.MODERATE):
+        return False
+    return await _published_posts(session, network.id, person.id) < network.premod_posts
+
+
+def premod_rule(count: int) -> str:
+    """The network's pre-moderation in words: "A new member's first post is approved by a lead"."""
+    posts = "post is" if count == 1 else f"{count} posts are"
+    return f"A new member's first {posts} approved by a lead"
 
 
 async def refer(

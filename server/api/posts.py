@@ -6,7 +6,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from network.content import offers, posts, reactions, replies
+from network.content import offers, posts, reactions, replies, reply_edits
 from network.enums import ReactionKind
 from network.inputs import CloseInput, OfferInput, PostEdit, ReactionInput, ReplyInput
 from network.views import (
@@ -14,6 +14,7 @@ from network.views import (
     Page,
     PostView,
     ReactionCounts,
+    ReplyRevisionView,
     ReplyView,
     RevisionView,
     offer_view,
@@ -60,6 +61,32 @@ class PostController(Controller):
     async def reply(self, db: Db, person: Me, post_id: FromPath[int], data: JSONBody[ReplyInput]) -> ReplyView:
         access, post_ = await posts.open_post(db, post_id, person)
         return reply_view(await replies.add_reply(db, access, post_, data))
+
+    @patch("/{post_id:int}/replies/{reply_id:int}", summary="Edit your reply (the previous text is kept)")
+    async def edit_reply(
+        self, db: Db, person: Me, post_id: FromPath[int], reply_id: FromPath[int], data: JSONBody[ReplyInput]
+    ) -> ReplyView:
+        access, post_ = await posts.open_post(db, post_id, person)
+        reply_ = await replies.open_reply(db, access, post_, reply_id)
+        return reply_view(await reply_edits.edit_reply(db, access, post_, reply_, data))
+
+    @delete(
+        "/{post_id:int}/replies/{reply_id:int}",
+        status_code=HTTP_200_OK,
+        summary="Delete your reply (it stays in the thread as deleted, without its text)",
+    )
+    async def delete_reply(self, db: Db, person: Me, post_id: FromPath[int], reply_id: FromPath[int]) -> ReplyView:
+        access, post_ = await posts.open_post(db, post_id, person)
+        reply_ = await replies.open_reply(db, access, post_, reply_id)
+        return reply_view(await reply_edits.delete_reply(db, access, post_, reply_))
+
+    @get("/{post_id:int}/replies/{reply_id:int}/revisions", summary="A reply's earlier versions, newest first")
+    async def reply_revisions(
+        self, db: Db, person: Me, post_id: FromPath[int], reply_id: FromPath[int]
+    ) -> list[ReplyRevisionView]:
+        access, post_ = await posts.open_post(db, post_id, person)
+        reply_ = await replies.open_reply(db, access, post_, reply_id)
+        return (await reply_edits.revisions(db, access, {reply_.id: reply_.author_id})).get(reply_.id, [])
 
     @post("/{post_id:int}/reactions", status_code=HTTP_200_OK, summary="React: useful / tried it")
     async def react(self, db: Db, person: Me, post_id: FromPath[int], data: JSONBody[ReactionInput]) -> ReactionCounts:

@@ -72,7 +72,7 @@ async def test_sign_up_join_share_and_see_it_live(world: World, browser: Browser
         await page.goto(f"/posts/{others_post['id']}")
         await page.get_by_label("Your reply").fill("We tried this and it worked for us too.")
         await page.get_by_role("button", name="Post reply").click()
-        await expect(page.get_by_text("We tried this and it worked for us too.")).to_be_visible()
+        await expect(page.locator(".reply .md").get_by_text("We tried this and it worked for us too.")).to_be_visible()
         await expect(badge).to_have_text(str(unread_before + 2))
     finally:
         await newcomer_ctx.close()

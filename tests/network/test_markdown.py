@@ -15,6 +15,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 import network.markdown
+from network import markdown
 from network.markdown import mentions, plain_text, render
 
 ALLOWED_TAGS = {
@@ -345,3 +346,50 @@ def test_mentions_ascii_only() -> None:
 def test_no_mentions() -> None:
     assert mentions("") == []
     assert mentions("nothing here @ all") == []
+
+
+# --- headings under a page's own, and mentions as links -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "top", "expected"),
+    [
+        ("# A\n\n## B\n\n### C", 3, ["h3", "h4", "h5"]),
+        ("## A\n\n### B", 3, ["h3", "h4"]),  # the text's top level sits right under the page's
+        ("## A\n\n#### B\n\n## C", 2, ["h2", "h3", "h2"]),  # a gap closes up, the order stays
+        ("# A\n\n## B\n\n### C\n\n#### D\n\n##### E", 3, ["h3", "h4", "h5", "h6", "h6"]),  # no room left: h6
+    ],
+)
+def test_headings_nest_under_the_page_keeping_their_outline(text: str, top: int, expected: list[str]) -> None:
+    html = markdown.nest_headings(markdown.render(text), top)
+    assert re.findall(r"<(h[1-6])>", html) == expected
+    assert html.count("</h") == len(expected)
+
+
+def test_text_without_headings_is_left_as_it_is() -> None:
+    html = markdown.render("Just **words**.")
+    assert markdown.nest_headings(html, 3) == html
+
+
+NAMES = {1: "Sam Smith", 2: "Sam", 3: "Priya O'Neil", 4: "Twin", 5: "twin"}
+
+
+def link(person_id: int, words: str) -> str:
+    return f'<a class="mention" href="/people/{person_id}">{words}</a>'
+
+
+def test_mentions_become_links_to_the_people_named() -> None:
+    html = markdown.render("Hi @Sam Smith and @sam, and @Priya O'Neil & @Sam Smithers.")
+    linked = markdown.link_mentions(html, NAMES, "/people/{}")
+    assert link(1, "@Sam Smith") + " and " + link(2, "@sam") in linked
+    assert link(3, "@Priya O'Neil") in linked and "&amp; " + link(2, "@Sam") + " Smithers" in linked
+
+
+def test_mentions_in_links_and_code_or_shared_names_stay_text() -> None:
+    text = '[@Sam](https://example.org "a>@Sam") `@Sam` and\n\n    @Sam\n\n@Twin, <b>@Sam</b>'
+    linked = markdown.link_mentions(markdown.render(text), NAMES, "/people/{}")
+    assert linked.count('class="mention"') == 1  # only the one after the escaped <b>
+    assert "&lt;b&gt;" + link(2, "@Sam") + "&lt;/b&gt;" in linked
+    assert "@Twin," in linked and "<code>@Sam</code>" in linked
+    assert markdown.link_mentions("<p>no one</p>", NAMES, "/people/{}") == "<p>no one</p>"
+    assert markdown.link_mentions("<p>@Sam</p>", {}, "/people/{}") == "<p>@Sam</p>"

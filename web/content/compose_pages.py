@@ -26,6 +26,7 @@ from network.enums import EvidenceStrength, Phase, PostKind, SupportType, Urgenc
 from network.errors import DomainError, NotFound
 from network.inputs import PostEdit, PostInput, Resource
 from network.models import Network, Person, Post
+from network.moderation import gatekeeping
 from network.views import PostView
 from server.deps import Db, Viewer
 from web.content.post_pages import EVIDENCE_MEANING, label, not_found, rendered
@@ -232,6 +233,7 @@ class Where:
     action: str
     post: PostView | None = None
     editing_other: bool = False
+    reviewed: str = ""  # a new post will wait for a lead (pre-moderation): the rule, in words
 
 
 async def render_form(
@@ -256,6 +258,7 @@ async def render_form(
         action=where.action,
         post=where.post,
         editing_other=where.editing_other,
+        reviewed=where.reviewed,
         preview=preview,
         refusal=refusal,
         label=label,
@@ -317,6 +320,16 @@ async def _editing(
     return access, post_, view, Where(access.network, f"/posts/{post_id}/edit", view, post_.author_id != viewer.id)
 
 
+async def _composing(db: AsyncSession, access: Access, slug: str) -> Where:
+    """Where a new post's form belongs, saying whether the post will wait for a lead's approval."""
+    held = await gatekeeping.premoderated(db, access)
+    return Where(
+        access.network,
+        f"/networks/{slug}/new",
+        reviewed=gatekeeping.premod_rule(access.network.premod_posts) if held else "",
+    )
+
+
 class ComposePages(Controller):
     path = "/"
     include_in_schema = False
@@ -338,7 +351,7 @@ class ComposePages(Controller):
             return await not_found(request, db, viewer, exc.message)
         refused = posts.create_refusal(access)
         refusal = _refusal(access, refused) if refused else ""
-        where = Where(access.network, f"/networks/{slug}/new")
+        where = await _composing(db, access, slug)
         form = PostForm.blank(_kind(kind))
         return await render_form(request, db, viewer, form, where, refusal=refusal, status_code=403 if refusal else 200)
 
@@ -354,7 +367,7 @@ class ComposePages(Controller):
             access = await open_network(db, slug, viewer)
         except NotFound as exc:
             return await not_found(request, db, viewer, exc.message)
-        answer = Answer(request, db, viewer, form, Where(access.network, f"/networks/{slug}/new"))
+        answer = Answer(request, db, viewer, form, await _composing(db, access, slug))
         if (stop := await answer.preview_or_check(submitted, "published")) is not None:
             return stop
         try:

@@ -13,7 +13,6 @@ work. The moderation forms post to the routes in `web.casework.moderation_pages`
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network import cursors, markdown
 from network.access import Access
 from network.casework import appeals, decisions, flags
-from network.content import offers, posts, reactions, replies
+from network.content import mentions, offers, posts, reactions, replies, reply_edits
 from network.content.offers import OfferPowers
 from network.enums import (
     ContentState,
@@ -47,8 +46,9 @@ from network.models import Offer, Person, Post, Reply
 from network.moderation.policy import APPEAL_WINDOW
 from network.people import profiles
 from network.permissions import Action
-from network.views import PostView, ReplyView, RevisionView, offer_view, reply_view
+from network.views import OfferView, PostView, ReplyView, RevisionView, offer_view, reply_view
 from server.deps import Db, Viewer
+from web.content.reply_tools import reply_tools
 from web.forms import post_action, read_form, see_other, sign_in_first
 from web.render import page
 
@@ -62,15 +62,10 @@ def when(moment: datetime | None) -> str:
     return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
 
 
-_HEADING = re.compile(r"<(/?)h([1-6])>")
-
-
 def nested(html: str, top: int = 3) -> str:
-    """Sanitised HTML with its headings moved under the page's own (a `# Title` in a body becomes an h3).
-
-    The sanitiser leaves heading tags without attributes, so the tags match exactly.
-    """
-    return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + top - 1)}>", html)
+    """Sanitised HTML with its headings moved under the page's own (a body's top heading becomes an h3,
+    its outline kept below it: network.markdown.nest_headings)."""
+    return markdown.nest_headings(html, top)
 
 
 def rendered(text: str, top: int = 3) -> str:
@@ -422,8 +417,15 @@ async def render_post(
         history=await _history(db, access, post_, view),
         trouble=trouble,
         mod=moderation,
-        **helpers(),
+        tools=await reply_tools(db, access, post_, reply_page.items),
+        **await mentioned_in(db, access.network.id, *_texts(view, reply_page.items, offer_list)),
     )
+
+
+def _texts(view: PostView, reply_list: list[ReplyView], offer_list: list[OfferView]) -> list[str]:
+    """What the page shows that people may have written a mention in."""
+    fields = [view.body, view.what_we_did, view.what_we_stopped, view.impact, view.outcome]
+    return fields + [r.body for r in reply_list] + [o.message for o in offer_list]
 
 
 Refused = Callable[[DomainError], Awaitable[Response[Any]]]
@@ -503,9 +505,26 @@ async def text_action(
     )
 
 
-def helpers() -> dict[str, Any]:
-    """The functions the post templates call."""
-    return {"md": rendered, "nested": nested, "when": when, "label": label, "evidence_meaning": EVIDENCE_MEANING}
+PERSON_PAGE = "/people/{}"
+
+
+def helpers(named: dict[int, str] | None = None) -> dict[str, Any]:
+    """The functions the post templates call; `named`: the people the texts mention (id → name), whose
+    `@Name` becomes a link to their page."""
+    people = named or {}
+
+    def md(text: str, top: int = 3) -> str:
+        return markdown.link_mentions(rendered(text, top), people, PERSON_PAGE)
+
+    def nest(html: str, top: int = 3) -> str:
+        return markdown.link_mentions(nested(html, top), people, PERSON_PAGE)
+
+    return {"md": md, "nested": nest, "when": when, "label": label, "evidence_meaning": EVIDENCE_MEANING}
+
+
+async def mentioned_in(db: AsyncSession, network_id: int, *texts: str) -> dict[str, Any]:
+    """The template helpers, with links for the people these texts mention."""
+    return helpers(await mentions.named(db, network_id, texts))
 
 
 class PostPages(Controller):
@@ -535,6 +554,33 @@ class PostPages(Controller):
         return await text_action(
             request, db, viewer, post_id, "reply", "body", ReplyInput, add, then=lambda reply_: f"reply-{reply_.id}"
         )
+
+    @post("/{post_id:int}/replies/{reply_id:int}/edit", summary="Edit your reply")
+    async def edit_reply(
+        self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, post_id: FromPath[int], reply_id: FromPath[int]
+    ) -> Response[Any]:
+        async def edit(access: Access, post_: Post, data: ReplyInput) -> Reply:
+            reply_ = await replies.open_reply(db, access, post_, reply_id)
+            return await reply_edits.edit_reply(db, access, post_, reply_, data)
+
+        form = f"edit-reply-{reply_id}"
+        return await text_action(
+            request, db, viewer, post_id, form, "body", ReplyInput, edit, then=lambda reply_: f"reply-{reply_.id}"
+        )
+
+    @post("/{post_id:int}/replies/{reply_id:int}/delete", summary="Delete your reply")
+    async def delete_reply(
+        self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, post_id: FromPath[int], reply_id: FromPath[int]
+    ) -> Response[Any]:
+        if viewer is None:
+            return sign_in_first(f"/posts/{post_id}")
+
+        async def delete(access: Access, post_: Post) -> Reply:
+            reply_ = await replies.open_reply(db, access, post_, reply_id)
+            return await reply_edits.delete_reply(db, access, post_, reply_)
+
+        form = f"delete-reply-{reply_id}"
+        return await act_on_post(request, db, viewer, post_id, form, delete, then=lambda reply_: f"reply-{reply_.id}")
 
     @post("/{post_id:int}/reactions", summary="React to a post, or take the reaction back")
     async def react(
@@ -592,7 +638,15 @@ class PostPages(Controller):
         shown = await posts.describe_post(db, post_, access.network.slug)
         moderation = await moderation_for(db, access, shown, [view])
         return await page(
-            "partials/post_reply.html", request, db, viewer, reply=view, post=shown, mod=moderation, **helpers()
+            "partials/post_reply.html",
+            request,
+            db,
+            viewer,
+            reply=view,
+            post=shown,
+            mod=moderation,
+            tools=await reply_tools(db, access, post_, [view]),
+            **await mentioned_in(db, access.network.id, view.body),
         )
 
     @get("/{post_id:int}/offers/{offer_id:int}/item", summary="One offer as it appears in the list (for post.js)")
@@ -617,7 +671,7 @@ class PostPages(Controller):
             offer=offer_view(offer_),
             post=view,
             powers=powers_for(access, post_, offer_rows),
-            **helpers(),
+            **await mentioned_in(db, access.network.id, offer_.message),
         )
 
 

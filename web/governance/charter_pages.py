@@ -39,12 +39,11 @@ from web.shared import (
 )
 
 _CLAUSE = re.compile(r"^(\d{1,3})[.)]\s+(.+)$")  # as network.charter reads a clause
-_HEADING = re.compile(r"<(/?)h([1-6])>")
 
 
 def _nested(html: str, top: int) -> str:
-    """Sanitised HTML with its headings moved under the page's (the sanitiser leaves heading tags bare)."""
-    return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + top - 1)}>", html)
+    """Sanitised HTML with its headings moved under the page's (network.markdown.nest_headings)."""
+    return markdown.nest_headings(html, top)
 
 
 @dataclass(frozen=True)

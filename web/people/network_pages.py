@@ -10,7 +10,6 @@ A network the reader may not read is a 404 page, as in the API.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -24,7 +23,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import clock, cursors
+from network import clock, cursors, markdown
 from network.access import Access, open_network
 from network.content import posts
 from network.enums import (
@@ -40,7 +39,7 @@ from network.enums import (
     Role,
     Visibility,
 )
-from network.errors import DomainError, NotFound
+from network.errors import DomainError, NotFound, SignInNeeded
 from network.governance import charter
 from network.inputs import Theme
 from network.models import Membership, Person
@@ -48,7 +47,7 @@ from network.people import accounts, membership, networks
 from network.permissions import effective_state
 from network.views import NetworkView, Page
 from server.deps import Db, Viewer
-from web.forms import see_other
+from web.forms import see_other, sign_in_first
 from web.people import join_pages
 from web.render import page
 from web.shared import network_nav
@@ -91,12 +90,9 @@ def when(moment: datetime | None) -> str:
     return f"{moment.day} {moment:%B %Y}" if moment else ""
 
 
-_HEADING = re.compile(r"<(/?)h([1-6])>")
-
-
 def nested(html: str, top: int) -> str:
-    """Sanitised HTML with its headings moved under the page's (the sanitiser leaves heading tags bare)."""
-    return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + top - 1)}>", html)
+    """Sanitised HTML with its headings moved under the page's (network.markdown.nest_headings)."""
+    return markdown.nest_headings(html, top)
 
 
 # ---- where the reader stands in a network ---------------------------------------------------------------
@@ -177,6 +173,7 @@ async def _directory_page(
     viewer: Person | None,
     *,
     joined: str | None = None,
+    left: str = "",
     notice: str = "",
     error: str = "",
     status_code: int = 200,
@@ -191,6 +188,9 @@ async def _directory_page(
     regional_elsewhere = [e for e in entries if e.network.kind is NetworkKind.REGIONAL and e.network.region is None]
     others = [e for e in entries if e.network.kind is not NetworkKind.REGIONAL] + regional_elsewhere
     done = next((e.network for e in entries if e.network.slug == joined), None) if joined else None
+    if left:  # a hidden network is not named: it is no longer theirs to see
+        gone = next((e.network.name for e in entries if e.network.slug == left), "the network")
+        notice = f"You have left {gone}."
     return await page(
         "networks.html",
         request,
@@ -215,9 +215,10 @@ async def directory(
     viewer: Viewer,
     joined: FromQuery[str | None] = None,
     confirmed: FromQuery[str] = "",
+    left: FromQuery[str] = "",
 ) -> Template:
     notice = CONFIRMED if confirmed == "1" and viewer is not None else ""
-    return await _directory_page(request, db, viewer, joined=joined, notice=notice)
+    return await _directory_page(request, db, viewer, joined=joined, left=left if viewer else "", notice=notice)
 
 
 @post("/networks/{slug:str}/join", summary="Join, or ask to join, a network")
@@ -260,9 +261,19 @@ async def join(
             except NotFound:
                 pass
         return await _directory_page(request, db, viewer, error=exc.message, status_code=exc.status)
-    if from_network or (back == "join" and joined.state is not MemberState.PENDING):
-        return see_other(f"/networks/{slug}?joined=1")
-    return see_other(f"/networks?joined={quote(slug)}#network-{quote(slug)}")
+    return see_other(await _after_joining(db, viewer, slug, joined))
+
+
+async def _after_joining(db: AsyncSession, viewer: Person, slug: str, joined: Membership) -> str:
+    """Where a join lands: the network's page, saying they joined or asked to; a request to join a
+    network they may not read until a lead approves it, the directory, saying it was sent."""
+    if joined.state is not MemberState.PENDING:
+        return f"/networks/{quote(slug)}?joined=1"
+    try:
+        await open_network(db, slug, viewer)
+    except NotFound:
+        return f"/networks?joined={quote(slug)}#network-{quote(slug)}"
+    return f"/networks/{quote(slug)}?joined=1"
 
 
 # ---- a network's home --------------------------------------------------------------------------------------
@@ -457,9 +468,11 @@ async def network_home(
     slug: FromPath[str],
     feed_query: NamedDependency[FeedQuery],
     joined: FromQuery[str] = "",
-) -> Template:
+) -> Template | Redirect:
     try:
         return await _network_page(request, db, viewer, slug, feed_query, joined=joined == "1")
+    except SignInNeeded:  # listed in the directory, read once signed in (a hidden one is not there)
+        return sign_in_first(f"/networks/{slug}")
     except NotFound as exc:
         return await not_found(request, db, viewer, exc.message)
 

@@ -5,7 +5,9 @@
 // Offers and replies come from the server as HTML fragments, rendered by the same templates as
 // the page, so this script builds no markup of its own. A lead's decision is applied too: a reply
 // hidden or removed leaves the list (or is redrawn, for a reader who may still see it), a restored
-// or edited one is put back or redrawn, and a post hidden or removed says so at the top.
+// or edited one is put back or redrawn, and a post hidden or removed says so at the top. A reply its
+// author edited or deleted is redrawn in place, and an author whose post or reply awaited review is
+// told when a lead approves it.
 (function () {
   "use strict";
   var main = document.getElementById("main");
@@ -17,6 +19,7 @@
   var postId = Number(main.dataset.post);
   var revision = Number(main.dataset.revision);
   var mine = main.dataset.mine === "1";
+  var viewerId = Number(main.dataset.viewer);
   var announcer = document.getElementById("post-announcer");
   var replyList = document.getElementById("reply-list");
   var offerList = document.getElementById("offer-list");
@@ -76,7 +79,15 @@
     var reply = data.reply;
     if (!reply || reply.post_id !== postId) return;
     if (typeof data.reply_count === "number") setAll("[data-reply-count]", data.reply_count);
-    if (!replyList || replyList.dataset.complete !== "1" || document.getElementById("reply-" + reply.id)) return;
+    var held = document.getElementById("reply-" + reply.id);
+    if (held && held.classList.contains("reply-held")) { // a lead approved it: redraw it as shown
+      fragment(replyUrl(reply.id)).then(function (item) {
+        if (item) replaceKeepingFocus(held, item);
+        announce(reply.author.id === viewerId ? "A lead has approved your reply." : "A held reply has been approved.");
+      });
+      return;
+    }
+    if (!replyList || replyList.dataset.complete !== "1" || held) return;
     fragment(replyUrl(reply.id)).then(function (item) {
       if (!item || document.getElementById(item.id)) return;
       insertReply(item);
@@ -92,7 +103,10 @@
     if (typeof data.reply_count === "number") setAll("[data-reply-count]", data.reply_count);
     fragment(replyUrl(reply.id)).then(function (item) {
       if (item) replaceKeepingFocus(existing, item);
-      if (kind === "reply.updated") announce("A lead has edited a reply.");
+      if (kind !== "reply.updated") return;
+      if (reply.deleted) announce("A reply has been deleted by its author.");
+      else if (data.actor_id === reply.author.id) announce(reply.author.display_name + " has edited their reply.");
+      else announce("A lead has edited a reply.");
     });
   }
 
@@ -130,6 +144,18 @@
     gone.querySelector("[data-gone-text]").textContent = words;
     gone.hidden = false;
     announce(words);
+  }
+
+  // post.created for this page's post: a lead approved it (its author was told it awaits review).
+  function onApproved(data) {
+    if (!data.post || data.post.id !== postId) return;
+    var held = document.getElementById("post-held");
+    if (!held || held.hidden) return;
+    held.hidden = true;
+    var status = document.getElementById("post-status");
+    var words = "A lead has approved your " + data.post.kind + ": members can read it now.";
+    if (status) status.textContent = words;
+    else announce(words);
   }
 
   function onPostBack(data) {
@@ -184,6 +210,7 @@
   window.commonsLive.onEvent(function (message) {
     var data = message.data || {};
     if (message.kind === "reply.created") onReply(data);
+    else if (message.kind === "post.created") onApproved(data);
     else if (message.kind === "reply.restored" || message.kind === "reply.updated") onReplyBack(message.kind, data);
     else if (message.kind === "reply.hidden" || message.kind === "reply.removed") onReplyGone(message.kind, data);
     else if (message.kind === "post.hidden" || message.kind === "post.removed") onPostGone(message.kind, data);

@@ -110,18 +110,24 @@ async def test_joining_from_the_directory_follows_each_policy(world: World, clie
 
     joined = await browser.submit(f"/networks/{open_net}/join", {"back": "directory"})
     assert joined.status_code == 303
-    assert joined.headers["location"] == f"/networks?joined={open_net}#network-{open_net}"
+    assert joined.headers["location"] == f"/networks/{open_net}?joined=1"  # joined: into the network
     page = (await browser.get(joined.headers["location"])).text
-    assert "You joined Attendance." in page
-    assert "You are a member" in card(page, open_net)
+    assert "You joined Attendance." in page and "You are a member" in page
     assert await world.count("memberships", f"person_id = {person.id} AND state = 'active'") == 1
 
     asked = await browser.submit(f"/networks/{request_net}/join", {"back": "directory"})
-    assert asked.status_code == 303
+    assert asked.status_code == 303 and asked.headers["location"] == f"/networks/{request_net}?joined=1"
     page = (await browser.get(asked.headers["location"])).text
     assert "Your request to join SEND leaders was sent to its leads" in page
-    assert "waiting for a lead" in card(page, request_net)
-    assert await world.count("memberships", f"person_id = {person.id} AND state = 'pending'") == 1
+    assert "Your request to join is waiting for a lead" in page
+    # a members-only network is not theirs to read until approved: the directory says it was sent
+    private = await world.network(lead, visibility="members", join_policy="request", name="Quiet Room")
+    private_ask = await browser.submit(f"/networks/{private}/join", {"back": "network"})
+    assert private_ask.headers["location"] == f"/networks?joined={private}#network-{private}"
+    page = (await browser.get(private_ask.headers["location"])).text
+    assert "Your request to join Quiet Room was sent to its leads" in page
+    assert "waiting for a lead" in card(page, private)
+    assert await world.count("memberships", f"person_id = {person.id} AND state = 'pending'") == 2
 
     before = await world.count("memberships")
     events = await world.count("events")
@@ -240,7 +246,8 @@ async def test_network_home_is_a_404_page_for_readers_who_may_not_read_it(
         (outsider, "/networks/no-such-network"),
         (outsider, f"/networks/{members_only}"),
         (outsider, f"/networks/{hidden}"),
-        (anonymous, f"/networks/{public}"),
+        (anonymous, f"/networks/{hidden}"),
+        (anonymous, "/networks/no-such-network"),
         (anonymous, f"/networks/{hidden}/feed"),
     ]
     for client, path in cases:
@@ -249,8 +256,44 @@ async def test_network_home_is_a_404_page_for_readers_who_may_not_read_it(
         assert response.headers["content-type"].startswith("text/html")
         assert "<h1>Not found</h1>" in response.text
         assert "No network" in response.text
-    assert "sign in</a>" in (await anonymous.get(f"/networks/{public}")).text
     assert (await outsider.get(f"/networks/{public}")).status_code == 200
+
+
+async def test_signed_out_a_listed_network_asks_to_sign_in_and_comes_back(
+    world: World, clients: list[FormClient]
+) -> None:
+    lead = await world.person()
+    public = await world.network(lead, name="Open Door")
+    members_only = await world.network(lead, visibility="members", name="Back Room")
+    member = await world.person()
+    assert (await member.post(f"/networks/{members_only}/join")).status_code == 200
+    anonymous = FormClient(world.server.url)
+    clients.append(anonymous)
+    for slug in (public, members_only):
+        bounced = await anonymous.get(f"/networks/{slug}")
+        assert bounced.status_code == 303, slug
+        assert bounced.headers["location"] == f"/signin?next=/networks/{slug}"
+    signin = await anonymous.get(f"/signin?next=/networks/{members_only}")
+    assert f'name="next" value="/networks/{members_only}"' in signin.text
+    assert member.person
+    credentials = {"email": member.person["email"], "password": PASSWORD}
+    back = await anonymous.submit("/signin", credentials | {"next": f"/networks/{members_only}"})
+    assert back.status_code == 303 and back.headers["location"] == f"/networks/{members_only}"
+    assert "<h1>Back Room" in (await anonymous.get(back.headers["location"])).text
+    # only a path on this site: anything else lands where signing in usually does
+    again = FormClient(world.server.url)
+    clients.append(again)
+    elsewhere = await again.submit("/signin", credentials | {"next": "https://evil.example/x"}, page="/signin")
+    assert elsewhere.status_code == 303 and elsewhere.headers["location"] == "/networks"
+
+
+async def test_home_page_links_each_network(world: World, clients: list[FormClient]) -> None:
+    lead = await world.person()
+    slug = await world.network(lead, name="Linked Trusts")
+    anonymous = FormClient(world.server.url)
+    clients.append(anonymous)
+    home = (await anonymous.get("/")).text
+    assert f'<a href="/networks/{slug}"><strong>Linked Trusts</strong></a>' in home
 
 
 async def test_feed_filters_are_a_get_form_and_pages_go_back_with_older_posts(

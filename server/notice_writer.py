@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from events import effects
 from events.bus import Bus
 from network.content import post_notices
+from server import tasks
 from server.db import writing
 from server.unit_of_work import UnitOfWork
 
@@ -37,11 +38,8 @@ class NoticeWriter:
         self._task = asyncio.create_task(self._run(), name="notice-writer")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await tasks.cancel(self._task)
+        self._task = None
 
     def kick(self) -> None:
         """A transaction of this process left notices: write them now rather than at the next tick."""

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network import clock
 from network.enums import DigestFrequency
 from network.people import mail_settings
+from server import tasks
 from server.db import writing
 from server.mail import digest_run, notice_mail
 from server.mail.sender import worker_name
@@ -82,11 +83,8 @@ class MailScheduler:
         self._task = asyncio.create_task(self._run(), name="mail-scheduler")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await tasks.cancel(self._task)
+        self._task = None
         if self._presence is not None:
             with contextlib.suppress(Exception):
                 await self._presence.flush()  # who was here last is not lost to a restart

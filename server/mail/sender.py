@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import clock
+from server import tasks
 from server.db import writing
 from server.mail import queue
 from server.mail.compose import compose
@@ -76,11 +77,8 @@ class MailSender:
         self._task = asyncio.create_task(self._run(), name="mail-sender")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await tasks.cancel(self._task)
+        self._task = None
 
     def kick(self) -> None:
         """A transaction of this process queued mail: send it now rather than at the next tick."""

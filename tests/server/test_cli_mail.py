@@ -14,18 +14,23 @@ from tests.conftest import World
 from tests.server.mail.conftest import PUBLIC_URL, SmtpServer
 
 
-def commons(database_url: str, var_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = os.environ | {
+def environment(database_url: str, var_dir: Path) -> dict[str, str]:
+    """The command's settings: this test's database and var directory, no SMTP server or Redis."""
+    values = os.environ | {
         "DATABASE_URL": database_url,
         "COMMONS_VAR_DIR": str(var_dir),
         "SECRET_KEY": "x" * 40,
         "PUBLIC_URL": PUBLIC_URL,
     }
     for name in ("REDIS_URL", "SMTP_URL", "MAIL_FROM"):
-        environment.pop(name, None)
+        values.pop(name, None)
+    return values
+
+
+def commons(database_url: str, var_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [sys.executable, "-m", "server.cli", *args],
-        env=environment | env,
+        env=environment(database_url, var_dir) | env,
         capture_output=True,
         text=True,
         timeout=120,
@@ -91,14 +96,6 @@ async def test_digests_now_run_by_two_processes_at_once_give_each_person_one(
     slug, _, author = await world.two_members()
     readers = [await world.member(slug) for _ in range(5)]
     await world.request(author, slug, title="Help with transition to Year 7")
-    environment = os.environ | {
-        "DATABASE_URL": database_url,
-        "COMMONS_VAR_DIR": str(tmp_path),
-        "SECRET_KEY": "x" * 40,
-        "PUBLIC_URL": PUBLIC_URL,
-    }
-    for name in ("REDIS_URL", "SMTP_URL", "MAIL_FROM"):
-        environment.pop(name, None)
     runs = [
         await asyncio.create_subprocess_exec(
             sys.executable,
@@ -109,7 +106,7 @@ async def test_digests_now_run_by_two_processes_at_once_give_each_person_one(
             "--now",
             "--frequency",
             "weekly",
-            env=environment,
+            env=environment(database_url, tmp_path),
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )

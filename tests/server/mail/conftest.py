@@ -9,9 +9,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from network import clock
 from server.mail import queue
 from server.mail.models import OutboundMail
 from server.settings import Settings, public_link
@@ -82,3 +83,16 @@ def parts(message: EmailMessage) -> dict[str, str]:
             assert isinstance(part, EmailMessage)
             found[part.get_content_type()] = part.get_content()
     return found
+
+
+async def suspend_directly(db: Callable[[], AsyncSession], person_id: int, slug: str, days: float = 3) -> None:
+    """Suspend a member of a network behind the log (the mail reads the membership when it is made)."""
+    async with db() as session:
+        await session.execute(
+            text(
+                "UPDATE memberships SET state = 'suspended', until = :until WHERE person_id = :person "
+                "AND network_id = (SELECT id FROM networks WHERE slug = :slug)"
+            ),
+            {"until": clock.now() + timedelta(days=days), "person": person_id, "slug": slug},
+        )
+        await session.commit()

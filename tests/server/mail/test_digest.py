@@ -19,6 +19,7 @@ from server.mail.models import MailRun, OutboundMail
 from server.mail.sender import MailSender
 from server.mail.transport import build_transport
 from tests.conftest import World, make_settings
+from tests.server.mail.conftest import suspend_directly
 from tests.smtp import SmtpServer
 
 WEEKLY = DigestFrequency.WEEKLY
@@ -92,15 +93,7 @@ async def test_a_digest_holds_only_what_the_person_may_read_when_it_is_built(
     hidden = await world.request(third_author, third, title="A request hidden since")
     await world.request(third_author, third, title="A request they may read")
 
-    async with world.db() as session:
-        await session.execute(
-            text(
-                "UPDATE memberships SET state = 'suspended', until = :until WHERE person_id = :person "
-                "AND network_id = (SELECT id FROM networks WHERE slug = :slug)"
-            ),
-            {"until": clock.now() + timedelta(days=3), "person": reader.id, "slug": slug},
-        )
-        await session.commit()
+    await suspend_directly(world.db, reader.id, slug)
     left = await reader.post(f"/networks/{other_slug}/leave")
     assert left.status_code == 204, left.text
     await world.set_post(hidden["id"], "state = 'hidden'")

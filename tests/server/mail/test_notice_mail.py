@@ -18,6 +18,7 @@ from server.mail import notice_mail
 from server.mail.models import OutboundMail
 from server.mail.scheduler import notice_pass
 from tests.conftest import ApiClient, World, make_settings
+from tests.server.mail.conftest import suspend_directly
 from tests.smtp import SmtpServer
 
 LATER = mail_settings.AWAY + timedelta(seconds=30)
@@ -124,15 +125,7 @@ async def test_a_kind_turned_off_is_not_emailed_and_others_still_are(
 async def test_what_they_may_no_longer_read_is_left_out(world: World, tmp_path: Any, database_url: str) -> None:
     """Suspended from the network after the reply came: the mail (like the stream) leaves it out."""
     slug, author, _, _ = await replied_to(world)
-    async with world.db() as session:
-        await session.execute(
-            text(
-                "UPDATE memberships SET state = 'suspended', until = :until "
-                "WHERE person_id = :person AND network_id = (SELECT id FROM networks WHERE slug = :slug)"
-            ),
-            {"until": clock.now() + timedelta(days=7), "person": author.id, "slug": slug},
-        )
-        await session.commit()
+    await suspend_directly(world.db, author.id, slug, days=7)
     assert await run_pass(world.db, tmp_path, database_url, clock.now() + LATER) == 0
     assert await notice_rows(world.db, author.id) == []
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import cross, fanout, frames, growth, memory, pages, writes
+from bench import cross, digest, fanout, frames, growth, memory, pages, writes
 from bench.common import RESULTS, log
 
 QUICK: dict[str, list[str]] = {
@@ -32,6 +32,7 @@ QUICK: dict[str, list[str]] = {
         "pages": "--runs 3 --seconds 1 --warmup 1",
         "growth": "--datasets 10000:100 100000:100 10000:10000 --iterations 200",
         "frames": "--sockets 1000 --runs 3",
+        "digest": "--people 2000 --networks 20 --posts 20000 --send 200",
     }.items()
 }
 FULL: dict[str, list[str]] = {
@@ -49,6 +50,7 @@ FULL: dict[str, list[str]] = {
         "growth": "--datasets 10000:100 100000:100 1000000:100 100000:10000 1000000:10000 --iterations 500",
         "writes": "--posts 300 --runs 5",
         "frames": "--sockets 1000 --runs 5",
+        "digest": "--people 10000 --networks 20 --posts 100000 --send 1000",
     }.items()
 }
 MODULES: dict[str, Any] = {
@@ -60,6 +62,7 @@ MODULES: dict[str, Any] = {
     "growth": growth,
     "writes": writes,
     "frames": frames,
+    "digest": digest,
 }
 
 

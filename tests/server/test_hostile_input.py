@@ -66,7 +66,7 @@ async def test_ids_beyond_64_bits_in_paths_are_things_that_do_not_exist(world: W
 async def test_numbers_beyond_64_bits_in_queries_and_bodies_are_refused_naming_the_field(world: World) -> None:
     lead = await world.person()
     slug = await world.network(lead)
-    member = await world.member(slug)
+    member = await world.member(slug, follow="all")  # told of the practice below
     post = await world.practice(lead, slug)
     async with await bearer(lead) as api, await bearer(member) as member_api:
         before = await written(world)

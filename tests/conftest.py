@@ -514,7 +514,7 @@ async def mailing(world: World, smtp: SmtpServer, database_url: str, tmp_path: P
         smtp_url=smtp.url(),
         public_url=f"http://127.0.0.1:{port}",
         live_tick_seconds=0.2,
-        mail_tick_seconds=0.2,
+        mail_tick_seconds=0.5,
         send_mail=True,
     )
     live = LiveServer(settings, port=port).start()

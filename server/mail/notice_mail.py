@@ -18,6 +18,7 @@ is left out, as every other channel leaves it out.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
 from markupsafe import Markup
@@ -83,31 +84,56 @@ async def _still_readable(session: AsyncSession, person: Person, note: Notificat
     return True
 
 
-async def mail_person(session: AsyncSession, settings: Settings, person_id: int, now: datetime) -> int:
-    """Pass over one person's new notifications: queue their notice mail if it is due; how many
-    messages. The caller commits (on SQLite holding the write lock: `server.db.writing`)."""
+@dataclass(frozen=True, slots=True)
+class _Pass:
+    """What a pass over one person found: their notifications after the watermark, those to email."""
+
+    person: Person
+    notes: list[Notification]
+    waiting: list[tuple[Notification, str]]
+
+
+async def _look(session: AsyncSession, person_id: int, now: datetime) -> _Pass | None:
+    """The person's new notifications, or None when there is nothing to do yet (none, or what is to
+    be emailed is still giving them time to see it on the site)."""
     person = await session.get(Person, person_id, populate_existing=True)
     if person is None:
-        return 0
-    start = person.notice_mail_seq
+        return None
     notes = list(
         (
             await session.execute(
                 select(Notification)
-                .where(Notification.person_id == person.id, Notification.seq > start)
+                .where(Notification.person_id == person.id, Notification.seq > person.notice_mail_seq)
                 .order_by(Notification.seq)
             )
         ).scalars()
     )
     if not notes:
-        return 0
+        return None
     waiting = [(note, group) for note in notes if (group := _emailable(person, note)) is not None]
     if waiting:
         oldest = waiting[0][0].created_at
         if oldest > now - mail_settings.AWAY:
-            return 0  # give them a few minutes to see it on the site; what comes meanwhile joins it
+            return None  # give them a few minutes to see it on the site; what comes meanwhile joins it
         if person.notice_mailed_at is not None and person.notice_mailed_at > now - mail_settings.NOTICE_GAP:
-            return 0
+            return None
+    return _Pass(person, notes, waiting)
+
+
+async def due(session: AsyncSession, person_id: int, now: datetime) -> bool:
+    """Whether a pass over this person would do anything now: a read, so that a person whose mail is
+    still waiting costs the mailer no write (on SQLite, no turn of the one write lock)."""
+    return await _look(session, person_id, now) is not None
+
+
+async def mail_person(session: AsyncSession, settings: Settings, person_id: int, now: datetime) -> int:
+    """Pass over one person's new notifications: queue their notice mail if it is due; how many
+    messages. The caller commits (on SQLite holding the write lock: `server.db.writing`)."""
+    found = await _look(session, person_id, now)
+    if found is None:
+        return 0
+    person, notes, waiting = found.person, found.notes, found.waiting
+    start = person.notice_mail_seq
     groups: dict[str, list[Notification]] = defaultdict(list)
     for note, group in waiting:
         if person.email_confirmed_at is not None and await _still_readable(session, person, note):

@@ -38,6 +38,9 @@ async def notice_pass(maker: Callable[[], AsyncSession], settings: Settings, now
             people = await notice_mail.waiting_people(session, after)
         for person_id in people:
             async with maker() as session:
+                if not await notice_mail.due(session, person_id, now):
+                    continue  # still giving them time to see it: no write
+            async with maker() as session:
                 async with writing(session):
                     queued += await notice_mail.mail_person(session, settings, person_id, now)
                     await session.commit()

@@ -198,3 +198,12 @@ async def test_a_running_server_emails_the_away_author_over_smtp_and_not_someone
     assert body is not None and "Help with attendance" in body.get_content()
     await asyncio.sleep(1.0)  # more ticks: no second message, and none to the watcher who was on the site
     assert len(smtp.collector.about("replied to your post")) == 1
+
+
+async def test_a_person_still_given_time_to_see_it_is_not_due(world: World) -> None:
+    """The mailer reads before it writes: a person whose mail waits costs no write lock."""
+    _, author, _, _ = await replied_to(world)
+    async with world.db() as session:
+        assert await notice_mail.due(session, author.id, clock.now()) is False
+        assert await notice_mail.due(session, author.id, clock.now() + LATER) is True
+        assert await notice_mail.due(session, 10**9, clock.now() + LATER) is False  # nobody

@@ -120,6 +120,15 @@ async def _names(session: AsyncSession, people: list[int]) -> dict[int, str]:
     return {int(person_id): name for person_id, name in result.tuples()}
 
 
+async def notify_new_mentions(
+    session: AsyncSession, network: Network, post: Post, before: str, after: str, author: Person
+) -> None:
+    """An edit's mentions: the people it names that the text before it did not (named already, they were
+    told then), except the post's author, who hears of the reply itself."""
+    already = await _mentioned_members(session, network, before)
+    await notify_mentions(session, network, post, after, author, skip=[*already, post.author_id])
+
+
 async def notify_mentions(
     session: AsyncSession, network: Network, post: Post, text: str, author: Person, skip: Iterable[int] = ()
 ) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import activity, clock, markdown, withholding
 from network.access import Access
-from network.content import replies
+from network.content import followers, replies
 from network.enums import ContentState, TargetType
 from network.errors import Conflict, Forbidden, Invalid, NotFound, Refusal, enforce
 from network.event_kinds import EventKind
@@ -97,6 +97,7 @@ async def edit_reply(session: AsyncSession, access: Access, post: Post, reply: R
         return reply
     verdict = await gatekeeping.check(session, access, [data.body], new_post=False, edit=True)
     await keep_revision(session, reply, author)
+    before = reply.body
     reply.body, reply.edited_at = data.body, clock.now()
     newly_held = verdict.hold and reply.state is ContentState.VISIBLE
     if verdict.hold:
@@ -108,6 +109,8 @@ async def edit_reply(session: AsyncSession, access: Access, post: Post, reply: R
         await activity.record(session, access.network, EventKind.REPLY_HIDDEN, gone, author)
     # ...and the edit goes to those who may see it now: readers, or (held) the leads and its author
     await _announce(session, access, post, reply, author)
+    if reply.state is ContentState.VISIBLE:  # a held reply names no one until a lead approves it
+        await followers.notify_new_mentions(session, access.network, post, before, reply.body, author)
     await gatekeeping.refer(
         session, access, verdict, target_type=TargetType.REPLY, post=post, target_id=reply.id, author_id=author.id
     )

@@ -196,3 +196,28 @@ async def test_a_lead_edit_keeps_a_revision_that_only_leads_read(world: World) -
         versions = (await who.get(f"{t.path}/revisions")).json()
         assert [(v["withheld"], v["body"], v["reason"]) for v in versions] == [(True, "", "A pupil's name")]
     assert (await t.lead.get(f"{t.path}/revisions")).json()[0]["body"] == "Pupil Sam Example in Year 4 did well."
+
+
+async def test_an_edit_that_names_someone_new_tells_them_and_no_one_twice(world: World) -> None:
+    slug, author, replier = await world.two_members()
+    named = await world.member(slug, name="Nadia Named")
+    added = await world.member(slug, name="Ade Added")
+    post = await world.request(author, slug, title="Help with attendance")
+    reply = await replied(replier, post["id"], "Ask @Nadia Named about it.")
+
+    async def mentions(person: ApiClient) -> int:
+        items = (await person.get("/notifications")).json()["items"]
+        return sum(1 for n in items if n["kind"] == "mention")
+
+    assert await mentions(named) == 1 and await mentions(added) == 0
+    edited = await replier.patch(
+        f"/posts/{post['id']}/replies/{reply['id']}", json={"body": "Ask @Nadia Named or @Ade Added about it."}
+    )
+    assert edited.status_code == 200, edited.text
+    assert await mentions(added) == 1  # newly named: told
+    assert await mentions(named) == 1  # named before: not told again
+    again = await replier.patch(
+        f"/posts/{post['id']}/replies/{reply['id']}", json={"body": "Ask @Ade Added about it, please."}
+    )
+    assert again.status_code == 200, again.text
+    assert await mentions(added) == 1 and await mentions(named) == 1

@@ -76,11 +76,6 @@ AWAY = timedelta(minutes=5)
 NOTICE_GAP = timedelta(minutes=15)
 
 
-def group_of(kind: str) -> str | None:
-    """The notice group a notification kind belongs to; None for kinds left to the digest."""
-    return _GROUP_OF_KIND.get(kind)
-
-
 def mailed_when_away(kind: str) -> str | None:
     """The group, for a kind that is emailed when the person is away (not one mailed at once)."""
     return None if kind in MAILED_AT_ONCE else _GROUP_OF_KIND.get(kind)

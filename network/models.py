@@ -246,6 +246,7 @@ class Post(IdentityAuditBase):
         Index("ix_posts_network_feed", "network_id", "state", "id"),
         # the feed's order (pinned first, newest first) read backwards: a page costs the same at any size
         Index("ix_posts_network_pinned", "network_id", "pinned", "id"),
+        Index("ix_posts_created_at", "created_at"),  # search's "newest first"
     )
 
     network_id: Mapped[int] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"))
@@ -307,7 +308,7 @@ class PostRevision(IdentityBase):
 
 class Reply(IdentityAuditBase):
     __tablename__ = "replies"
-    __table_args__ = (Index("ix_replies_post", "post_id", "id"),)
+    __table_args__ = (Index("ix_replies_post", "post_id", "id"), Index("ix_replies_created_at", "created_at"))
 
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
@@ -388,3 +389,27 @@ class EmailLink(IdentityBase):
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+
+class SavedSearch(IdentityAuditBase):
+    """A query with its filters that a member keeps, and is told about when a new post matches it
+    (network/search/saved.py). `search_text` is the query as the index reads it; `anchor` its longest
+    word (how SQLite finds the saved searches a post might match); PostgreSQL adds a generated
+    `match_query` tsquery (network/search/schema.py)."""
+
+    __tablename__ = "saved_searches"
+    __table_args__ = (
+        Index("ix_saved_searches_person", "person_id", "id"),
+        Index("ix_saved_searches_network", "network_id"),
+    )
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    query: Mapped[str] = mapped_column(String(500))
+    filters: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict, server_default=text("'{}'"))
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), default=None)
+    kind: Mapped[str | None] = mapped_column(String(32), default=None)
+    search_text: Mapped[str] = mapped_column(String(600))
+    anchor: Mapped[str] = mapped_column(String(60))
+    alerts: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    last_alerted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)

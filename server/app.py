@@ -28,6 +28,7 @@ from server.api.networks import NetworkController
 from server.api.notifications import NotificationController
 from server.api.organisation_people import OrganisationPeopleController
 from server.api.posts import OfferController, PostController
+from server.api.search import SearchController
 from server.bus import build_bus
 from server.csrf import BearerAwareCSRFMiddleware
 from server.headers import security_headers
@@ -124,6 +125,7 @@ def create_app(settings: Settings) -> Litestar:
             NetworkController,
             PostController,
             OfferController,
+            SearchController,
             NotificationController,
             FlagController,
             ModerationController,

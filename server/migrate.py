@@ -33,6 +33,20 @@ def downgrade(database_url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(database_url), revision)
 
 
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Autogenerate compares the models with the database, less the search index's own objects (FTS5
+    tables and their shadow tables on SQLite, generated columns on PostgreSQL), which no model maps."""
+    from network.search import schema
+
+    if type_ == "table" and name is not None:
+        return not any(name == n or name.startswith(n + "_") for n in schema.NAMES)
+    if type_ == "column":
+        return name not in schema.COLUMNS
+    if type_ == "index":
+        return name not in schema.INDEXES
+    return True
+
+
 def compare_type(context: Any, inspected: Any, metadata: Any, inspected_type: Any, metadata_type: Any) -> bool | None:
     """Autogenerate's type comparison, minus one false alarm: SQLite reflects a GUID column as NUMERIC."""
     if isinstance(metadata_type, GUID) and context.dialect.name == "sqlite":

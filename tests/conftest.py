@@ -33,6 +33,7 @@ from network.enums import Affiliation, OrgKind
 from network.inputs import OrganisationInput, RegisterInput
 from network.models import Person
 from network.people import accounts
+from network.search import schema as search_schema
 from server import db as db_config
 from server import migrate
 from server.app import create_app
@@ -212,7 +213,8 @@ async def _empty_tables(request: pytest.FixtureRequest) -> None:
     try:
         async with engine.begin() as conn:
             names = await conn.run_sync(lambda c: c.dialect.get_table_names(c))
-            tables = [n for n in names if n not in KEEP_TABLES]
+            # the search index's FTS5 shadow tables go with their table (network/search/schema.py)
+            tables = [n for n in names if n not in KEEP_TABLES and not _fts_shadow(n)]
             if url.startswith("postgresql"):
                 await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
             else:
@@ -221,6 +223,11 @@ async def _empty_tables(request: pytest.FixtureRequest) -> None:
                     await conn.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - our own table names
     finally:
         await engine.dispose()
+
+
+def _fts_shadow(name: str) -> bool:
+    """An FTS5 table's own storage (emptied with its table: network/search/schema.py)."""
+    return any(name.startswith(fts + "_") for fts in search_schema.NAMES)
 
 
 _counter = itertools.count(1)
@@ -458,6 +465,12 @@ class World:
         """
         async with self.db() as session:
             await session.execute(text(f"UPDATE posts SET {assignment} WHERE id = {int(post_id)}"))  # noqa: S608
+            await session.commit()
+
+    async def set_reply(self, reply_id: int, assignment: str) -> None:
+        """As `set_post`, for a reply's state."""
+        async with self.db() as session:
+            await session.execute(text(f"UPDATE replies SET {assignment} WHERE id = {int(reply_id)}"))  # noqa: S608
             await session.commit()
 
     async def count(self, table: str, where: str = "1=1") -> int:

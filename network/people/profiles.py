@@ -14,10 +14,10 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import markdown
-from network.content.search import Scope, post_views, reading_scope
 from network.enums import Affiliation, MemberState, OfferStatus, OrgKind, PostKind, Role
 from network.errors import NotFound
 from network.models import Membership, Offer, Organisation, Person, Post
+from network.search.scope import Scope, post_views, reading_scope
 from network.views import OrganisationView, PersonRef, PostView, organisation_view, person_ref
 
 LIST_LIMIT = 20

@@ -41,6 +41,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=True,
         compare_type=migrate.compare_type,
         compare_server_default=False,
+        include_name=migrate.include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -158,6 +158,8 @@ async def test_pages_are_accessible_at_desktop_and_phone_widths(world: World, br
         f"/organisations/{regulator_id}",
         "/search",
         "/search?q=phonics",
+        "/search?q=phonics+-attendance&theme=phonics&phase=primary&sort=newest",
+        "/search?q=the",
         "/search?q=phonics&kind=poem",
         "/people/999999",
     ]

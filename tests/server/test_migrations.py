@@ -77,7 +77,9 @@ def _tables(conn: Connection) -> set[str]:
 
 
 def _diff(conn: Connection) -> list[Any]:
-    context = MigrationContext.configure(conn, opts={"compare_type": migrate.compare_type, "render_as_batch": True})
+    context = MigrationContext.configure(
+        conn, opts={"compare_type": migrate.compare_type, "render_as_batch": True, "include_name": migrate.include_name}
+    )
     return list(compare_metadata(context, orm_registry.metadata))
 
 

@@ -1,0 +1,136 @@
+"""The full-text index on each database, as SQL the service composes: match, score and snippets.
+
+PostgreSQL matches `search_vector @@ websearch_to_tsquery('english', …)` through the GIN index and scores
+with `ts_rank` (weights: title 1.0, summary and themes 0.4, the rest 0.2; normalised by length, so a long
+post does not win by length alone). SQLite matches `post_search MATCH …` through FTS5 and scores with
+`bm25` (title 10, summary and themes 4, the rest 1), negated so that higher is better on both. A reply
+scores at 0.8 of what the same words in a post would. Snippets come from `ts_headline` and FTS5's
+`snippet`/`highlight`, with private-use characters around each match that network/search/snippets.py
+turns into the only markup of the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, bindparam, column, func, literal_column, select, table, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network.models import Post, Reply
+from network.search import schema
+from network.search.query import Query
+
+START = "\ue000"
+STOP = "\ue001"
+REPLY_WEIGHT = 0.8
+_HEADLINE = (
+    f'StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, ShortWord=3, MaxFragments=2, FragmentDelimiter=" … "'
+)
+_TITLE = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
+
+_post_fts = table(schema.POST_SEARCH, column("rowid"))
+_reply_fts = table(schema.REPLY_SEARCH, column("rowid"))
+
+
+@dataclass(frozen=True, slots=True)
+class Matching:
+    """How one table is matched on one database: add `joined` to a select, filter by `where`, order by `score`."""
+
+    where: Any  # a boolean clause (ColumnElement or TextClause)
+    score: ColumnElement[Any]
+    fts: Any = None  # SQLite: the FTS5 table to join on rowid
+
+
+def _tsquery(query: Query) -> ColumnElement[object]:
+    return func.websearch_to_tsquery(literal_column("'english'::regconfig"), bindparam("q_ts", query.websearch()))
+
+
+def posts(dialect: str, query: Query) -> Matching:
+    if dialect == "postgresql":
+        vector: ColumnElement[Any] = literal_column("posts.search_vector")
+        return Matching(vector.op("@@")(_tsquery(query)), func.ts_rank(vector, _tsquery(query), 1))
+    return Matching(
+        text(f"{schema.POST_SEARCH} MATCH :q_fts").bindparams(q_fts=query.fts5()),
+        -func.bm25(literal_column(schema.POST_SEARCH), 10.0, 4.0, 1.0),
+        _post_fts,
+    )
+
+
+def replies(dialect: str, query: Query) -> Matching:
+    if dialect == "postgresql":
+        vector: ColumnElement[Any] = literal_column("replies.search_vector")
+        return Matching(vector.op("@@")(_tsquery(query)), func.ts_rank(vector, _tsquery(query), 1) * REPLY_WEIGHT)
+    return Matching(
+        text(f"{schema.REPLY_SEARCH} MATCH :q_fts").bindparams(q_fts=query.fts5()),
+        -func.bm25(literal_column(schema.REPLY_SEARCH)) * REPLY_WEIGHT,
+        _reply_fts,
+    )
+
+
+def join_posts(stmt: Select[Any], match: Matching) -> Select[Any]:
+    """The select over posts, joined to the FTS5 table where there is one."""
+    if match.fts is None:
+        return stmt
+    return stmt.join(match.fts, literal_column(f"{schema.POST_SEARCH}.rowid") == Post.id)  # type: ignore[arg-type]
+
+
+def join_replies(stmt: Select[Any], match: Matching) -> Select[Any]:
+    if match.fts is None:
+        return stmt
+    return stmt.join(match.fts, literal_column(f"{schema.REPLY_SEARCH}.rowid") == Reply.id)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """A title and a snippet with START/STOP around each match (still plain text, not yet escaped)."""
+
+    title: str
+    snippet: str
+
+
+async def post_snippets(session: AsyncSession, dialect: str, query: Query, ids: Sequence[int]) -> dict[int, Marked]:
+    if not ids:
+        return {}
+    if dialect == "postgresql":
+        rest = func.concat_ws(
+            " ",
+            Post.summary,
+            Post.body,
+            Post.setting,
+            Post.what_we_did,
+            Post.what_we_stopped,
+            Post.impact,
+            Post.outcome,
+        )
+        stmt = select(
+            Post.id,
+            func.ts_headline(literal_column("'english'::regconfig"), Post.title, _tsquery(query), _TITLE),
+            func.ts_headline(literal_column("'english'::regconfig"), rest, _tsquery(query), _HEADLINE),
+        ).where(Post.id.in_(ids))
+        return {i: Marked(t, s) for i, t, s in (await session.execute(stmt)).tuples()}
+    fts = schema.POST_SEARCH
+    sqlite = text(
+        f"SELECT rowid, highlight({fts}, 0, :a, :b), snippet({fts}, 1, :a, :b, '…', 32),"  # noqa: S608 - our table
+        f" snippet({fts}, 2, :a, :b, '…', 32) FROM {fts} WHERE {fts} MATCH :q_fts AND rowid IN :ids"
+    ).bindparams(bindparam("ids", list(ids), expanding=True), a=START, b=STOP, q_fts=query.fts5())
+    out = {}
+    for row_id, title, summary, rest in (await session.execute(sqlite)).tuples():
+        out[int(row_id)] = Marked(title, rest if START in rest or START not in summary else summary)
+    return out
+
+
+async def reply_snippets(session: AsyncSession, dialect: str, query: Query, ids: Sequence[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    if dialect == "postgresql":
+        stmt = select(
+            Reply.id, func.ts_headline(literal_column("'english'::regconfig"), Reply.body, _tsquery(query), _HEADLINE)
+        ).where(Reply.id.in_(ids))
+        return {int(i): s for i, s in (await session.execute(stmt)).tuples()}
+    fts = schema.REPLY_SEARCH
+    sqlite = text(
+        f"SELECT rowid, snippet({fts}, 0, :a, :b, '…', 32) FROM {fts} WHERE {fts} MATCH :q_fts AND rowid IN :ids"  # noqa: S608
+    ).bindparams(bindparam("ids", list(ids), expanding=True), a=START, b=STOP, q_fts=query.fts5())
+    return {int(i): s for i, s in (await session.execute(sqlite)).tuples()}

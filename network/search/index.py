@@ -15,7 +15,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, column, func, literal_column, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network.models import Post, Reply
@@ -43,16 +55,21 @@ class Matching:
     fts: Any = None  # SQLite: the FTS5 table to join on rowid
 
 
-def _tsquery(query: Query) -> ColumnElement[object]:
-    return func.websearch_to_tsquery(literal_column("'english'::regconfig"), bindparam("q_ts", query.websearch()))
+def _tsquery(query: Query, any_word: bool = False, key: str = "q") -> ColumnElement[object]:
+    typed = query.websearch_any() if any_word else query.websearch()
+    return func.websearch_to_tsquery(literal_column("'english'::regconfig"), bindparam(f"{key}_ts", typed))
 
 
-def posts(dialect: str, query: Query) -> Matching:
+def posts(dialect: str, query: Query, *, any_word: bool = False, key: str = "q") -> Matching:
+    """Posts with every word (a search), or with any of them (`any_word`: related practice); `key`
+    names the query's parameter, for statements that hold several."""
     if dialect == "postgresql":
         vector: ColumnElement[Any] = literal_column("posts.search_vector")
-        return Matching(vector.op("@@")(_tsquery(query)), func.ts_rank(vector, _tsquery(query), 1))
+        tsquery = _tsquery(query, any_word, key)
+        return Matching(vector.op("@@")(tsquery), func.ts_rank(vector, tsquery, 1))
+    typed = query.fts5_any() if any_word else query.fts5()
     return Matching(
-        text(f"{schema.POST_SEARCH} MATCH :q_fts").bindparams(q_fts=query.fts5()),
+        text(f"{schema.POST_SEARCH} MATCH :{key}_fts").bindparams(bindparam(f"{key}_fts", typed)),
         -func.bm25(literal_column(schema.POST_SEARCH), 10.0, 4.0, 1.0),
         _post_fts,
     )
@@ -88,6 +105,25 @@ class Marked:
 
     title: str
     snippet: str
+
+
+async def having(
+    session: AsyncSession, dialect: str, queries: Sequence[Query], ids: Sequence[int]
+) -> dict[int, set[int]]:
+    """Which of the queries (by position) each of these posts matches, in one statement."""
+    found: dict[int, set[int]] = {i: set() for i in ids}
+    branches = []
+    for at, query in enumerate(queries):
+        if query.searchable:
+            match = posts(dialect, query, key=f"h{at}")
+            chosen = select(literal(at).label("at"), Post.id.label("post_id"))
+            branches.append(join_posts(chosen, match).where(match.where, Post.id.in_(list(ids))))
+    if not ids or not branches:
+        return found
+    stmt = union_all(*(select(b.subquery()) for b in branches))
+    for at, post_id in (await session.execute(stmt)).tuples():
+        found[int(post_id)].add(int(at))
+    return found
 
 
 async def post_snippets(session: AsyncSession, dialect: str, query: Query, ids: Sequence[int]) -> dict[int, Marked]:

@@ -69,6 +69,14 @@ class Query:
         left_out = "".join(f" NOT {_string(x)}" for x in self.excluded)
         return f"({kept}){left_out}" if kept else ""
 
+    def websearch_any(self) -> str:
+        """PostgreSQL's query for a post that has any of the words or phrases (related practice)."""
+        return " or ".join([*self.words, *(f'"{" ".join(p)}"' for p in self.phrases)])
+
+    def fts5_any(self) -> str:
+        """SQLite's query for a post that has any of the words or phrases."""
+        return " OR ".join(_string(p) for p in [*((w,) for w in self.words), *self.phrases])
+
     def longest_word(self) -> str:
         """The longest word looked for (the likeliest to be rare): a saved search's anchor."""
         return max(self.terms, key=len, default="")

@@ -9,6 +9,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from network.content import offers, posts, reactions, replies, reply_edits
 from network.enums import ReactionKind
 from network.inputs import CloseInput, OfferInput, PostEdit, ReactionInput, ReplyInput
+from network.search import related
+from network.search.related import RelatedPost
 from network.views import (
     OfferView,
     Page,
@@ -38,6 +40,15 @@ class PostController(Controller):
         access, post_ = await posts.open_post(db, post_id, person)
         await posts.edit_post(db, access, post_, data)
         return await posts.describe_post(db, post_, access.network.slug)
+
+    @get(
+        "/{post_id:int}/related",
+        summary="For a request, practice that may help; for a practice, open requests it could answer",
+        description="Only from networks you may read; an empty list when nothing relevant is found.",
+    )
+    async def related_posts(self, db: Db, person: Me, post_id: FromPath[int]) -> list[RelatedPost]:
+        _access, post_ = await posts.open_post(db, post_id, person)
+        return await related.related(db, person, post_)
 
     @get("/{post_id:int}/revisions", summary="Earlier versions, newest first")
     async def revisions(self, db: Db, person: Me, post_id: FromPath[int]) -> list[RevisionView]:

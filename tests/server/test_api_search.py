@@ -73,3 +73,38 @@ async def test_the_permission_table_on_search(world: World) -> None:
         assert (await anonymous.get("/search", params={"q": "curriculum"})).status_code == 401
     await lead.patch(f"/networks/{members_only}/members/{member.id}", json={"state": "suspended"})
     assert titles(await search(member, q="curriculum")) == []
+
+
+async def test_related_posts_over_the_api_and_on_the_page(world: World) -> None:
+    lead = await world.person(org="Asker Academies")
+    slug = await world.network(lead)
+    sharer = await world.member(slug, org="Sharer Schools")
+    need = await world.request(lead, slug, title="Reducing persistent absence in year 9")
+    practice = await world.practice(
+        sharer,
+        slug,
+        title="Persistent absence in year 9: mentoring",
+        themes=["Attendance"],
+        evidence_strength="comparison",
+    )
+    response = await lead.get(f"/posts/{need['id']}/related")
+    assert response.status_code == 200, response.text
+    [found] = response.json()
+    assert found["id"] == practice["id"] and found["url"] == f"/posts/{practice['id']}"
+    assert found["organisation"] == "Sharer Schools" and found["evidence_strength"] == "comparison"
+    back = (await sharer.get(f"/posts/{practice['id']}/related")).json()
+    assert [r["id"] for r in back] == [need["id"]]
+    outsider = await world.person()
+    closed = await world.network(lead, visibility="members")
+    private = await world.request(lead, closed, title="Persistent absence in year 9 again")
+    assert (await outsider.get(f"/posts/{private['id']}/related")).status_code == 404
+    assert (await outsider.get("/posts/99999999/related")).status_code == 404
+
+    page = await lead.http.get(world.server.url + f"/posts/{need['id']}")
+    assert '<h2 id="related-h">Practice that may help</h2>' in page.text
+    assert f'<a href="/posts/{practice["id"]}">Persistent absence in year 9: mentoring</a>' in page.text
+    other = await sharer.http.get(world.server.url + f"/posts/{practice['id']}")
+    assert '<h2 id="related-h">Who needs this: could you offer?</h2>' in other.text
+    lonely = await world.practice(sharer, slug, title="Minibus maintenance log")
+    nothing = await sharer.http.get(world.server.url + f"/posts/{lonely['id']}")
+    assert 'id="related"' not in nothing.text

@@ -46,6 +46,7 @@ from network.models import Offer, Person, Post, Reply
 from network.moderation.policy import APPEAL_WINDOW
 from network.people import profiles
 from network.permissions import Action
+from network.search import related
 from network.views import OfferView, PostView, ReplyView, RevisionView, offer_view, reply_view
 from server.deps import Db, Viewer
 from web.content.reply_tools import reply_tools
@@ -415,6 +416,7 @@ async def render_post(
         reacted=mine,
         powers=powers,
         history=await _history(db, access, post_, view),
+        related=await related.related(db, viewer, post_),
         trouble=trouble,
         mod=moderation,
         tools=await reply_tools(db, access, post_, reply_page.items),

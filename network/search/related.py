@@ -6,13 +6,14 @@ permission table, through `Scope`), never the post itself, and a request's page 
 organisation's practice as news to it, nor a practice's page the viewer's organisation's requests.
 
 The need is the post's title, then its summary and themes, then the start of its text, read as a
-search (network/search/query.py), at most `MAX_TERMS` words. Candidates are the posts with any of
+search (network/search/query.py), less the words nearly every post here has (`EVERYDAY`: school,
+pupils, trust…), at most `MAX_TERMS` words. Candidates are the posts with any of
 those words, found through the index and taken newest first up to `WINDOW`, ranked by the index's
 score; the best `CANDIDATES` are then scored in full: the share of the need's words each has
 (stemmed, as search matches them), the practice's themes that the request speaks of (a request has
 no themes of its own: its text is searched for the practice's themes), and how strong the
 practice's evidence is. A candidate with less than half the need's words (a title's word counting
-twice), unless it has one of them and a theme in common, is not shown: nothing is better than something unrelated.
+three times), or a quarter with a theme in common, is not shown: nothing is better than something unrelated.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network.enums import EvidenceStrength, PostKind, RequestStatus
 from network.models import Person, Post
 from network.search import index
-from network.search.query import MAX_TERMS, Query, parse
+from network.search.query import MAX_TERMS, STOP_WORDS, Query, parse
 from network.search.scope import Scope, reading_scope
 
 WINDOW = 1000
@@ -41,6 +42,7 @@ EVIDENCE_WEIGHT = {
     EvidenceStrength.EXTERNAL_EVALUATION: 0.2,
 }
 THEME_WEIGHT = 0.3
+TITLE_WEIGHT = 3.0  # a word of the title, against one of the text
 MAX_THEMES = 40
 OPEN = (RequestStatus.OPEN, RequestStatus.IN_DISCUSSION)
 
@@ -66,18 +68,36 @@ class _Scored:
     post: Post
     score: float
     words: int
-    share: float  # of the need's words, a title's counting twice
+    share: float  # of the need's words, a title's counting three times
     themes: list[str]
 
 
+# Words nearly every post here has: they say nothing about what a post is about, so a need is not
+# read from them (search still finds them; this is only what "related" compares).
+EVERYDAY = frozenset(
+    """school schools pupil pupils student students trust trusts academy academies teacher teachers staff
+    leader leaders year years term terms week weeks day days time help helped helps need needs needed would
+    could like use used using work worked working want wanted looking anyone other others share shared
+    sharing new one two also make made get good well based across every many much way ways really""".split()  # noqa: SIM905
+)
+
+
 def _need(post: Post) -> list[str]:
-    return parse(" ".join([post.title, post.summary, *post.themes, post.body[:NEED_TEXT]])).terms[:MAX_TERMS]
+    """The telling words of the title, then of the summary and themes, then of the text's start."""
+    parts = [post.title, " ".join([post.summary, *post.themes]), post.body[:NEED_TEXT]]
+    words = dict.fromkeys(w for part in parts for w in parse(part).terms if _telling(w))
+    return list(words)[:MAX_TERMS]
+
+
+def _telling(word: str) -> bool:
+    """A word that can say what a post is about: not an everyday or common word, a number or a fragment."""
+    return len(word) >= 3 and not word.isdigit() and word not in EVERYDAY and word not in STOP_WORDS
 
 
 def _weights(post: Post, words: list[str]) -> list[float]:
-    """A word of the title counts twice: it names the need; the text around it only describes it."""
-    titled = set(parse(post.title).terms)
-    return [2.0 if w in titled else 1.0 for w in words]
+    """A word of the title counts three times: it names the need; the text around it only describes it."""
+    titled = set(parse(post.title).terms) - EVERYDAY
+    return [TITLE_WEIGHT if w in titled else 1.0 for w in words]
 
 
 async def related(session: AsyncSession, viewer: Person | None, post: Post, *, limit: int = SHOWN) -> list[RelatedPost]:
@@ -91,7 +111,7 @@ async def related(session: AsyncSession, viewer: Person | None, post: Post, *, l
     if not scope.networks:
         return []
     scored = await _candidates(session, scope, viewer, post, words)
-    kept = [s for s in scored if s.share >= 0.5 or (s.words >= 1 and s.themes)]
+    kept = [s for s in scored if s.share >= 0.5 or (s.themes and s.share >= 0.25)]
     kept.sort(key=lambda s: (-s.score, -s.post.id))
     return [
         RelatedPost(

@@ -77,6 +77,7 @@ async def test_post_pages_and_forms_are_accessible_at_desktop_and_phone_widths(
     await helper.post(f"/posts/{practice['id']}/reactions", json={"kind": "useful"})
     request = await world.request(author, slug, support_type="peer_review", urgency="high")
     await helper.post(f"/posts/{request['id']}/offers", json={"message": "Our science lead can visit in May."})
+    await world.practice(helper, slug, title="Peer review of KS3 science: what we learned", themes=["science"])
 
     pages = [
         f"/posts/{practice['id']}",
@@ -98,6 +99,8 @@ async def test_post_pages_and_forms_are_accessible_at_desktop_and_phone_widths(
                     if await summary.is_visible():
                         await summary.click()  # open the edit history, so axe checks what it holds
                 assert await page.locator("h1").count() == 1, path
+                if path == f"/posts/{request['id']}" and who is author:  # the helper's practice may help
+                    await expect(page.locator("#related-h")).to_have_text("Practice that may help")
                 violations = await axe_violations(page)
                 assert not violations, f"{path} at {viewport}: {describe(violations)}"
                 assert await no_horizontal_scroll(page), f"{path} scrolls sideways at {viewport}"

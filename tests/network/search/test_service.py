@@ -252,6 +252,21 @@ async def test_snippets_are_safe_html_with_only_marks(world: World, db: async_se
     assert "<" not in stripped
 
 
+async def test_a_snippet_finds_the_match_deep_in_a_long_post(
+    world: World, db: async_sessionmaker[AsyncSession]
+) -> None:
+    lead = await world.person()
+    slug = await world.network(lead)
+    filler = "Termly planning with every department and a long account of it. " * 120  # ~8,000 characters
+    await world.practice(lead, slug, title="A long write-up", body=filler + "Then we tried lesson study in pairs.")
+    hit = (await find(db, lead, "study")).items[0]
+    assert "<mark>study</mark>" in hit.snippet_html and len(hit.snippet_html) < 600
+    reply_text = filler[:4000] + "We used coaching triads too."
+    assert (await lead.post(f"/posts/{hit.post.id}/replies", json={"body": reply_text})).status_code == 201
+    [reply_hit] = (await find(db, lead, "triads")).items
+    assert reply_hit.match == "reply" and "<mark>triads</mark>" in reply_hit.snippet_html
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [

@@ -168,3 +168,18 @@ async def test_filter_links_are_bookmarkable_and_removable(world: World) -> None
     bad = await page(world, lead, "/search", q="oracy", since="last week")
     assert bad.status_code == 422 and "Give a date as YYYY-MM-DD." in bad.text
     assert 'id="search-since"' in bad.text and 'aria-describedby="search-since-error"' in bad.text
+
+
+async def test_a_network_page_searches_that_network(world: World) -> None:
+    lead = await world.person()
+    slug = await world.network(lead, name="Coastal Trusts")
+    other = await world.network(lead)
+    await world.practice(lead, slug, title="Coastal attendance")
+    await world.practice(lead, other, title="Inland attendance")
+    network_page = await lead.http.get(world.server.url + f"/networks/{slug}")
+    form = re.search(r'<form class="search-row network-search".*?</form>', network_page.text, re.S)
+    assert form and f'name="network" value="{slug}"' in form.group(0) and 'action="/search"' in form.group(0)
+    response = await page(world, lead, "/search", q="attendance", network=slug)
+    assert "Coastal <mark>attendance</mark>" in response.text and "Inland" not in response.text
+    async with httpx.AsyncClient(base_url=world.server.url) as anonymous:
+        assert "network-search" not in (await anonymous.get(f"/networks/{slug}")).text

@@ -29,6 +29,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import BindParameter
 
 from network.models import Post, Reply
 from network.search import schema
@@ -70,7 +71,10 @@ class Matching:
 
 def _tsquery(query: Query, any_word: bool = False, key: str = "q") -> ColumnElement[object]:
     typed = query.websearch_any() if any_word else query.websearch()
-    return func.websearch_to_tsquery(literal_column("'english'::regconfig"), bindparam(f"{key}_ts", typed))
+    # written into the statement (escaped by SQLAlchemy), not sent as a parameter: a prepared statement's
+    # generic plan cannot tell a rare word (walk the GIN index) from a common one (walk the newest posts)
+    words: BindParameter[str] = bindparam(f"{key}_ts", typed, literal_execute=True)
+    return func.websearch_to_tsquery(literal_column("'english'::regconfig"), words)
 
 
 def posts(dialect: str, query: Query, *, any_word: bool = False, key: str = "q") -> Matching:

@@ -83,12 +83,12 @@ def _from_micros(value: int) -> datetime:
 
 
 def _json_has(column: Any, value: str, dialect: str) -> ColumnElement[bool]:
-    """A JSON list column holds `value` (case-insensitively)."""
-    if dialect == "postgresql":
-        item = func.jsonb_array_elements_text(column).table_valued("value").alias("item")
-    else:
-        item = func.json_each(column).table_valued("value").alias("item")
-    return exists(select(literal(1)).select_from(item).where(func.lower(item.c.value) == value.lower()))
+    """A JSON list column holds `value` (themes and phases are stored lower-cased, spaces collapsed)."""
+    value = " ".join(value.lower().split())
+    if dialect == "postgresql":  # containment: one operator per row, no set-returning function
+        return column.op("@>")(func.jsonb_build_array(value))  # type: ignore[no-any-return]
+    item = func.json_each(column).table_valued("value").alias("item")
+    return exists(select(literal(1)).select_from(item).where(item.c.value == value))
 
 
 def _post_filters(filters: SearchFilters, network_id: int | None, dialect: str) -> list[ColumnElement[bool]]:

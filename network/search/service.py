@@ -4,8 +4,8 @@ One statement finds a page. Posts and replies are matched in two branches of a U
 its index and each already limited to what the reader may read (network/search/scope.py) and to the
 filters; a reply's filters are its post's. Sorted by relevance, each branch takes its newest `WINDOW`
 matches and those are ranked, so a word found in half a million posts costs the same as a rare one:
-the ranking reads at most 2 * WINDOW rows (docs/design.md §3.11). Sorted by newest, each branch walks
-its `created_at` index from the cursor.
+the ranking reads at most 2 * WINDOW rows, and the page says when there were more (docs/design.md
+§3.11). Sorted by newest, each branch walks its `created_at` index from the cursor.
 
 A cursor is an offset in the ranked window (relevance) or the last hit's (time, branch, id) (newest);
 a cursor of one sort is refused by the other.
@@ -43,7 +43,7 @@ from network.search.query import Query, parse
 from network.search.scope import Scope, post_views, reading_scope
 from network.views import PostView, ReplyView, reply_view
 
-WINDOW = 1000
+WINDOW = 300
 MAX_LIMIT = 100
 POST, REPLY = 0, 1
 
@@ -67,8 +67,8 @@ class SearchPage(msgspec.Struct):
     terms: list[str]
     items: list[SearchHit]
     next_cursor: str | None
-    total: int | None = None  # on the first page: how many match, counted up to `total_capped_at`
-    total_capped_at: int = 2 * WINDOW
+    total: int | None = None  # on the first page: how many match (of posts and of replies, each up to `WINDOW`)
+    more: bool = False  # more match than were counted and ranked: the best of the newest are first
     message: str | None = None  # what was dropped from the query, or why nothing was searched
 
 
@@ -205,45 +205,58 @@ async def search(
         return empty
     plan = _Plan(session.bind.dialect.name, query, scope, filters, network_id)
     total: int | None = None
+    more = False
     if relevance:
         offset = key[0] if key else 0
         if offset >= 2 * WINDOW:
             return msgspec.structs.replace(empty, total=None)
         hits = _branches(plan, None, WINDOW).subquery("ranked")
         stmt = (
-            select(hits, func.count().over().label("total"))
+            select(hits, *_counts(hits.c.branch))
             .order_by(hits.c.score.desc(), hits.c.created_at.desc(), hits.c.branch, hits.c.post_id.desc())
             .offset(offset)
             .limit(limit + 1)
         )
         rows = list((await session.execute(stmt)).tuples())
-        if rows and offset == 0:
-            total = int(rows[0][5])
-        elif offset == 0:
-            total = 0
+        if offset == 0:
+            total, more = (int(rows[0][5]), max(int(rows[0][6]), int(rows[0][7])) >= WINDOW) if rows else (0, False)
         next_cursor = cursors.encode_key((offset + limit,)) if len(rows) > limit else None
     else:
         hits = _branches(plan, key, limit + 1).subquery("newest")
-        stmt = select(hits).order_by(hits.c.created_at.desc(), hits.c.branch.desc(), hits.c.post_id.desc())
-        stmt = stmt.order_by(None).order_by(
+        stmt = select(hits).order_by(
             hits.c.created_at.desc(), hits.c.branch.desc(), func.coalesce(hits.c.reply_id, hits.c.post_id).desc()
         )
         rows = list((await session.execute(stmt.limit(limit + 1))).tuples())
         if key is None:
-            total = await _count(session, plan)
+            total, more = await _count(session, plan)
         last = rows[limit - 1] if len(rows) > limit else None
         next_cursor = None
         if last is not None:
             last_id = int(last[2] if last[0] == REPLY else last[1])
             next_cursor = cursors.encode_key((_micros(last[3]), int(last[0]), last_id))
     items = await _hits(session, plan, rows[:limit], with_score=relevance)
-    return SearchPage(query=q, terms=query.terms, items=items, next_cursor=next_cursor, total=total, message=message)
+    return SearchPage(
+        query=q, terms=query.terms, items=items, next_cursor=next_cursor, total=total, more=more, message=message
+    )
 
 
-async def _count(session: AsyncSession, plan: _Plan) -> int:
-    """How many match, counted up to 2 * WINDOW (one statement, each branch limited)."""
+def _counts(branch: ColumnElement[int]) -> list[ColumnElement[int]]:
+    """How many hits in all, of posts and of replies (window functions over the ranked window)."""
+    return [
+        func.count().over().label("total"),
+        func.count().filter(branch == POST).over().label("posts"),
+        func.count().filter(branch == REPLY).over().label("replies"),
+    ]
+
+
+async def _count(session: AsyncSession, plan: _Plan) -> tuple[int, bool]:
+    """How many match, each of posts and replies counted up to WINDOW, and whether either was cut there."""
     hits = _branches(plan, None, WINDOW).subquery("counted")
-    return int((await session.execute(select(func.count()).select_from(hits))).scalar_one())
+    stmt = select(
+        func.count(), func.count().filter(hits.c.branch == POST), func.count().filter(hits.c.branch == REPLY)
+    ).select_from(hits)
+    total, posts_, replies_ = (await session.execute(stmt)).one()
+    return int(total), max(int(posts_), int(replies_)) >= WINDOW
 
 
 async def _hits(

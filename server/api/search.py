@@ -22,10 +22,11 @@ class SearchController(Controller):
         summary="Search practices, requests and replies you may read",
         description=(
             'Words are matched by their stem (attend, attending, attendance); `"a phrase"` in quotes; '
-            "`-word` leaves a word out. Sorted by relevance (the newest 1,000 matches of posts and of replies, "
+            "`-word` leaves a word out. Sorted by relevance (the newest 300 matching posts and 300 replies, "
             "ranked; title first, then summary and themes, then the rest) or by newest. A query that cannot be "
             "searched as typed (only very common words, only exclusions, too long) is answered with `message` "
-            "and what could be searched. `total` comes on the first page, counted up to `total_capped_at`."
+            "and what could be searched. `total` comes on the first page; `more` says more matched than "
+            "were counted and ranked: a narrower search finds the best of them all."
         ),
     )
     async def search(

@@ -306,3 +306,23 @@ async def test_filters_read_from_parameters_refuse_bad_values_with_sentences() -
     with pytest.raises(Invalid) as backwards:
         filters.read({"since": "2026-09-02", "until": "2026-09-01"})
     assert backwards.value.fields == {"until": "The end date comes before the start date."}
+
+
+async def test_when_more_match_than_are_ranked_the_page_says_so(
+    world: World, db: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lead = await world.person()
+    slug = await world.network(lead)
+    for n in range(5):
+        await world.practice(lead, slug, title=f"Lesson study round {n}")
+    monkeypatch.setattr(service, "WINDOW", 3)
+    for sort in (Sort.RELEVANCE, Sort.NEWEST):
+        found = await find(db, lead, "lesson", sort=sort)
+        assert found.more and found.total == 3, sort
+    ranked = await find(db, lead, "lesson")
+    assert [h.post.title for h in ranked.items] == [f"Lesson study round {n}" for n in (4, 3, 2)]  # the newest 3
+    monkeypatch.setattr(service, "WINDOW", 5)
+    exact = await find(db, lead, "lesson")
+    assert exact.total == 5 and exact.more  # a full window may hide more: it says so
+    monkeypatch.setattr(service, "WINDOW", 6)
+    assert (await find(db, lead, "lesson")).more is False

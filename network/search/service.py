@@ -4,7 +4,7 @@ One statement finds a page. Posts and replies are matched in two branches of a U
 its index and each already limited to what the reader may read (network/search/scope.py) and to the
 filters; a reply's filters are its post's. Sorted by relevance, each branch takes its newest `WINDOW`
 matches and those are ranked, so a word found in half a million posts costs the same as a rare one:
-the ranking reads at most 2 * WINDOW rows, and the page says when there were more (docs/design.md
+the ranking reads at most WINDOW + REPLY_WINDOW rows, and the page says when there were more (docs/design.md
 §3.11). Sorted by newest, each branch walks its `created_at` index from the cursor.
 
 A cursor is an offset in the ranked window (relevance) or the last hit's (time, branch, id) (newest);
@@ -30,6 +30,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,8 +45,12 @@ from network.search.scope import Scope, post_views, reading_scope
 from network.views import PostView, ReplyView, reply_view
 
 WINDOW = 300
+# replies are matched with their post's filters through a join: each costs more to find, and a thread's
+# replies rarely outrank its post, so fewer are ranked
+REPLY_WINDOW = 100
 MAX_LIMIT = 100
 POST, REPLY = 0, 1
+_SERIAL = text("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 class SearchHit(msgspec.Struct):
@@ -67,7 +72,7 @@ class SearchPage(msgspec.Struct):
     terms: list[str]
     items: list[SearchHit]
     next_cursor: str | None
-    total: int | None = None  # on the first page: how many match (of posts and of replies, each up to `WINDOW`)
+    total: int | None = None  # on the first page: how many match (posts up to WINDOW, replies to REPLY_WINDOW)
     more: bool = False  # more match than were counted and ranked: the best of the newest are first
     message: str | None = None  # what was dropped from the query, or why nothing was searched
 
@@ -138,7 +143,9 @@ class _Plan:
     network_id: int | None
 
 
-def _branches(plan: _Plan, key: tuple[int, ...] | None, take: int) -> Select[tuple[object, ...]]:
+def _branches(
+    plan: _Plan, key: tuple[int, ...] | None, take: int, take_replies: int | None = None
+) -> Select[tuple[object, ...]]:
     by_post = index.posts(plan.dialect, plan.query)
     stmt = select(
         literal(POST).label("branch"),
@@ -170,7 +177,7 @@ def _branches(plan: _Plan, key: tuple[int, ...] | None, take: int) -> Select[tup
         index.join_replies(reply_stmt, by_reply)
         .where(*reply_where)
         .order_by(Reply.created_at.desc(), Reply.id.desc())
-        .limit(take)
+        .limit(take if take_replies is None else take_replies)
     )
     # each branch in a subquery of its own: SQLite takes no ORDER BY/LIMIT on a compound's member
     both = union_all(select(posts_branch.subquery("p")), select(replies_branch.subquery("r"))).subquery("hits")
@@ -204,13 +211,17 @@ async def search(
     if not query.searchable or not scope.networks:
         return empty
     plan = _Plan(session.bind.dialect.name, query, scope, filters, network_id)
+    if plan.dialect == "postgresql":
+        # a search reads a few hundred rows: starting parallel workers costs it more than they save
+        # (a filtered common word: 77 ms with two workers, 29 ms without, on 2 cores), in this transaction only
+        await session.execute(_SERIAL)
     total: int | None = None
     more = False
     if relevance:
         offset = key[0] if key else 0
-        if offset >= 2 * WINDOW:
+        if offset >= WINDOW + REPLY_WINDOW:
             return msgspec.structs.replace(empty, total=None)
-        hits = _branches(plan, None, WINDOW).subquery("ranked")
+        hits = _branches(plan, None, WINDOW, REPLY_WINDOW).subquery("ranked")
         stmt = (
             select(hits, *_counts(hits.c.branch))
             .order_by(hits.c.score.desc(), hits.c.created_at.desc(), hits.c.branch, hits.c.post_id.desc())
@@ -219,7 +230,7 @@ async def search(
         )
         rows = list((await session.execute(stmt)).tuples())
         if offset == 0:
-            total, more = (int(rows[0][5]), max(int(rows[0][6]), int(rows[0][7])) >= WINDOW) if rows else (0, False)
+            total, more = (int(rows[0][5]), _cut(int(rows[0][6]), int(rows[0][7]))) if rows else (0, False)
         next_cursor = cursors.encode_key((offset + limit,)) if len(rows) > limit else None
     else:
         hits = _branches(plan, key, limit + 1).subquery("newest")
@@ -250,13 +261,18 @@ def _counts(branch: ColumnElement[int]) -> list[ColumnElement[int]]:
 
 
 async def _count(session: AsyncSession, plan: _Plan) -> tuple[int, bool]:
-    """How many match, each of posts and replies counted up to WINDOW, and whether either was cut there."""
-    hits = _branches(plan, None, WINDOW).subquery("counted")
+    """How many match, posts and replies each counted up to its window, and whether either was cut there."""
+    hits = _branches(plan, None, WINDOW, REPLY_WINDOW).subquery("counted")
     stmt = select(
         func.count(), func.count().filter(hits.c.branch == POST), func.count().filter(hits.c.branch == REPLY)
     ).select_from(hits)
     total, posts_, replies_ = (await session.execute(stmt)).one()
-    return int(total), max(int(posts_), int(replies_)) >= WINDOW
+    return int(total), _cut(int(posts_), int(replies_))
+
+
+def _cut(posts_: int, replies_: int) -> bool:
+    """Whether either branch filled its window (so more may match than were counted)."""
+    return posts_ >= WINDOW or replies_ >= REPLY_WINDOW
 
 
 async def _hits(

@@ -316,6 +316,7 @@ async def test_when_more_match_than_are_ranked_the_page_says_so(
     for n in range(5):
         await world.practice(lead, slug, title=f"Lesson study round {n}")
     monkeypatch.setattr(service, "WINDOW", 3)
+    monkeypatch.setattr(service, "REPLY_WINDOW", 3)
     for sort in (Sort.RELEVANCE, Sort.NEWEST):
         found = await find(db, lead, "lesson", sort=sort)
         assert found.more and found.total == 3, sort

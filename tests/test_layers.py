@@ -19,8 +19,9 @@ NETWORK = {
     "network.moderation": 1,
     "network.governance": 2,
     "network.content": 2,
-    "network.people": 3,
-    "network.casework": 4,
+    "network.search": 3,
+    "network.people": 4,
+    "network.casework": 5,
 }
 WEB = {
     "web": 0,  # what every page shares: rendering, forms, refusals beside forms

@@ -9,9 +9,11 @@ unless it is about their own standing there (a decision about them, their member
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events import outbox
@@ -114,20 +116,34 @@ def notify_many(session: AsyncSession, network_id: int, kinds: dict[int, str], p
     outbox.notify(session, counter=Person.notification_seq, kinds=kinds, payload=payload, network_id=network_id)
 
 
+def _readers(who: ColumnElement[bool]) -> Select[Any]:
+    """Each person's standing in a network (bound as `network_id`), for the permission table."""
+    return (
+        select(
+            Person.id,
+            Person.is_active,
+            Person.is_admin,
+            Organisation.kind,
+            Membership.role,
+            Membership.state,
+            Membership.until,
+        )
+        .select_from(Person)
+        .join(Organisation, Organisation.id == Person.organisation_id)
+        .outerjoin(
+            Membership, and_(Membership.person_id == Person.id, Membership.network_id == bindparam("network_id"))
+        )
+        .where(who)
+    )
+
+
 # Built once, with bound parameters (see network/people/accounts.py's _LIVE_TOKEN): every reply and offer runs it.
-_READER = (
-    select(Person.is_active, Person.is_admin, Organisation.kind, Membership.role, Membership.state, Membership.until)
-    .select_from(Person)
-    .join(Organisation, Organisation.id == Person.organisation_id)
-    .outerjoin(Membership, and_(Membership.person_id == Person.id, Membership.network_id == bindparam("network_id")))
-    .where(Person.id == bindparam("person_id"))
-)
+_READER = _readers(Person.id == bindparam("person_id"))
+_READERS = _readers(Person.id.in_(bindparam("people", expanding=True)))
 
 
-async def may_read(session: AsyncSession, network: Network, person_id: int) -> bool:
-    """Whether this person may read this network now (docs/design.md §4.1), for what is sent to them."""
-    row = (await session.execute(_READER, {"network_id": network.id, "person_id": person_id})).one_or_none()
-    if row is None or not row.is_active:
+def _reads(network: Network, row: Any, now: datetime) -> bool:
+    if not row.is_active:
         return False
     viewer = Viewer(
         signed_in=True,
@@ -137,4 +153,20 @@ async def may_read(session: AsyncSession, network: Network, person_id: int) -> b
         until=row.until,
         observer_only=OrgKind(row.kind).observer_only,
     )
-    return allowed(Action.READ, network.visibility, viewer, clock.now())
+    return allowed(Action.READ, network.visibility, viewer, now)
+
+
+async def may_read(session: AsyncSession, network: Network, person_id: int) -> bool:
+    """Whether this person may read this network now (docs/design.md §4.1), for what is sent to them."""
+    row = (await session.execute(_READER, {"network_id": network.id, "person_id": person_id})).one_or_none()
+    return row is not None and _reads(network, row, clock.now())
+
+
+async def readers_among(session: AsyncSession, network: Network, person_ids: Iterable[int]) -> set[int]:
+    """Those of these people who may read this network now: `may_read` for many, in one statement."""
+    wanted = sorted(set(person_ids))
+    if not wanted:
+        return set()
+    rows = await session.execute(_READERS, {"network_id": network.id, "people": wanted})
+    now = clock.now()
+    return {int(row.id) for row in rows if _reads(network, row, now)}

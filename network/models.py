@@ -276,6 +276,9 @@ class Post(IdentityAuditBase):
     status: Mapped[RequestStatus | None] = mapped_column(str_enum(RequestStatus), default=None)
     outcome: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # when the saved searches were matched against it, once, as its first showing's notices finished
+    # (network/search/saved.py): shown again after an edit held it, it alerts no one again
+    alerted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
     author: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
 

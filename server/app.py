@@ -28,6 +28,7 @@ from server.api.networks import NetworkController
 from server.api.notifications import NotificationController
 from server.api.organisation_people import OrganisationPeopleController
 from server.api.posts import OfferController, PostController
+from server.api.saved_searches import SavedSearchController
 from server.api.search import SearchController
 from server.bus import build_bus
 from server.csrf import BearerAwareCSRFMiddleware
@@ -126,6 +127,7 @@ def create_app(settings: Settings) -> Litestar:
             PostController,
             OfferController,
             SearchController,
+            SavedSearchController,
             NotificationController,
             FlagController,
             ModerationController,

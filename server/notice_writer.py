@@ -1,9 +1,12 @@
-"""The task that writes the new-post notices large networks' posts leave (network/content/post_notices.py).
+"""The task that finishes what new posts leave for after their commit (network/content/post_notices.py):
+a large network's followers' notices, then the alerts of the saved searches each post matches.
 
 One per server process. It is kicked when a request of this process commits a post that left
 notices, and looks again on every live tick, so notices left by a process that stopped (or
 by another process) are written too. Each chunk of followers is its own short transaction:
-on SQLite the write lock is held for one chunk, and other requests' writes go in between.
+on SQLite the write lock is held for one chunk, and other requests' writes go in between. The step
+that finishes a post's notice sends its saved searches' alerts in the same transaction
+(network/search/saved.py `alert`): once, as the notice is deleted once.
 After each commit the followers' wake-ups go out on the bus, as a request's would.
 """
 
@@ -18,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from events import effects
 from events.bus import Bus
 from network.content import post_notices
+from network.search import saved
 from server import tasks
 from server.db import writing
 from server.unit_of_work import UnitOfWork
@@ -70,10 +74,21 @@ class NoticeWriter:
         async with self._maker() as session:
             async with writing(session):
                 try:
-                    told = await post_notices.tell_next(session)
+                    told = await write_next(session)
                     await session.commit()
                 except BaseException:
                     await session.rollback()  # its notifications and wake-ups go with it
                     raise
             await self._unit.carry_out(effects.taken(session))  # the followers' wake-ups, as a request's
         return told
+
+
+async def write_next(session: AsyncSession) -> bool:
+    """One step in the caller's transaction: the next chunk of a post's followers and, when that
+    finishes the post's notice, the alerts of the saved searches it matches; False when no notice is free."""
+    told = await post_notices.tell_next(session)
+    if told is None:
+        return False
+    if told.finished is not None:
+        await saved.alert(session, told.finished)
+    return True

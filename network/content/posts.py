@@ -132,6 +132,9 @@ async def publish(
     `view` is the post as members see it, when the caller has it already. A post approved after an
     edit held it again had events before: who receives those is decided again, now it is shown.
 
+    What is left for after the commit (a large network's followers, then the saved searches' alerts)
+    is left as a notice (network/content/post_notices.py).
+
     The followers' notifications are written first and the event last: the event's seq is
     allocated on the network's row, which stays locked until the commit, and its time is the
     one members' clients measure delivery from, so it should be as near the commit as it can.
@@ -140,8 +143,9 @@ async def publish(
         view = await describe_post(session, post, access.network.slug)
     if not first:
         await withholding.refresh(session, access.network.id, post.id)
-    if not await followers.notify_new_post(session, access.network, post, post.author):
-        await post_notices.leave(session, post)  # too many followers to tell now: they hear after the commit
+    told = await followers.notify_new_post(session, access.network, post, post.author)
+    # after the commit: a large network's followers (too many to tell now), then the saved searches' alerts
+    await post_notices.leave(session, post, followers_told=told)
     await activity.record(session, access.network, EventKind.POST_CREATED, {"post": to_payload(view)}, post.author)
 
 

@@ -1,12 +1,12 @@
 """Leaving: a person deletes their own account (docs/design.md §3.8).
 
 What is personal goes: the name, the address, the password, the API tokens, the notifications, the
-emailed links, the memberships and the organisation approver rows; every session ends. The account's
-row stays, marked deleted, so what the person shared stays attributed to their organisation: their
-posts, replies and offers read "A former member of <organisation>" (`network.views.person_ref`). The
-earlier events and notifications that carried the person's name are given that label too. Asked to,
-their posts and replies are removed as a lead's removal removes them: out of every reader's view and
-redacted from the log, with the removal told live.
+emailed links, the saved searches, the memberships and the organisation approver rows; every session
+ends. The account's row stays, marked deleted, so what the person shared stays attributed to their
+organisation: their posts, replies and offers read "A former member of <organisation>"
+(`network.views.person_ref`). The earlier events and notifications that carried the person's name are
+given that label too. Asked to, their posts and replies are removed as a lead's removal removes them:
+out of every reader's view and redacted from the log, with the removal told live.
 
 A network's last lead cannot leave it, so cannot delete their account until another lead is named.
 """
@@ -29,7 +29,17 @@ from network.enums import ContentState, MemberState
 from network.errors import Conflict, Invalid, NotFound
 from network.event_kinds import EventKind
 from network.locking import lock_row
-from network.models import ApiToken, EmailLink, Membership, Network, OrganisationApprover, Person, Post, Reply
+from network.models import (
+    ApiToken,
+    EmailLink,
+    Membership,
+    Network,
+    OrganisationApprover,
+    Person,
+    Post,
+    Reply,
+    SavedSearch,
+)
 from network.moderation import redaction
 from network.people import accounts, membership
 from network.views import FORMER_MEMBER, former_member_label
@@ -132,7 +142,7 @@ async def _authored_in(session: AsyncSession, person: Person) -> set[int]:
 
 
 async def _forget(session: AsyncSession, person: Person) -> None:
-    for model in (ApiToken, Notification, EmailLink, OrganisationApprover):
+    for model in (ApiToken, Notification, EmailLink, OrganisationApprover, SavedSearch):
         await session.execute(delete(model).where(model.person_id == person.id))  # type: ignore[attr-defined]
 
 

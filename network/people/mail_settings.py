@@ -60,6 +60,12 @@ NOTICE_GROUPS: tuple[NoticeGroup, ...] = (
         frozenset({"join.requested", "affiliation.requested"}),
         "{n} people waiting for your approval",
     ),
+    NoticeGroup(
+        "saved_searches",
+        "New posts matching my saved searches",
+        frozenset({"search.matched"}),
+        "{n} new posts matching your saved searches",
+    ),
 )
 GROUPS = {group.name: group for group in NOTICE_GROUPS}
 _GROUP_OF_KIND = {kind: group.name for group in NOTICE_GROUPS for kind in group.kinds}

@@ -2,9 +2,9 @@
 
 Everything stored about the person or written by them: the account, memberships, what they
 shared, replied, offered and reacted, the flags they raised and the appeals they made, the decisions
-recorded about them, their notifications and the names of their API tokens. Never a secret (the
-password's hash, a token's digest) and never what would name someone the network keeps unnamed: a
-decision about them says what was decided and why, not which lead decided it.
+recorded about them, their notifications, their saved searches and the names of their API tokens.
+Never a secret (the password's hash, a token's digest) and never what would name someone the network
+keeps unnamed: a decision about them says what was decided and why, not which lead decided it.
 
 The fields are listed one by one, table by table, rather than every column dumped, so that a column
 added later is left out until someone decides it belongs here.
@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.models import Notification
 from network import clock
-from network.models import ApiToken, Membership, Network, Offer, Person, Post, Reaction, Reply
+from network.models import ApiToken, Membership, Network, Offer, Person, Post, Reaction, Reply, SavedSearch
 from network.moderation.models import Appeal, DecisionRecord, Flag
 
 FORMAT = "improvement-commons/personal-data/1"
@@ -49,6 +49,7 @@ _DECISION = (
 )
 _NOTIFICATION = ("seq", "kind", "payload", "network_id", "created_at", "read_at")
 _TOKEN = ("id", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+_SAVED_SEARCH = ("id", "name", "query", "filters", "alerts", "created_at", "last_alerted_at")
 
 
 def _fields(row: Any, names: Iterable[str]) -> dict[str, Any]:
@@ -110,5 +111,9 @@ async def personal_data(session: AsyncSession, person: Person) -> dict[str, Any]
         ),
         "api_tokens": _rows(
             await _all(session, select(ApiToken).where(ApiToken.person_id == me).order_by(ApiToken.id)), _TOKEN
+        ),
+        "saved_searches": _rows(
+            await _all(session, select(SavedSearch).where(SavedSearch.person_id == me).order_by(SavedSearch.id)),
+            _SAVED_SEARCH,
         ),
     }

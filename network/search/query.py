@@ -90,6 +90,18 @@ def _words(text: str) -> list[str]:
     return [w[:MAX_WORD].lower() for w in _WORD.findall(text)]
 
 
+def distinct_words(text: str, *, whole: bool = False) -> list[str]:
+    """Each word of a text once, as a query's words are read (lower-cased, in order of first use);
+    `whole`: not cut at `MAX_WORD`, as an index reads a text's words."""
+    found = (w.lower() for w in _WORD.findall(text)) if whole else _words(text)
+    return list(dict.fromkeys(found))
+
+
+def fts5_any(words: list[str]) -> str:
+    """SQLite's FTS5 MATCH for any one of these words, each a quoted string (so no word is an operator)."""
+    return " OR ".join(_string((w,)) for w in words)
+
+
 def parse(text: str) -> Query:
     """The parts of what was typed (see the module's docstring); never raises."""
     notes: list[str] = []

@@ -147,6 +147,8 @@ async def test_pages_are_accessible_at_desktop_and_phone_widths(world: World, br
     await bob.post(f"/posts/{practice['id']}/replies", json={"body": "Useful, thank you."})
     await bob.post(f"/posts/{request['id']}/offers", json={"message": "We can **visit** in May."})
     await world.practice(bob, slug, title="Attendance phonics link")
+    for body in ({"q": "phonics", "filters": {"network": slug, "kind": "practice"}}, {"q": "oracy", "alerts": False}):
+        assert (await alice.post("/me/saved-searches", json=body)).status_code == 201
     org_id = alice.person["organisation"]["id"]  # type: ignore[index]
     regulator_id = inspector.person["organisation"]["id"]  # type: ignore[index]
     pages = [
@@ -161,6 +163,7 @@ async def test_pages_are_accessible_at_desktop_and_phone_widths(world: World, br
         "/search?q=phonics+-attendance&theme=phonics&phase=primary&sort=newest",
         "/search?q=the",
         "/search?q=phonics&kind=poem",
+        "/account/saved-searches",
         "/people/999999",
     ]
     refusals = {"/search?q=phonics&kind=poem", "/people/999999"}

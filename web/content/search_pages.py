@@ -82,6 +82,7 @@ async def search_page(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -
         sorts=list(Sort),
         found=found,
         searched=bool(q.strip()),
+        saveable=viewer is not None and query.searchable and not errors,
         errors=errors,
         first=first,
         removals=removals,

@@ -84,6 +84,16 @@ def sentence(view: NotificationView, names: dict[int, str]) -> Markup:
         case "post.created":
             kind = "request" if data.get("kind") == "request" else "practice"
             return Markup("{} shared a new {} in {}: {}.").format(by, kind, network, post_link)
+        case "search.matched":
+            kind = "request" if data.get("kind") == "request" else "practice"
+            more = data.get("searches")
+            others = int(more) - 1 if isinstance(more, int) and more > 1 else 0
+            also = Markup(" (and {} more of your saved searches)").format(others) if others else Markup("")
+            search_name = str(data.get("search_name") or "")
+            search = Markup('<a href="/account/saved-searches">saved search</a> “{}”').format(search_name)
+            return Markup("{} shared a new {} in {}: {}. It matches your {}{}.").format(
+                by, kind, network, post_link, search, also
+            )
         case "offer.made":
             return Markup("{} offered help with your request {}.").format(
                 data.get("organisation") or "An organisation", post_link

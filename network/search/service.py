@@ -13,6 +13,7 @@ a cursor of one sort is refused by the other.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Literal
@@ -38,7 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network import cursors
 from network.errors import Invalid
 from network.models import Person, Post, Reply
-from network.search import index, snippets
+from network.search import index, planning, snippets
 from network.search.filters import SearchFilters, Sort
 from network.search.query import Query, parse
 from network.search.scope import Scope, post_views, reading_scope
@@ -141,6 +142,14 @@ class _Plan:
     scope: Scope
     filters: SearchFilters
     network_id: int | None
+    posts_from_index: bool = False  # PostgreSQL: order so the planner starts from the GIN index
+    replies_from_index: bool = False
+
+
+def _newest(created: Any, from_index: bool) -> Any:
+    """The branch's order; an expression the created_at index cannot serve when it should start from
+    the GIN index (network/search/planning.py)."""
+    return func.coalesce(created, created).desc() if from_index else created.desc()
 
 
 def _branches(
@@ -171,12 +180,15 @@ def _branches(
         post_where.append(_after(Post.created_at, Post.id, POST, key))  # type: ignore[arg-type]
         reply_where.append(_after(Reply.created_at, Reply.id, REPLY, key))  # type: ignore[arg-type]
     posts_branch = (
-        index.join_posts(stmt, by_post).where(*post_where).order_by(Post.created_at.desc(), Post.id.desc()).limit(take)
+        index.join_posts(stmt, by_post)
+        .where(*post_where)
+        .order_by(_newest(Post.created_at, plan.posts_from_index), Post.id.desc())
+        .limit(take)
     )
     replies_branch = (
         index.join_replies(reply_stmt, by_reply)
         .where(*reply_where)
-        .order_by(Reply.created_at.desc(), Reply.id.desc())
+        .order_by(_newest(Reply.created_at, plan.replies_from_index), Reply.id.desc())
         .limit(take if take_replies is None else take_replies)
     )
     # each branch in a subquery of its own: SQLite takes no ORDER BY/LIMIT on a compound's member
@@ -212,6 +224,8 @@ async def search(
         return empty
     plan = _Plan(session.bind.dialect.name, query, scope, filters, network_id)
     if plan.dialect == "postgresql":
+        posts_first, replies_first = await planning.from_index(session, query)
+        plan = dataclasses.replace(plan, posts_from_index=posts_first, replies_from_index=replies_first)
         # a search reads a few hundred rows: starting parallel workers costs it more than they save
         # (a filtered common word: 77 ms with two workers, 29 ms without, on 2 cores), in this transaction only
         await session.execute(_SERIAL)

@@ -27,7 +27,7 @@ import math
 import random
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -654,6 +654,27 @@ class Loaded:
     seconds: float  # generating and writing the posts and replies, and building the indexes again
     index_seconds: float  # of which building the indexes again (and ANALYZE)
     sizes: dict[str, int] = field(default_factory=dict)  # bytes: posts, ix_posts_search, …
+
+
+def loaded_to_json(loaded: Loaded, seed: int) -> str:
+    """What a loaded PostgreSQL corpus was, kept as the posts table's comment so `--reuse` can skip loading."""
+    return json.dumps({"bench": "search", "seed": seed, **asdict(loaded)}, default=str)
+
+
+def loaded_from_json(raw: str | None, seed: int, posts: int) -> Loaded | None:
+    """The corpus a database holds, if it is this seed's at this size."""
+    try:
+        data = json.loads(raw or "")
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("bench") != "search" or data.get("seed") != seed:
+        return None
+    found = data["dataset"]
+    if found["posts"] != posts:
+        return None
+    found["posts_per_network"] = {int(k): v for k, v in found["posts_per_network"].items()}
+    found["authors"] = {int(k): [(p, o) for p, o in v] for k, v in found["authors"].items()}
+    return Loaded(Dataset(**found), data["seconds"], data["index_seconds"], data["sizes"])
 
 
 async def _people_and_networks(

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import cross, digest, fanout, frames, growth, memory, pages, writes
+from bench import cross, digest, fanout, frames, growth, memory, pages, search, writes
 from bench.common import RESULTS, log
 
 QUICK: dict[str, list[str]] = {
@@ -33,6 +33,7 @@ QUICK: dict[str, list[str]] = {
         "growth": "--datasets 10000:100 100000:100 10000:10000 --iterations 200",
         "frames": "--sockets 1000 --runs 3",
         "digest": "--people 2000 --networks 20 --posts 20000 --send 200",
+        "search": "--pg-sizes 10000 --sqlite-sizes 10000 --runs 15 --warmup 2 --saved 10000 --saved-posts 100",
     }.items()
 }
 FULL: dict[str, list[str]] = {
@@ -51,6 +52,9 @@ FULL: dict[str, list[str]] = {
         "writes": "--posts 300 --runs 5",
         "frames": "--sockets 1000 --runs 5",
         "digest": "--people 10000 --networks 20 --posts 100000 --send 1000",
+        # loading 1M generated posts takes about 12 minutes of the 20
+        "search": "--pg-sizes 10000 100000 1000000 --sqlite-sizes 10000 100000 --runs 30 --saved 10000 "
+        "--saved-posts 200",
     }.items()
 }
 MODULES: dict[str, Any] = {
@@ -63,6 +67,7 @@ MODULES: dict[str, Any] = {
     "writes": writes,
     "frames": frames,
     "digest": digest,
+    "search": search,
 }
 
 

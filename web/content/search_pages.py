@@ -15,7 +15,7 @@ from network.errors import Invalid
 from network.models import Organisation
 from network.search import filters as search_filters
 from network.search import service
-from network.search.filters import SearchFilters, Sort
+from network.search.filters import SearchFilters
 from network.search.query import parse
 from network.search.scope import reading_scope
 from server.deps import Db, Viewer
@@ -60,7 +60,7 @@ async def search_page(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -
         except Invalid as exc:
             errors.update({name: exc.message for name in exc.fields or ["q"]})
     removals = [
-        (name, value, link(q, chosen.with_(**{name: None}) if name != "sort" else chosen))
+        (name, value, link(q, chosen.with_(**{name: None})))
         for name, value in chosen.params().items()
         if name != "sort"
     ]
@@ -79,7 +79,6 @@ async def search_page(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -
         phases=list(Phase),
         evidence_levels=list(EvidenceStrength),
         statuses=list(RequestStatus),
-        sorts=list(Sort),
         found=found,
         searched=bool(q.strip()),
         saveable=viewer is not None and query.searchable and not errors,

@@ -3,6 +3,7 @@ refusal a sentence; someone else's saved search is not there; at most fifty each
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -107,6 +108,17 @@ async def test_fifty_at_most(world: World) -> None:
     first = (await me.get(PATH)).json()["items"][0]
     assert (await me.delete(f"{PATH}/{first['id']}")).status_code == 204
     assert (await keep(me, "one more")).status_code == 201
+
+
+async def test_saves_at_once_never_pass_the_limit(world: World) -> None:
+    """The count is taken under the person's row lock: five saves fired together with room for one
+    keep one, and the other four are refused (on PostgreSQL, truly at once)."""
+    me = await world.person()
+    for n in range(saved.MAX_SAVED - 1):
+        assert (await keep(me, f"topic{n}")).status_code == 201
+    answers = await asyncio.gather(*(keep(me, f"race{n}") for n in range(5)))
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409, 409]
+    assert len((await me.get(PATH, params={"limit": 100})).json()["items"]) == saved.MAX_SAVED
 
 
 async def test_my_data_lists_them_and_deleting_the_account_deletes_them(world: World) -> None:

@@ -68,6 +68,12 @@ class Matching:
     score: ColumnElement[Any]
     fts: Any = None  # SQLite: the FTS5 table to join on rowid
 
+    @property
+    def scored_apart(self) -> bool:
+        """Whether `score` can be computed in a query of its own over rows already chosen (PostgreSQL's
+        reads only the row's stored vector; FTS5's bm25 exists only inside the MATCH that found the row)."""
+        return self.fts is None
+
 
 def _tsquery(query: Query, any_word: bool = False, key: str = "q") -> ColumnElement[object]:
     typed = query.websearch_any() if any_word else query.websearch()

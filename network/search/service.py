@@ -2,8 +2,8 @@
 
 One statement finds a page. Posts and replies are matched in two branches of a UNION ALL, each through
 its index and each already limited to what the reader may read (network/search/scope.py) and to the
-filters; a reply's filters are its post's. Sorted by relevance, each branch takes its newest `WINDOW`
-matches and those are ranked, so a word found in half a million posts costs the same as a rare one:
+filters; a reply's filters are its post's. Sorted by relevance, each branch takes its latest `WINDOW`
+matches and only those are ranked, so a word found in half a million posts costs the same as a rare one:
 the ranking reads at most WINDOW + REPLY_WINDOW rows, and the page says when there were more (docs/design.md
 §3.11). Sorted by newest, each branch walks its `created_at` index from the cursor.
 
@@ -28,6 +28,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     null,
     or_,
     select,
@@ -39,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network import cursors
 from network.errors import Invalid
 from network.models import Person, Post, Reply
-from network.search import index, planning, snippets
+from network.search import index, planning, schema, snippets
 from network.search.filters import SearchFilters, Sort
 from network.search.query import Query, parse
 from network.search.scope import Scope, post_views, reading_scope
@@ -51,7 +52,11 @@ WINDOW = 300
 REPLY_WINDOW = 100
 MAX_LIMIT = 100
 POST, REPLY = 0, 1
-_SERIAL = text("SET LOCAL max_parallel_workers_per_gather = 0")
+# for this transaction only (set_config's `true`), in one statement
+_PLANNING = text(
+    "SELECT set_config('max_parallel_workers_per_gather', '0', true),"
+    " set_config('plan_cache_mode', 'force_custom_plan', true)"
+)
 
 
 class SearchHit(msgspec.Struct):
@@ -153,46 +158,73 @@ def _newest(created: Any, from_index: bool) -> Any:
 
 
 def _branches(
-    plan: _Plan, key: tuple[int, ...] | None, take: int, take_replies: int | None = None
+    plan: _Plan, key: tuple[int, ...] | None, take: int, take_replies: int | None = None, *, latest: bool = False
 ) -> Select[tuple[object, ...]]:
+    """Each branch's newest matches (from `key`, newest sort) with their scores, in one UNION ALL.
+
+    `latest` (a ranked window, not a page in time order): on SQLite each branch takes its latest
+    written matches, walking the FTS5 index backwards by rowid (ids are given in the order rows are
+    written), where ordering by `created_at` would make FTS5 hand over every match to be sorted
+    (a common word at 100k posts: 370 ms against 2 ms)."""
     by_post = index.posts(plan.dialect, plan.query)
-    stmt = select(
+    by_reply = index.replies(plan.dialect, plan.query)
+    post_cols: list[Any] = [
         literal(POST).label("branch"),
         Post.id.label("post_id"),
         cast(null(), BigInteger).label("reply_id"),
         Post.created_at.label("created_at"),
-        by_post.score.label("score"),
-    )
-    post_where = [by_post.where, plan.scope.posts_clause(), *_post_filters(plan.filters, plan.network_id, plan.dialect)]
-    post_where += _dates(Post.created_at, plan.filters)  # type: ignore[arg-type]
-    by_reply = index.replies(plan.dialect, plan.query)
-    reply_stmt = select(
+    ]
+    reply_cols: list[Any] = [
         literal(REPLY).label("branch"),
         Reply.post_id.label("post_id"),
         Reply.id.label("reply_id"),
         Reply.created_at.label("created_at"),
-        by_reply.score.label("score"),
-    ).join(Post, Post.id == Reply.post_id)
+    ]
+    if not by_post.scored_apart:
+        post_cols.append(by_post.score.label("score"))
+        reply_cols.append(by_reply.score.label("score"))
+    post_where = [by_post.where, plan.scope.posts_clause(), *_post_filters(plan.filters, plan.network_id, plan.dialect)]
+    post_where += _dates(Post.created_at, plan.filters)  # type: ignore[arg-type]
     reply_where = [by_reply.where, plan.scope.posts_clause(), plan.scope.replies_clause()]
     reply_where += _post_filters(plan.filters, plan.network_id, plan.dialect)
     reply_where += _dates(Reply.created_at, plan.filters)  # type: ignore[arg-type]
     if key is not None:
         post_where.append(_after(Post.created_at, Post.id, POST, key))  # type: ignore[arg-type]
         reply_where.append(_after(Reply.created_at, Reply.id, REPLY, key))  # type: ignore[arg-type]
+    if latest and by_post.fts is not None:
+        post_order: list[Any] = [literal_column(f"{schema.POST_SEARCH}.rowid").desc()]
+        reply_order: list[Any] = [literal_column(f"{schema.REPLY_SEARCH}.rowid").desc()]
+    else:
+        post_order = [_newest(Post.created_at, plan.posts_from_index), Post.id.desc()]
+        reply_order = [_newest(Reply.created_at, plan.replies_from_index), Reply.id.desc()]
     posts_branch = (
-        index.join_posts(stmt, by_post)
-        .where(*post_where)
-        .order_by(_newest(Post.created_at, plan.posts_from_index), Post.id.desc())
-        .limit(take)
+        index.join_posts(select(*post_cols), by_post).where(*post_where).order_by(*post_order).limit(take).subquery("p")
     )
     replies_branch = (
-        index.join_replies(reply_stmt, by_reply)
+        index.join_replies(select(*reply_cols).join(Post, Post.id == Reply.post_id), by_reply)
         .where(*reply_where)
-        .order_by(_newest(Reply.created_at, plan.replies_from_index), Reply.id.desc())
+        .order_by(*reply_order)
         .limit(take if take_replies is None else take_replies)
+        .subquery("r")
     )
     # each branch in a subquery of its own: SQLite takes no ORDER BY/LIMIT on a compound's member
-    both = union_all(select(posts_branch.subquery("p")), select(replies_branch.subquery("r"))).subquery("hits")
+    if by_post.scored_apart:
+        # PostgreSQL ranks only the rows each branch chose: scoring inside the branch would rank every
+        # match the index returns before the window is cut (a word in 1% of a million posts: 10,000
+        # vectors read and ranked for 300 kept)
+        posts_part = (
+            select(*posts_branch.c, by_post.score.label("score"))
+            .select_from(posts_branch)
+            .join(Post, Post.id == posts_branch.c.post_id)
+        )
+        replies_part = (
+            select(*replies_branch.c, by_reply.score.label("score"))
+            .select_from(replies_branch)
+            .join(Reply, Reply.id == replies_branch.c.reply_id)
+        )
+    else:
+        posts_part, replies_part = select(posts_branch), select(replies_branch)
+    both = union_all(posts_part, replies_part).subquery("hits")
     return select(both.c.branch, both.c.post_id, both.c.reply_id, both.c.created_at, both.c.score).select_from(both)
 
 
@@ -227,15 +259,17 @@ async def search(
         posts_first, replies_first = await planning.from_index(session, query)
         plan = dataclasses.replace(plan, posts_from_index=posts_first, replies_from_index=replies_first)
         # a search reads a few hundred rows: starting parallel workers costs it more than they save
-        # (a filtered common word: 77 ms with two workers, 29 ms without, on 2 cores), in this transaction only
-        await session.execute(_SERIAL)
+        # (a filtered common word: 77 ms with two workers, 29 ms without, on 2 cores); and each execution
+        # is planned for its own values: after five runs of a prepared statement PostgreSQL may keep a
+        # generic plan, blind to the scope's networks (a middling word at 1M posts: 150 ms against 40)
+        await session.execute(_PLANNING)
     total: int | None = None
     more = False
     if relevance:
         offset = key[0] if key else 0
         if offset >= WINDOW + REPLY_WINDOW:
             return msgspec.structs.replace(empty, total=None)
-        hits = _branches(plan, None, WINDOW, REPLY_WINDOW).subquery("ranked")
+        hits = _branches(plan, None, WINDOW, REPLY_WINDOW, latest=True).subquery("ranked")
         stmt = (
             select(hits, *_counts(hits.c.branch))
             .order_by(hits.c.score.desc(), hits.c.created_at.desc(), hits.c.branch, hits.c.post_id.desc())
@@ -276,7 +310,7 @@ def _counts(branch: ColumnElement[int]) -> list[ColumnElement[int]]:
 
 async def _count(session: AsyncSession, plan: _Plan) -> tuple[int, bool]:
     """How many match, posts and replies each counted up to its window, and whether either was cut there."""
-    hits = _branches(plan, None, WINDOW, REPLY_WINDOW).subquery("counted")
+    hits = _branches(plan, None, WINDOW, REPLY_WINDOW, latest=True).subquery("counted")
     stmt = select(
         func.count(), func.count().filter(hits.c.branch == POST), func.count().filter(hits.c.branch == REPLY)
     ).select_from(hits)

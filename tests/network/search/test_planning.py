@@ -58,3 +58,24 @@ async def test_either_path_finds_the_same(
 
     for sort in (Sort.RELEVANCE, Sort.NEWEST):
         assert await ids(True, sort) == await ids(False, sort) != []
+
+
+async def test_a_search_plans_each_statement_for_its_own_values_in_its_own_transaction_only(
+    postgres_only: None, world: World, db: async_sessionmaker[AsyncSession]
+) -> None:
+    """A prepared statement's generic plan ignores the scope's values (docs/design.md §3.11): the search
+    asks for custom plans and no parallel workers, and only for its own transaction."""
+    from sqlalchemy import text
+
+    lead = await world.person()
+    slug = await world.network(lead)
+    await world.practice(lead, slug, title="Coaching triads")
+    settings = text("SELECT current_setting('plan_cache_mode'), current_setting('max_parallel_workers_per_gather')")
+    async with db() as session:
+        before = (await session.execute(settings)).one()
+        person = await session.get(Person, lead.id)
+        page = await service.search(session, person, "coaching")
+        assert [h.post.title for h in page.items] == ["Coaching triads"]
+        assert tuple((await session.execute(settings)).one()) == ("force_custom_plan", "0")
+        await session.rollback()
+        assert tuple((await session.execute(settings)).one()) == tuple(before) != ("force_custom_plan", "0")

@@ -16,6 +16,9 @@ Then, per class, the service's own statements (captured as it runs them) are exp
 `EXPLAIN (ANALYZE, BUFFERS)`, recording whether the plan reads `ix_posts_search` and the database's own
 execution time; on SQLite `EXPLAIN QUERY PLAN`, recording whether it reads the FTS5 table.
 
+Related practice: `--related` posts the reader may read (half requests, half practices) have their
+related posts found as a post's page finds them (`network.search.related.related`), each timed twice.
+
 Saved searches: `--saved` rows (a realistic mix of queries, some narrowed to a network or a kind) are
 written for the authors, then `network.search.saved.matching_searches` is timed for `--saved-posts` new
 posts, each written and flushed first as the post's own transaction does (at the largest PostgreSQL size
@@ -45,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bench import seed
@@ -65,9 +68,10 @@ from bench.search_corpus import (
 from network.enums import PostKind
 from network.models import Person, Post, SavedSearch
 from network.people import accounts
-from network.search import saved
+from network.search import related, saved
 from network.search.filters import SearchFilters, Sort
 from network.search.query import parse
+from network.search.scope import reading_scope
 from network.search.service import SearchPage, search
 from server import migrate
 from server.db import database_config, writing
@@ -365,6 +369,7 @@ async def measure(
                     row["sql_match_generic_ms"] = sum(p["generic_execution_ms"] for p in match)
                     row["uses_index_generic"] = any(p["generic_uses_index"] for p in match)
                     row["reads_generic"] = "; ".join(reads(p["generic_plan"], "postgresql") for p in match)
+        related_times = await time_related(maker, person, args) if args.related else None
         saved = None
         if args.saved and (
             size == max(args.pg_sizes or [0]) if backend == "postgres" else size == min(args.sqlite_sizes)
@@ -381,6 +386,7 @@ async def measure(
             "load_average": [load_before, os.getloadavg()[0]],
             "plans": plans,
             "saved": saved,
+            "related": related_times,
         }
         return rows, detail
     finally:
@@ -520,6 +526,54 @@ async def time_saved(
     }
 
 
+async def time_related(
+    maker: async_sessionmaker[AsyncSession], person: Person, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Related practice as a post's page asks for it: `args.related` posts the reader may read, half
+    requests (practice that may help) and half practices (open requests they could answer), chosen at
+    random across the corpus; each timed twice (after a warm-up of the first few), the post already
+    loaded as the page has it."""
+    async with maker() as session:
+        scope = await reading_scope(session, person)
+        chosen: list[int] = []
+        for kind in (PostKind.REQUEST, PostKind.PRACTICE):
+            found = await session.execute(
+                select(Post.id)
+                .where(Post.network_id.in_(list(scope.networks)), Post.kind == kind)
+                .order_by(func.random())
+                .limit(args.related // 2)
+            )
+            chosen += list(found.scalars())
+    if not chosen:
+        return {}
+
+    async def once(post_id: int) -> tuple[float, int]:
+        async with maker() as session:
+            post = await session.get(Post, post_id)
+            assert post is not None
+            started = time.perf_counter()
+            shown = await related.related(session, person, post)
+            return (time.perf_counter() - started) * 1000, len(shown)
+
+    for post_id in chosen[: args.warmup]:
+        await once(post_id)
+    times, shown = [], []
+    for _ in range(2):
+        for post_id in chosen:
+            ms, n = await once(post_id)
+            times.append(ms)
+            shown.append(n)
+    stats = summary(times)
+    return {
+        "posts": len(chosen),
+        "shown_mean": sum(shown) / len(shown),
+        "with_any": sum(1 for n in shown if n) / len(shown),
+        "p50_ms": stats["p50"],
+        "p95_ms": stats["p95"],
+        "max_ms": stats["max"],
+    }
+
+
 def p95_plot(path: Path, rows: list[dict[str, Any]]) -> str:
     """p95 against corpus size per database (log x): overall thick, each query class thin."""
     fig, ax = plt.subplots(figsize=(8, 5))
@@ -590,6 +644,15 @@ def checks(rows: list[dict[str, Any]], details: dict[str, Any]) -> list[dict[str
             }
         )
     for key, detail in details.items():
+        near = detail.get("related")
+        if near:
+            out.append(
+                {
+                    "check": f"{key}: related practice on a post's page, p95 < {TARGET_P95_MS:.0f} ms",
+                    "value": f"p95 {near['p95_ms']:.1f} ms over {near['posts']} posts",
+                    "met": near["p95_ms"] < TARGET_P95_MS,
+                }
+            )
         saved = detail.get("saved")
         if saved:
             out.append(
@@ -767,6 +830,18 @@ def print_summary(rows: Sequence[dict[str, Any]], details: dict[str, Any], found
                 ],
             )
         )
+    near = [(k, d["related"]) for k, d in details.items() if d.get("related")]
+    if near:
+        print()
+        print(
+            table(
+                ["dataset", "posts", "shown per post", "share with any", "p50 ms", "p95 ms", "max ms"],
+                [
+                    [k, r["posts"], r["shown_mean"], r["with_any"], r["p50_ms"], r["p95_ms"], r["max_ms"]]
+                    for k, r in near
+                ],
+            )
+        )
     print()
     print(table(["check", "value", "met"], [[c["check"], c["value"], "yes" if c["met"] else "NO"] for c in found]))
 
@@ -785,6 +860,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--saved", type=int, default=10_000, help="Saved searches (0: skip that part).")
     p.add_argument("--saved-posts", type=int, default=200, help="New posts matched against the saved searches.")
+    p.add_argument("--related", type=int, default=30, help="Posts whose related practice is timed (0: skip).")
     p.add_argument("--seed", type=int, default=27)
     p.add_argument("--database-url", default=PG_URL)
     p.add_argument("--name", default="search")

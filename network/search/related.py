@@ -8,7 +8,7 @@ organisation's practice as news to it, nor a practice's page the viewer's organi
 The need is the post's title, then its summary and themes, then the start of its text, read as a
 search (network/search/query.py), less the words nearly every post here has (`EVERYDAY`: school,
 pupils, trust…), at most `MAX_TERMS` words. Candidates are the posts with any of
-those words, found through the index and taken newest first up to `WINDOW`, ranked by the index's
+those words, found through the index and taken latest first up to `WINDOW`, ranked by the index's
 score; the best `CANDIDATES` are then scored in full: the share of the need's words each has
 (stemmed, as search matches them), the practice's themes that the request speaks of (a request has
 no themes of its own: its text is searched for the practice's themes), and how strong the
@@ -136,17 +136,34 @@ async def _candidates(
 ) -> list[_Scored]:
     dialect = session.get_bind().dialect.name
     match = index.posts(dialect, parse(" ".join(words)), any_word=True)
+    if dialect == "postgresql":
+        await index.plan_for_values(session)
     if post.kind is PostKind.REQUEST:  # practice that may help, not the requester's own
         fits = [Post.kind == PostKind.PRACTICE, Post.organisation_id != post.organisation_id]
     else:  # requests still open that the viewer's organisation could answer
         fits = [Post.kind == PostKind.REQUEST, Post.status.in_(OPEN), Post.organisation_id != viewer.organisation_id]
-    window = (
-        index.join_posts(select(Post.id, match.score.label("score")), match)
-        .where(match.where, scope.posts_clause(), Post.id != post.id, *fits)
-        .order_by(Post.created_at.desc(), Post.id.desc())
-        .limit(WINDOW)
-    )
-    ranked = window.subquery("window")
+    if match.scored_apart:  # PostgreSQL: the window is chosen first, and only its rows are ranked
+        chosen = (
+            select(Post.id)
+            .where(match.where, scope.posts_clause(), Post.id != post.id, *fits)
+            .order_by(Post.created_at.desc(), Post.id.desc())
+            .limit(WINDOW)
+            .subquery("window")
+        )
+        ranked = (
+            select(chosen.c.id, match.score.label("score"))
+            .select_from(chosen)
+            .join(Post, Post.id == chosen.c.id)
+            .subquery("ranked")
+        )
+    else:  # FTS5 scores only inside its MATCH, and walks backwards from the latest written row
+        ranked = (
+            index.join_posts(select(Post.id, match.score.label("score")), match)
+            .where(match.where, scope.posts_clause(), Post.id != post.id, *fits)
+            .order_by(index.latest_first(match))
+            .limit(WINDOW)
+            .subquery("ranked")
+        )
     best = select(ranked.c.id, ranked.c.score).order_by(ranked.c.score.desc(), ranked.c.id.desc()).limit(CANDIDATES)
     rows = list((await session.execute(best)).tuples())
     if not rows:

@@ -28,11 +28,9 @@ from sqlalchemy import (
     exists,
     func,
     literal,
-    literal_column,
     null,
     or_,
     select,
-    text,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network import cursors
 from network.errors import Invalid
 from network.models import Person, Post, Reply
-from network.search import index, planning, schema, snippets
+from network.search import index, planning, snippets
 from network.search.filters import SearchFilters, Sort
 from network.search.query import Query, parse
 from network.search.scope import Scope, post_views, reading_scope
@@ -52,11 +50,6 @@ WINDOW = 300
 REPLY_WINDOW = 100
 MAX_LIMIT = 100
 POST, REPLY = 0, 1
-# for this transaction only (set_config's `true`), in one statement
-_PLANNING = text(
-    "SELECT set_config('max_parallel_workers_per_gather', '0', true),"
-    " set_config('plan_cache_mode', 'force_custom_plan', true)"
-)
 
 
 class SearchHit(msgspec.Struct):
@@ -192,8 +185,8 @@ def _branches(
         post_where.append(_after(Post.created_at, Post.id, POST, key))  # type: ignore[arg-type]
         reply_where.append(_after(Reply.created_at, Reply.id, REPLY, key))  # type: ignore[arg-type]
     if latest and by_post.fts is not None:
-        post_order: list[Any] = [literal_column(f"{schema.POST_SEARCH}.rowid").desc()]
-        reply_order: list[Any] = [literal_column(f"{schema.REPLY_SEARCH}.rowid").desc()]
+        post_order: list[Any] = [index.latest_first(by_post)]
+        reply_order: list[Any] = [index.latest_first(by_reply)]
     else:
         post_order = [_newest(Post.created_at, plan.posts_from_index), Post.id.desc()]
         reply_order = [_newest(Reply.created_at, plan.replies_from_index), Reply.id.desc()]
@@ -258,11 +251,7 @@ async def search(
     if plan.dialect == "postgresql":
         posts_first, replies_first = await planning.from_index(session, query)
         plan = dataclasses.replace(plan, posts_from_index=posts_first, replies_from_index=replies_first)
-        # a search reads a few hundred rows: starting parallel workers costs it more than they save
-        # (a filtered common word: 77 ms with two workers, 29 ms without, on 2 cores); and each execution
-        # is planned for its own values: after five runs of a prepared statement PostgreSQL may keep a
-        # generic plan, blind to the scope's networks (a middling word at 1M posts: 150 ms against 40)
-        await session.execute(_PLANNING)
+        await index.plan_for_values(session)
     total: int | None = None
     more = False
     if relevance:

@@ -27,6 +27,7 @@ class Row:
     payload: dict[str, Any]
     audience: str = "readers"
     audience_person_id: int | None = None
+    audience_group_id: int | None = None
     actor_id: int | None = None
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -79,7 +80,7 @@ class Rules:
             await self.gate.wait()
         return self.standings.get(person_id)
 
-    def recheck_after(self, kind: str, payload: Mapping[str, Any]) -> int | bool | None:
+    def recheck_after(self, kind: str, payload: Mapping[str, Any]) -> int | bool | frozenset[int] | None:
         if kind == "changed":
             return int(payload["person_id"])
         return True if kind == "everyone.changed" else None
@@ -87,7 +88,9 @@ class Rules:
     def for_everyone(self, to: str, person_id: int | None) -> bool:
         return to == "readers" and person_id is None
 
-    def may_receive(self, standing: object, person_id: int, to: str, to_person: int | None, now: datetime) -> bool:
+    def may_receive(
+        self, standing: object, person_id: int, to: str, to_person: int | None, to_group: int | None, now: datetime
+    ) -> bool:
         assert isinstance(standing, frozenset)
         return to in standing or to_person == person_id
 

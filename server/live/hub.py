@@ -87,6 +87,8 @@ class Policy(Protocol):
 
     def recheck_after(self, kind: str, payload: Mapping[str, Any]) -> int | bool | frozenset[int] | None: ...
 
+    def recheck_first(self, kind: str) -> bool: ...
+
     def for_everyone(self, to: str, person_id: int | None) -> bool: ...
 
     def may_receive(
@@ -366,10 +368,17 @@ class Hub:
         pending: list[tuple[int, str, Audience]] = []
         read_first = events[0].seq if events else 0
         for event in events:
+            concerned = self._policy.recheck_after(event.kind, event.payload)
+            if concerned is not None and self._policy.recheck_first(event.kind):
+                # Deliver what came before, then read them again before this event: the change it tells of
+                # (who is named in an engagement) decides who receives it, as a replay would.
+                self._deliver(stream, pending, low, read_first)
+                pending = []
+                await self._recheck(stream, _people(concerned))
+                concerned = None
             everyone = self._policy.for_everyone(event.audience, event.audience_person_id)
             to = None if everyone else (event.audience, event.audience_person_id, event.audience_group_id)
             pending.append((event.seq, event_frame(stream.label, event), to))
-            concerned = self._policy.recheck_after(event.kind, event.payload)
             if concerned is not None:
                 # Deliver what came before, then read that member (or everyone) again before anything later.
                 self._deliver(stream, pending, low, read_first)

@@ -89,6 +89,12 @@ class NetworkPolicy:
         return None
 
     @staticmethod
+    def recheck_first(kind: str) -> bool:
+        """Whether the people an event concerns are read again before it is delivered, not after: those named
+        in or dropped from an engagement receive the change as a replay would send it (named, they do)."""
+        return kind in event_kinds.REGROUPING
+
+    @staticmethod
     def for_everyone(to: str, person_id: int | None) -> bool:
         """Whether every subscriber receives an event with this audience: they all may read the network
         (checked when they subscribed, and again whenever their standing may have changed)."""

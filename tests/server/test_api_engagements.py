@@ -6,7 +6,9 @@ it unlisted."""
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 from sqlalchemy import text
 
@@ -238,3 +240,28 @@ async def test_the_network_sets_when_the_follow_up_falls_due(world: World, backe
     )
     log = ok(await e.lead.get(f"/networks/{e.slug}/log"))["items"]
     assert any("follow-up" in entry["label"] for entry in log)
+
+
+async def test_the_leads_export_holds_listed_summaries_never_the_space(world: World, backend: str) -> None:
+    e = await engaged(world)
+    await activate(world, e)
+    ok(await e.requester.post(f"/engagements/{e.id}/messages", json={"body": "Private: our staffing gap"}), 201)
+    ok(await e.requester.post(f"/engagements/{e.id}/outcomes", json=OUTCOME), 201)
+    hidden = await engaged(world)  # a second network's engagement, kept unlisted by both sides
+    ok(await hidden.requester.patch(f"/engagements/{hidden.id}", json={"version": 1, "unlisted": True}))
+    ok(await hidden.offerer.patch(f"/engagements/{hidden.id}", json={"version": 2, "unlisted": True}))
+    await activate(world, hidden)
+    for case, expected in ((e, [e.id]), (hidden, [])):
+        response = await case.lead.get(f"/networks/{case.slug}/export")
+        assert response.status_code == 200, response.text
+        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+            rows = json.loads(archive.read("engagements.json"))
+            everything = " ".join(archive.read(name).decode() for name in archive.namelist())
+        assert [r["id"] for r in rows] == expected
+        assert "staffing gap" not in everything and OUTCOME["what_changed"] not in everything
+    assert rows == []
+    first = json.loads(
+        zipfile.ZipFile(io.BytesIO((await e.lead.get(f"/networks/{e.slug}/export")).content)).read("engagements.json")
+    )[0]
+    assert first["requester_evidence"] == "internal_data" and first["offerer_evidence"] is None
+    problem(await e.requester.get(f"/networks/{e.slug}/export"), 403)

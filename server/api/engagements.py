@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -37,6 +38,7 @@ from network.inputs import (
 from network.views import Page, PostView
 from server.api.params import Cursor, Limit
 from server.deps import Db, Me
+from server.problems import Problem
 
 IfMatch = Annotated[
     str | None,
@@ -189,7 +191,11 @@ class EngagementListController(Controller):
         access, post_ = await posts.open_post(db, post_id, person)
         return await listing.request_summaries(db, access, post_)
 
-    @get("/admin/engagement-flags", summary="Open flags raised in engagements' spaces (platform admins)")
+    @get(
+        "/admin/engagement-flags",
+        summary="Open flags raised in engagements' spaces (platform admins)",
+        responses={403: ResponseSpec(data_container=Problem, description="Not a platform admin")},
+    )
     async def open_flags(self, db: Db, person: Me) -> list[EngagementFlagView]:
         return [flag_view(f) for f in await flags.open_flags(db, person)]
 

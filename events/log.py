@@ -61,6 +61,7 @@ def write_event(
     audience: str = "readers",
     audience_person_id: int | None = None,
     subject_id: int | None = None,
+    audience_group_id: int | None = None,
 ) -> int:
     """Append an event to a network's log now; returns its seq. (Sync: it runs where the unit of
     work commits, see events/outbox.py; `append_event` is the same for async callers.)"""
@@ -76,6 +77,7 @@ def write_event(
         "audience": audience,
         "audience_person_id": audience_person_id,
         "subject_id": subject_id,
+        "audience_group_id": audience_group_id,
         "created_at": _now(),
     }
     session.execute(_INSERT_EVENT, values)

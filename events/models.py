@@ -30,8 +30,9 @@ class Event(IdentityBase):
     `audience` and `audience_person_id` are decided by the writer where the event is appended
     (a word such as "readers" or "leads", and one person who also receives it); `subject_id`
     names what the event is about, so a writer can find and re-decide the audience of every event
-    about one thing when that thing is hidden or shown again. This package only stores them: the
-    live hub asks the domain what they mean for a subscriber.
+    about one thing when that thing is hidden or shown again; `audience_group_id` names a group of
+    people the audience is (an engagement's named people). This package only stores them: the live
+    hub asks the domain what they mean for a subscriber.
     """
 
     __tablename__ = "events"
@@ -50,6 +51,9 @@ class Event(IdentityBase):
     audience: Mapped[str] = mapped_column(String(16), default="readers", server_default="readers")
     audience_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), default=None)
     subject_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), default=None)
+    # the group of people the event is for, when its audience is one (an engagement's named people):
+    # what the group is, and who is in it, is the domain's business
+    audience_group_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), default=None)
 
 
 class Notification(IdentityBase):

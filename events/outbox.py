@@ -41,6 +41,7 @@ class _Event:
     audience: str
     audience_person_id: int | None
     subject_id: int | None
+    audience_group_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -82,10 +83,13 @@ def event(
     audience: str,
     audience_person_id: int | None = None,
     subject_id: int | None = None,
+    audience_group_id: int | None = None,
 ) -> None:
     """An event for a network's log, appended when this transaction commits."""
     _outbox(session).events.append(
-        _Event(counter, network_id, kind, payload, actor_id, audience, audience_person_id, subject_id)
+        _Event(
+            counter, network_id, kind, payload, actor_id, audience, audience_person_id, subject_id, audience_group_id
+        )
     )
 
 
@@ -146,6 +150,7 @@ def write(session: Session) -> None:
             audience=item.audience,
             audience_person_id=item.audience_person_id,
             subject_id=item.subject_id,
+            audience_group_id=item.audience_group_id,
         )
 
 

@@ -39,13 +39,22 @@ ABOUT_THEM = frozenset(
 
 
 async def record(
-    session: AsyncSession, network: Network, kind: EventKind, payload: dict[str, Any], actor: Person | None
+    session: AsyncSession,
+    network: Network,
+    kind: EventKind,
+    payload: dict[str, Any],
+    actor: Person | None,
+    *,
+    group_id: int | None = None,
 ) -> None:
     """Append a network event with its audience. An event saying content left or came back to the
-    readers' view first re-decides the audience of the earlier events about it."""
+    readers' view first re-decides the audience of the earlier events about it. `group_id`: the
+    engagement whose named people a `parties` kind is for."""
     lacking = event_kinds.missing(kind, payload)
     if lacking:  # a mistake in the code: a client applying the event would find the key missing
         raise ValueError(f"a {kind} event must carry {lacking}")
+    if (event_kinds.SPECS[kind].audience == event_kinds.PARTIES) != (group_id is not None):
+        raise ValueError(f"a {kind} event names the engagement it is for exactly when its audience is its parties")
     subject = audience.subject_of(payload)
     if kind in audience.MOVES and subject is not None:
         await withholding.refresh(session, network.id, subject)
@@ -60,6 +69,7 @@ async def record(
         audience=decided.to,
         audience_person_id=decided.person_id,
         subject_id=subject,
+        audience_group_id=group_id,
     )
 
 

@@ -8,7 +8,10 @@ to those who may see what it says, live and on replay. Each kind has an audience
 - `leads`: whoever may moderate it;
 - `withheld`: an event about content that readers could once see and that is now out of their
   view (hidden, held again): the leads, and the one person who still sees that content (its author);
-- `person`: one person only.
+- `person`: one person only;
+- `parties`: the named people of one engagement (the event's `audience_group_id`), while they may
+  read the network (docs/design.md §3.12): the subscriber's standing carries the engagements it
+  is named in, loaded by the caller.
 
 An event about content (a post, a reply, an offer, a reaction) is for readers only while everything
 it is about is shown; otherwise it is for the leads and the one person who may still see all of it,
@@ -19,7 +22,7 @@ cursor sends no one what they could no longer fetch. No I/O here: the callers lo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,6 +36,7 @@ MEMBERS = event_kinds.MEMBERS
 LEADS = event_kinds.LEADS
 WITHHELD = "withheld"
 PERSON = "person"
+PARTIES = event_kinds.PARTIES
 
 # Each kind's audience comes from its entry in network/event_kinds.py.
 # events about the content they carry: for readers while it is shown (see `for_content`)
@@ -62,6 +66,7 @@ class Shown:
 class Audience:
     to: str
     person_id: int | None = None
+    group_id: int | None = None  # for `parties`: the engagement
 
 
 def for_content(items: Iterable[Shown]) -> Audience:
@@ -115,11 +120,22 @@ def reply_of(payload: Mapping[str, Any]) -> int | None:
 
 
 def may_receive(
-    audience: str, audience_person_id: int | None, person_id: int, viewer: Viewer, visibility: Visibility, now: datetime
+    audience: str,
+    audience_person_id: int | None,
+    person_id: int,
+    viewer: Viewer,
+    visibility: Visibility,
+    now: datetime,
+    *,
+    group_id: int | None = None,
+    groups: Collection[int] = (),
 ) -> bool:
-    """Whether this person, as `viewer` of a network of this visibility, receives an event with this audience."""
+    """Whether this person, as `viewer` of a network of this visibility, receives an event with this audience.
+    `groups`: the engagements the person is named in (and still of that side's organisation)."""
     if audience_person_id is not None and audience_person_id == person_id and allowed_any(viewer, visibility, now):
         return True
+    if audience == PARTIES:  # the named people alone: not the leads, not the platform admins
+        return group_id is not None and group_id in groups and allowed(Action.READ, visibility, viewer, now)
     if audience == READERS:
         return allowed(Action.READ, visibility, viewer, now)
     if audience == MEMBERS:

@@ -251,3 +251,58 @@ class ScreenAction(StrEnum):
     BLOCK = "block"
     HOLD = "hold"
     FLAG = "flag"
+
+
+# support engagements (docs/design.md §3.12)
+class EngagementState(StrEnum):
+    PROPOSED = "proposed"  # opened by an accepted offer; the plan is being agreed
+    ACTIVE = "active"  # both sides agreed the same version of the plan
+    CLOSED = "closed"
+
+
+class ClosedAs(StrEnum):
+    COMPLETED = "completed"  # both sides wrote their outcome
+    STOPPED_EARLY = "stopped_early"  # either side stopped it, with a reason
+
+
+class Side(StrEnum):
+    REQUESTER = "requester"  # the organisation that asked for help
+    OFFERER = "offerer"  # the organisation whose offer was accepted
+
+    @property
+    def other(self) -> Side:
+        return Side.OFFERER if self is Side.REQUESTER else Side.REQUESTER
+
+
+class OutcomeEvidence(StrEnum):
+    """How a side knows what changed: a practice's evidence strengths, and "none yet"."""
+
+    NONE_YET = "none_yet"
+    ANECDOTAL = "anecdotal"
+    INTERNAL_DATA = "internal_data"
+    COMPARISON = "comparison"
+    EXTERNAL_EVALUATION = "external_evaluation"
+
+    @property
+    def for_practice(self) -> EvidenceStrength | None:
+        """The practice's evidence strength when the outcome is shared as a practice ("none yet": none)."""
+        return None if self is OutcomeEvidence.NONE_YET else EvidenceStrength(self.value)
+
+
+class Again(StrEnum):
+    YES = "yes"
+    MAYBE = "maybe"
+    NO = "no"
+
+
+class Lasted(StrEnum):
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+    TOO_EARLY_TO_SAY = "too_early_to_say"
+
+
+class EngagementFlagStatus(StrEnum):
+    OPEN = "open"
+    DISMISSED = "dismissed"  # the platform admin found nothing to act on
+    REMOVED = "removed"  # the message was removed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     status = 400
@@ -10,6 +12,7 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.extra: dict[str, Any] = {}  # more members of the problem details body (a stale edit's texts)
 
 
 class Invalid(DomainError):
@@ -39,6 +42,15 @@ class Conflict(DomainError):
     """The request clashes with the current state (duplicate, already decided, last lead)."""
 
     status = 409
+
+
+class StaleEdit(Conflict):
+    """An edit made from an earlier version than the current one: refused, and answered with the current
+    version and the edit as sent, so nothing the person wrote is lost."""
+
+    def __init__(self, message: str, *, current: dict[str, Any], yours: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.extra = {"current": current, "yours": yours}
 
 
 class RateLimited(DomainError):

@@ -46,12 +46,22 @@ class EventKind(StrEnum):
     APPEAL_FILED = "appeal.filed"
     QUEUE_CHANGED = "queue.changed"
     QUEUE_NOTED = "queue.noted"
+    ENGAGEMENT_OPENED = "engagement.opened"
+    ENGAGEMENT_UPDATED = "engagement.updated"
+    ENGAGEMENT_MESSAGE = "engagement.message"
+    ENGAGEMENT_CHECK_IN = "engagement.check_in"
+    ENGAGEMENT_OUTCOME = "engagement.outcome"
+    ENGAGEMENT_CLOSED = "engagement.closed"
+    ENGAGEMENT_FOLLOW_UP = "engagement.follow_up"
+    ENGAGEMENT_LISTED = "engagement.listed"
 
 
 # who receives a kind (network/audience.py says what each word means)
 CONTENT = "content"  # readers while the content it is about is shown; else the leads and who still sees it
 HELD = "held"  # content waiting for a lead: the leads and its author
 READERS, MEMBERS, LEADS = "readers", "members", "leads"
+# the named people of the engagement the event is about (the event's `audience_group_id`)
+PARTIES = "parties"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +103,14 @@ SPECS: dict[EventKind, Spec] = {
     EventKind.APPEAL_FILED: Spec(READERS, ("decision_id", "appeal_id")),
     EventKind.QUEUE_CHANGED: Spec(LEADS, ("entry", "open_count")),
     EventKind.QUEUE_NOTED: Spec(LEADS, ("entry_id", "notes", "note")),
+    EventKind.ENGAGEMENT_OPENED: Spec(PARTIES, ("engagement",)),
+    EventKind.ENGAGEMENT_UPDATED: Spec(PARTIES, ("engagement",)),
+    EventKind.ENGAGEMENT_MESSAGE: Spec(PARTIES, ("engagement_id", "message")),
+    EventKind.ENGAGEMENT_CHECK_IN: Spec(PARTIES, ("engagement_id", "check_in")),
+    EventKind.ENGAGEMENT_OUTCOME: Spec(PARTIES, ("engagement_id", "outcome")),
+    EventKind.ENGAGEMENT_CLOSED: Spec(PARTIES, ("engagement",)),
+    EventKind.ENGAGEMENT_FOLLOW_UP: Spec(PARTIES, ("engagement_id", "follow_up")),
+    EventKind.ENGAGEMENT_LISTED: Spec(READERS, ("engagement", "listed")),
 }
 
 # kinds that say content left or came back to the readers' view: earlier events about it are re-decided
@@ -118,6 +136,9 @@ MEMBERSHIP = frozenset(
 )
 # kinds after which every live subscriber is read again (the network's visibility may have changed)
 NETWORK_WIDE = frozenset({EventKind.NETWORK_UPDATED})
+# kinds that may change who is named in an engagement: the people their payload names as `regrouped`
+# (added or dropped) are read again by the live hub
+REGROUPING = frozenset({EventKind.ENGAGEMENT_OPENED, EventKind.ENGAGEMENT_UPDATED})
 
 
 def missing(kind: EventKind, payload: dict[str, object]) -> list[str]:

@@ -11,21 +11,24 @@ beyond 64 bits, which neither database takes as a parameter.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import msgspec
 
 from network.enums import (
+    Again,
     AppealStatus,
     Decision,
     EvidenceStrength,
     FlagReason,
     FollowLevel,
     JoinPolicy,
+    Lasted,
     MemberState,
     NetworkKind,
     OrgKind,
+    OutcomeEvidence,
     Phase,
     PostKind,
     ReactionKind,
@@ -283,6 +286,7 @@ class SettingsInput(Input, omit_defaults=True):
     description: Annotated[str, msgspec.Meta(max_length=2_000)] | msgspec.UnsetType = msgspec.UNSET
     visibility: Visibility | msgspec.UnsetType = msgspec.UNSET
     join_policy: JoinPolicy | msgspec.UnsetType = msgspec.UNSET
+    engagement_follow_up_weeks: Annotated[int, msgspec.Meta(ge=1, le=104)] | msgspec.UnsetType = msgspec.UNSET
     reason: Reason = ""
 
 
@@ -291,3 +295,65 @@ class WatchedWordInput(Input):
     action: ScreenAction
     is_regex: bool = False
     message: Annotated[str, msgspec.Meta(max_length=300)] = ""
+
+
+# support engagements (docs/design.md §3.12)
+PersonId = Annotated[int, msgspec.Meta(ge=1)]
+Version = Annotated[int, msgspec.Meta(ge=1, le=INT32_MAX)]
+SpaceText = Annotated[str, msgspec.Meta(max_length=20_000)]
+
+
+class PlanEdit(Input, omit_defaults=True):
+    """A change to an engagement's plan, made from `version` (or the `If-Match` header's): absent fields
+    keep their value. `unlisted` is the asker's own side's choice; `add_people` and `drop_people` name
+    people of the asker's own organisation."""
+
+    version: Version | None = None
+    title: Title | msgspec.UnsetType = msgspec.UNSET
+    aims: SpaceText | msgspec.UnsetType = msgspec.UNSET
+    activities: SpaceText | msgspec.UnsetType = msgspec.UNSET
+    starts_on: date | msgspec.UnsetType | None = msgspec.UNSET
+    expected_end_on: date | msgspec.UnsetType | None = msgspec.UNSET
+    next_check_in_on: date | msgspec.UnsetType | None = msgspec.UNSET
+    unlisted: bool | msgspec.UnsetType = msgspec.UNSET
+    add_people: Annotated[list[PersonId], msgspec.Meta(max_length=20)] = []
+    drop_people: Annotated[list[PersonId], msgspec.Meta(max_length=20)] = []
+
+
+class EngagementMessageInput(Input):
+    body: Body
+
+
+class CheckInInput(Input):
+    progress: Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
+    next_check_in_on: date | None = None
+
+
+class OutcomeInput(Input):
+    what_changed: Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
+    evidence_strength: OutcomeEvidence
+    work_together_again: Again
+    for_whom: SpaceText = ""
+    how_we_know: SpaceText = ""
+    do_differently: SpaceText = ""
+
+
+class FollowUpInput(Input):
+    lasted: Lasted
+    note: SpaceText = ""
+
+
+class StopInput(Input):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=5_000)]
+
+
+class EngagementFlagInput(Input):
+    reason: FlagReason
+    note: Note = ""
+
+
+class EngagementFlagDecision(Input):
+    """A platform admin's decision on a flag raised in an engagement's space."""
+
+    remove: bool  # remove the message (else the flag is dismissed)
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1_000)]

@@ -189,6 +189,8 @@ class Network(IdentityAuditBase):
     guard_personal_data: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     name_leads_in_log: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     join_questions: Mapped[list[str]] = mapped_column(JsonB, default=list, server_default=text("'[]'"))
+    # how long after an engagement closes its sides are asked whether the change lasted (docs/design.md §3.12)
+    engagement_follow_up_weeks: Mapped[int] = mapped_column(Integer, default=12, server_default=text("12"))
 
 
 class CharterVersion(IdentityBase):

@@ -21,6 +21,7 @@ from server.api.admin import AdminOrganisationController
 from server.api.admin_people import AdminPeopleController
 from server.api.appeals import AppealController
 from server.api.auth import auth_router
+from server.api.engagements import EngagementController, EngagementListController
 from server.api.health import health
 from server.api.me import MeController, OrganisationController, TokenController
 from server.api.moderation import FlagController, ModerationController
@@ -126,6 +127,8 @@ def create_app(settings: Settings) -> Litestar:
             NetworkController,
             PostController,
             OfferController,
+            EngagementController,
+            EngagementListController,
             SearchController,
             SavedSearchController,
             NotificationController,

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network import activity, clock
 from network.access import access_to
 from network.content import offers, posts, reactions, replies
+from network.engagements import lifecycle
 from network.enums import MemberState, Role
 from network.event_kinds import EventKind
 from network.inputs import NetworkInput, OfferInput, PostInput, ReplyInput, Resource
@@ -140,7 +141,7 @@ async def _seed_post(
         if o.accepted:
             accepted = offer
     if accepted is not None:
-        await offers.accept_offer(session, author_access, post, accepted)
+        await lifecycle.accept_offer(session, author_access, post, accepted)
     if d.closed_outcome:
         await posts.close_request(session, author_access, post, d.closed_outcome)
 

@@ -42,7 +42,7 @@ def _problem(status: int, detail: str, **extra: Any) -> ProblemDetailsException:
 
 
 def from_domain(exc: DomainError) -> ProblemDetailsException:
-    return _problem(exc.status, exc.message, errors=exc.fields)
+    return _problem(exc.status, exc.message, errors=exc.fields, **exc.extra)
 
 
 def from_http(exc: HTTPException) -> ProblemDetailsException:

@@ -20,6 +20,7 @@ NETWORK = {
     "network.governance": 2,
     "network.content": 2,
     "network.search": 3,
+    "network.engagements": 3,  # beside search, which never reads an engagement's space
     "network.people": 4,
     "network.casework": 5,
 }

@@ -17,7 +17,7 @@ from network.errors import Conflict, Forbidden, Invalid, NotFound, Refusal, enfo
 from network.event_kinds import EventKind
 from network.inputs import PostEdit, PostInput
 from network.locking import lock_row
-from network.models import Offer, Person, Post, PostRevision, Reaction, Reply
+from network.models import Network, Offer, Person, Post, PostRevision, Reaction, Reply
 from network.moderation import gatekeeping
 from network.permissions import Action
 from network.views import Page, PostView, ReactionCounts, RevisionView, post_view, to_payload
@@ -444,13 +444,19 @@ async def close_request(session: AsyncSession, access: Access, post: Post, outco
     assert actor is not None
     if not outcome.strip():
         raise Invalid("Say how the request ended.", fields={"outcome": "Required."})
+    await close_with(session, access.network, post, outcome, actor)
+    return post
+
+
+async def close_with(session: AsyncSession, network: Network, post: Post, outcome: str, actor: Person) -> None:
+    """Close a request with this outcome and tell the network: `close_request`'s change, for a caller that
+    locked the request and decided it may close (an engagement closing closes its request)."""
     post.status = RequestStatus.CLOSED
     post.outcome = outcome.strip()
     post.closed_at = clock.now()
     await session.flush()
-    view = await describe_post(session, post, access.network.slug)
-    await activity.record(session, access.network, EventKind.POST_UPDATED, {"post": to_payload(view)}, actor)
-    return post
+    view = await describe_post(session, post, network.slug)
+    await activity.record(session, network, EventKind.POST_UPDATED, {"post": to_payload(view)}, actor)
 
 
 def close_refusal(access: Access, post: Post) -> Refusal:

@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -54,7 +54,14 @@ async def _posts(session: AsyncSession, network_id: int) -> list[Post]:
     return list(result.scalars())
 
 
-async def build(session: AsyncSession, access: Access) -> bytes:
+async def build(
+    session: AsyncSession,
+    access: Access,
+    *,
+    more: Mapping[str, tuple[list[dict[str, Any]], Sequence[str]]] | None = None,
+) -> bytes:
+    """The zip; `more`: further tables (name → rows and columns) a part above this one adds (the listed
+    engagements' summaries, network/engagements/listing.py)."""
     access.require(Action.EXPORT)
     network = access.network
     posts = await _posts(session, network.id)
@@ -157,13 +164,16 @@ async def build(session: AsyncSession, access: Access) -> bytes:
         "members": (member_rows, list(member_rows[0]) if member_rows else ["person_id", "display_name"]),
         "log": (log_rows, list(log_rows[0]) if log_rows else ["id", "at", "action"]),
         "charter_versions": (charter_rows, ["version", "created_at", "note", "body"]),
-    }
+    } | dict(more or {})
     about = {
         "network": {"slug": network.slug, "name": network.name, "kind": network.kind.value},
         "exported_at": _value(access.now),
         "exported_by": access.person.display_name if access.person else None,
         "files": {name: len(rows) for name, (rows, _) in tables.items()},
-        "left_out": "Removed posts and replies; members' email addresses.",
+        "left_out": (
+            "Removed posts and replies; members' email addresses; engagements' private spaces (their threads, "
+            "check-ins and outcomes' texts) and the engagements both sides keep unlisted."
+        ),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -34,6 +34,7 @@ _LABELS = {
     "description": "description",
     "visibility": "visibility",
     "join_policy": "join policy",
+    "engagement_follow_up_weeks": "weeks before an engagement's follow-up",
 }
 
 

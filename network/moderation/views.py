@@ -141,6 +141,7 @@ class SettingsView(msgspec.Struct):
     description: str
     visibility: Visibility
     join_policy: JoinPolicy
+    engagement_follow_up_weeks: int = 12  # weeks after an engagement closes that its follow-up is due
 
 
 class WatchedWordView(msgspec.Struct):
@@ -205,6 +206,7 @@ def settings_view(network: Network) -> SettingsView:
         description=network.description,
         visibility=network.visibility,
         join_policy=network.join_policy,
+        engagement_follow_up_weeks=network.engagement_follow_up_weeks,
     )
 
 

@@ -61,6 +61,23 @@ NOTICE_GROUPS: tuple[NoticeGroup, ...] = (
         "{n} people waiting for your approval",
     ),
     NoticeGroup(
+        "engagements",
+        "My engagements",
+        frozenset(
+            {
+                "engagement.opened",
+                "engagement.named",
+                "engagement.agreed",
+                "engagement.message",
+                "engagement.outcome",
+                "engagement.closed",
+                "engagement.check_in_due",
+                "engagement.follow_up_due",
+            }
+        ),
+        "{n} updates on your engagements",
+    ),
+    NoticeGroup(
         "saved_searches",
         "New posts matching my saved searches",
         frozenset({"search.matched"}),

@@ -10,6 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from network.access import Access, open_network
 from network.casework import decisions, flags, log_titles
+from network.engagements import listing
 from network.enums import TargetType
 from network.errors import NotFound
 from network.governance import charter, export, settings, transparency
@@ -170,7 +171,8 @@ class ModerationController(Controller):
     @get("/export", summary="The network's data as a zip of JSON and CSV (leads)", media_type="application/zip")
     async def export(self, db: Db, person: Me, slug: FromPath[str]) -> Response[bytes]:
         access = await open_network(db, slug, person)
-        body = await export.build(db, access)
+        engagements = await listing.export_rows(db, access)
+        body = await export.build(db, access, more={"engagements": (engagements, listing.EXPORT_COLUMNS)})
         name = f"{access.network.slug}-{access.now:%Y-%m-%d}.zip"
         return Response(
             body,

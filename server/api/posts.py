@@ -7,6 +7,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from network.content import offers, posts, reactions, replies, reply_edits
+from network.engagements import lifecycle
 from network.enums import ReactionKind
 from network.inputs import CloseInput, OfferInput, PostEdit, ReactionInput, ReplyInput
 from network.search import related
@@ -127,11 +128,12 @@ class OfferController(Controller):
     @post(
         "/{offer_id:int}/accept",
         status_code=HTTP_200_OK,
-        summary="Accept an offer (the requesting organisation)",
+        summary="Accept an offer (the requesting organisation); its engagement opens",
     )
     async def accept(self, db: Db, person: Me, offer_id: FromPath[int]) -> OfferView:
         access, post_, offer = await offers.open_offer(db, offer_id, person)
-        return offer_view(await offers.accept_offer(db, access, post_, offer))
+        await lifecycle.accept_offer(db, access, post_, offer)  # and its engagement opens
+        return offer_view(offer)
 
     @post(
         "/{offer_id:int}/decline",

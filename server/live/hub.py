@@ -44,8 +44,8 @@ BATCH = 500
 PEOPLE_PER_READ = 1000
 PEOPLE_ROWS_PER_READ = 2000
 REPLAY_PAUSE = 0.05
-# (audience, audience person) of a frame only some subscribers receive; None: every subscriber
-Audience = tuple[str, int | None] | None
+# (audience, audience person, audience group) of a frame only some subscribers receive; None: every subscriber
+Audience = tuple[str, int | None, int | None] | None
 
 
 class LoggedEvent(Protocol):
@@ -58,6 +58,7 @@ class LoggedEvent(Protocol):
     actor_id: int | None
     audience: str
     audience_person_id: int | None
+    audience_group_id: int | None
 
 
 class Source(Protocol):
@@ -84,11 +85,15 @@ class Policy(Protocol):
 
     async def standing(self, network_id: int, person_id: int) -> object | None: ...
 
-    def recheck_after(self, kind: str, payload: Mapping[str, Any]) -> int | bool | None: ...
+    def recheck_after(self, kind: str, payload: Mapping[str, Any]) -> int | bool | frozenset[int] | None: ...
+
+    def recheck_first(self, kind: str) -> bool: ...
 
     def for_everyone(self, to: str, person_id: int | None) -> bool: ...
 
-    def may_receive(self, standing: object, person_id: int, to: str, to_person: int | None, now: datetime) -> bool: ...
+    def may_receive(
+        self, standing: object, person_id: int, to: str, to_person: int | None, to_group: int | None, now: datetime
+    ) -> bool: ...
 
 
 @dataclass(eq=False)
@@ -108,6 +113,15 @@ class Stream:
     dirty: bool = False
     throttled: bool = False
     task: asyncio.Task[None] | None = None
+
+
+def _people(concerned: int | bool | frozenset[int]) -> frozenset[int] | None:
+    """The subscribers a policy named to read again: everyone (None), one person, or several."""
+    if concerned is True:
+        return None
+    if isinstance(concerned, frozenset):
+        return concerned
+    return frozenset({int(concerned)})
 
 
 def event_frame(slug: str, event: LoggedEvent) -> str:
@@ -354,15 +368,22 @@ class Hub:
         pending: list[tuple[int, str, Audience]] = []
         read_first = events[0].seq if events else 0
         for event in events:
-            everyone = self._policy.for_everyone(event.audience, event.audience_person_id)
-            to = None if everyone else (event.audience, event.audience_person_id)
-            pending.append((event.seq, event_frame(stream.label, event), to))
             concerned = self._policy.recheck_after(event.kind, event.payload)
+            if concerned is not None and self._policy.recheck_first(event.kind):
+                # Deliver what came before, then read them again before this event: the change it tells of
+                # (who is named in an engagement) decides who receives it, as a replay would.
+                self._deliver(stream, pending, low, read_first)
+                pending = []
+                await self._recheck(stream, _people(concerned))
+                concerned = None
+            everyone = self._policy.for_everyone(event.audience, event.audience_person_id)
+            to = None if everyone else (event.audience, event.audience_person_id, event.audience_group_id)
+            pending.append((event.seq, event_frame(stream.label, event), to))
             if concerned is not None:
                 # Deliver what came before, then read that member (or everyone) again before anything later.
                 self._deliver(stream, pending, low, read_first)
                 pending = []
-                await self._recheck(stream, None if concerned is True else int(concerned))
+                await self._recheck(stream, _people(concerned))
         self._deliver(stream, pending, low, read_first)
 
     def _deliver(
@@ -410,18 +431,18 @@ class Hub:
             if not take or sub.conn.send_many(take, wires):  # all of them in one write
                 sub.last = last
 
-    def _may_see(self, stream: Stream, sub: Sub, to: tuple[str, int | None], now: datetime | None) -> bool:
+    def _may_see(self, stream: Stream, sub: Sub, to: tuple[str, int | None, int | None], now: datetime | None) -> bool:
         if stream.kind == "person" or now is None:
             return True
         if sub.standing is None:
             return False
-        return self._policy.may_receive(sub.standing, sub.conn.person_id, to[0], to[1], now)
+        return self._policy.may_receive(sub.standing, sub.conn.person_id, to[0], to[1], to[2], now)
 
-    async def _recheck(self, stream: Stream, person_id: int | None) -> None:
-        """Read again what a subscriber is in the network (all of them when `person_id` is None): a
-        member promoted to lead receives the leads' events from here on; one who may no longer read
-        it is told and unsubscribed."""
-        subs = [s for s in stream.subs.values() if person_id is None or s.conn.person_id == person_id]
+    async def _recheck(self, stream: Stream, people: frozenset[int] | None) -> None:
+        """Read again what subscribers are in the network (all of them when `people` is None): a
+        member promoted to lead receives the leads' events from here on, a person named in an
+        engagement its space's; one who may no longer read it is told and unsubscribed."""
+        subs = [s for s in stream.subs.values() if people is None or s.conn.person_id in people]
         for sub in subs:
             standing = await self._policy.standing(stream.owner_id, sub.conn.person_id)
             if standing is not None:

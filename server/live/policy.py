@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import audience, event_kinds
 from network.access import Access, open_network
+from network.engagements import space
 from network.enums import MemberState, Visibility
 from network.errors import NotFound
 from network.models import Network, Person
@@ -31,6 +32,7 @@ EVERYONE = True
 class Standing:
     viewer: Viewer
     visibility: Visibility
+    groups: frozenset[int] = frozenset()  # the engagements whose space they read (their `parties` events)
 
 
 def excluded(access: Access) -> bool:
@@ -42,8 +44,8 @@ def excluded(access: Access) -> bool:
     )
 
 
-def standing_from(access: Access) -> Standing:
-    return Standing(access.viewer, access.network.visibility)
+def standing_from(access: Access, groups: frozenset[int] = frozenset()) -> Standing:
+    return Standing(access.viewer, access.network.visibility, groups)
 
 
 class NetworkPolicy:
@@ -61,13 +63,21 @@ class NetworkPolicy:
                 access = await open_network(session, network.slug, person)
             except NotFound:
                 return None
-            return None if excluded(access) else standing_from(access)
+            if excluded(access):
+                return None
+            return standing_from(access, await space.groups_of(session, access))
 
     @staticmethod
-    def recheck_after(kind: str, payload: Mapping[str, Any]) -> int | bool | None:
-        """The member an event may have changed the standing of, `EVERYONE`, or None."""
+    def recheck_after(kind: str, payload: Mapping[str, Any]) -> int | bool | frozenset[int] | None:
+        """The member (or the people named in or dropped from an engagement) an event may have changed
+        the standing of, `EVERYONE`, or None."""
         if kind in event_kinds.NETWORK_WIDE:
             return EVERYONE
+        if kind in event_kinds.REGROUPING:
+            regrouped = payload.get("regrouped")
+            if isinstance(regrouped, list) and regrouped:
+                return frozenset(int(p) for p in regrouped if isinstance(p, int))
+            return None
         if kind not in event_kinds.MEMBERSHIP:
             return None
         if isinstance(payload.get("person_id"), int):
@@ -79,13 +89,30 @@ class NetworkPolicy:
         return None
 
     @staticmethod
+    def recheck_first(kind: str) -> bool:
+        """Whether the people an event concerns are read again before it is delivered, not after: those named
+        in or dropped from an engagement receive the change as a replay would send it (named, they do)."""
+        return kind in event_kinds.REGROUPING
+
+    @staticmethod
     def for_everyone(to: str, person_id: int | None) -> bool:
         """Whether every subscriber receives an event with this audience: they all may read the network
         (checked when they subscribed, and again whenever their standing may have changed)."""
         return to == audience.READERS and person_id is None
 
     @staticmethod
-    def may_receive(standing: Any, person_id: int, to: str, to_person: int | None, now: datetime) -> bool:
+    def may_receive(
+        standing: Any, person_id: int, to: str, to_person: int | None, to_group: int | None, now: datetime
+    ) -> bool:
         if not isinstance(standing, Standing):
             return False
-        return audience.may_receive(to, to_person, person_id, standing.viewer, standing.visibility, now)
+        return audience.may_receive(
+            to,
+            to_person,
+            person_id,
+            standing.viewer,
+            standing.visibility,
+            now,
+            group_id=to_group,
+            groups=standing.groups,
+        )

@@ -20,6 +20,7 @@ from litestar.exceptions import WebSocketDisconnect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from network.access import open_network
+from network.engagements import space
 from network.errors import NotFound
 from network.models import Person
 from network.people import accounts
@@ -245,12 +246,13 @@ async def _handle(
                 conn.send(protocol.error("too_many_subscriptions", f"At most {MAX_NETWORKS} networks per connection."))
                 return
             start = await network_start(session, access.network.id, oldest=message.after is not None)
+            groups = await space.groups_of(session, access)  # the engagements whose space they read
             await hub.subscribe_network(
                 conn,
                 access.network.id,
                 access.network.slug,
                 message.after,
                 message.epoch,
-                standing_from(access),
+                standing_from(access, groups),
                 start=start,
             )

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.models import Notification
 from network import activity
+from network.engagements import space
 from network.enums import ContentState
 from network.models import Network, Person, Post, Reply
 from network.people import mail_settings, networks
@@ -72,6 +73,9 @@ async def _still_readable(session: AsyncSession, person: Person, note: Notificat
         network = await session.get(Network, note.network_id)
         if network is None or not await activity.may_read(session, network, person.id):
             return False
+    engagement_id = note.payload.get("engagement_id")
+    if isinstance(engagement_id, int) and not await space.still_named(session, engagement_id, person):
+        return False  # no longer named in it (or no longer of that side's organisation)
     post_id, reply_id = note.payload.get("post_id"), note.payload.get("reply_id")
     if isinstance(post_id, int) and note.kind not in activity.ABOUT_THEM:
         post = await session.get(Post, post_id)

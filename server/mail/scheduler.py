@@ -1,8 +1,9 @@
 """The task that makes the mail which brings people back: one per server process.
 
-On each tick it writes who was on the site (server/presence.py), passes over the people with new
-notifications (server/mail/notice_mail.py), and builds the daily and weekly digests once they are
-due (server/mail/digest_run.py). Every process runs it; the conditional UPDATEs and the run's lease
+On each tick it writes who was on the site (server/presence.py), tells the named people of
+engagements whose check-in or follow-up has come (network/engagements/reminders.py), passes over the
+people with new notifications (server/mail/notice_mail.py), and builds the daily and weekly digests
+once they are due (server/mail/digest_run.py). Every process runs it; the conditional UPDATEs and the run's lease
 keep each message to one of them. The sender (server/mail/sender.py) sends what it queues.
 """
 
@@ -17,6 +18,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import clock
+from network.engagements import reminders
 from network.enums import DigestFrequency
 from network.people import mail_settings
 from server import tasks
@@ -48,6 +50,26 @@ async def notice_pass(maker: Callable[[], AsyncSession], settings: Settings, now
         if len(people) < notice_mail.PEOPLE_PER_READ:
             return queued
         after = people[-1]
+
+
+async def engagement_pass(maker: Callable[[], AsyncSession], now: datetime) -> int:
+    """Remind the named people of the check-ins that have come, and ask after the follow-ups that are due;
+    how many engagements this process told (each is told once, whichever process gets there first).
+    Each engagement is its own short transaction."""
+    today, told = now.date(), 0
+    for find, tell in (
+        (reminders.due_check_ins, reminders.remind_check_in),
+        (reminders.due_follow_ups, reminders.ask_follow_up),
+    ):
+        async with maker() as session:
+            due = await find(session, today)
+        for engagement_id in due:
+            async with maker() as session:
+                async with writing(session):
+                    told += int(await tell(session, engagement_id, today))
+                    await session.commit()
+            await asyncio.sleep(0)
+    return told
 
 
 async def digest_pass(
@@ -103,8 +125,9 @@ class MailScheduler:
     async def tick(self) -> None:
         if self._presence is not None:
             await self._presence.flush()
+        now = self._now()
+        await engagement_pass(self._maker, now)  # notifications, in every process (SEND_MAIL=0 too)
         if not self._make_mail:
             return
-        now = self._now()
         await notice_pass(self._maker, self._settings, now)
         await digest_pass(self._maker, self._settings, now, self.worker)

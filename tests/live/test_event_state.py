@@ -29,13 +29,16 @@ import pytest
 from sqlalchemy import text
 
 from network.enums import OrgKind
-from network.event_kinds import EventKind
+from network.event_kinds import PARTIES, SPECS, EventKind
 from tests.conftest import ApiClient, World
 from tests.live.client import WsClient, post_created, token_for
 
 # every kind the log carries; a removed post's and reply's earlier events become the redacted kinds,
 # which a live subscriber never receives as such (they are rewritten in place)
 EVERY_KIND = {kind.value for kind in EventKind} - {EventKind.POST_REDACTED, EventKind.REPLY_REDACTED}
+# an engagement's space is its named people's alone (no watcher here is one; tests/server/test_engagement_permissions.py
+# follows them): the admin is sent every other kind
+SPACE_KINDS = {kind.value for kind, spec in SPECS.items() if spec.audience == PARTIES}
 ENVELOPE = ("at", "actor_id")  # added to every event's data by the server, not part of any resource
 LISTED_STATES = ("active", "muted")  # what a member (not a lead) sees in the members list
 
@@ -85,6 +88,7 @@ class Model:
         self.appeals: dict[int, int] = {}  # appeal id → the decision it is against
         self.settings: Json = {}
         self.queue: dict[int, Json] = {}  # open review-queue entries, by id
+        self.engagements: dict[int, Json] = {}  # the network's listed engagements' summaries, by id
 
     @property
     def seq(self) -> int:
@@ -166,6 +170,13 @@ class Model:
         elif kind == "queue.noted":
             self.queue[data["entry_id"]].setdefault("notes", 0)
             self.queue[data["entry_id"]]["notes"] = data["notes"]
+        elif kind == "engagement.listed":
+            if data["listed"]:
+                self.engagements[data["engagement"]["id"]] = dict(data["engagement"])
+            else:
+                self.engagements.pop(data["engagement"]["id"], None)
+        elif kind.startswith("engagement."):  # no watcher is named in the scenario's engagement
+            raise AssertionError(f"an engagement's space reached someone not named in it: {kind}")
         else:
             raise AssertionError(f"an event kind this test does not know: {kind} (add it to the model)")
 
@@ -278,11 +289,39 @@ async def compare(model: Model, watcher: Watcher, slug: str, step: str, *, detai
     assert charter.status_code == 200, (where, charter.text)
     same(f"{where}: charter", model.charter, charter.json())
 
+    engagements = (await client.get(f"/networks/{slug}/engagements", params={"limit": 100})).json()
+    assert sorted(s["id"] for s in engagements["items"]) == sorted(model.engagements), where
+    for summary in engagements["items"]:
+        same(f"{where}: engagement {summary['id']}", model.engagements.get(summary["id"]), summary)
+
 
 async def head(world: World, slug: str) -> int:
     async with world.db() as session:
         result = await session.execute(text("SELECT event_seq FROM networks WHERE slug = :slug"), {"slug": slug})
         return int(result.scalar_one())
+
+
+async def _seqs(world: World, slug: str, audience: str) -> list[int]:
+    """The seqs of the network's events with (or, with a leading "!", without) this audience."""
+    condition = "<>" if audience.startswith("!") else "="
+    async with world.db() as session:
+        result = await session.execute(
+            text(
+                "SELECT seq FROM events JOIN networks ON networks.id = events.network_id "  # noqa: S608 - our own
+                f"WHERE networks.slug = :slug AND events.audience {condition} :audience ORDER BY seq"
+            ),
+            {"slug": slug, "audience": audience.lstrip("!")},
+        )
+        return [int(seq) for seq in result.scalars()]
+
+
+async def admins_head(world: World, slug: str) -> int:
+    """The last event a platform admin is sent: every event but an engagement's space's (its named people's)."""
+    return max(await _seqs(world, slug, "!parties"), default=0)
+
+
+async def parties_seqs(world: World, slug: str) -> set[int]:
+    return set(await _seqs(world, slug, "parties"))
 
 
 async def decide(lead: ApiClient, slug: str, target_type: str, target_id: int, action: str, **extra: Any) -> Any:
@@ -293,6 +332,11 @@ async def decide(lead: ApiClient, slug: str, target_type: str, target_id: int, a
 def ok(response: Any, status: int = 200) -> Json:
     assert response.status_code == status, response.text
     return dict(response.json()) if response.content else {}
+
+
+def ok_list(response: Any, status: int = 200) -> list[Json]:
+    assert response.status_code == status, response.text
+    return list(response.json())
 
 
 async def _subscribe(world: World, watcher: Watcher, slug: str) -> tuple[WsClient | None, Json | None]:
@@ -390,8 +434,8 @@ async def test_each_column_is_sent_what_the_api_shows_it(world: World, backend: 
 
     async def checkpoint(step: str, *, replays: bool = False) -> None:
         """Everyone's live model up to the log's head, then each compared with what the API shows them."""
-        target = await head(world, slug)
-        while admin.model.seq < target:  # the admin may see every event: it gets them all
+        target = await admins_head(world, slug)
+        while admin.model.seq < target:  # the admin may see every event but the spaces': it gets them all
             admin.model.apply(await admin.ws.next("event") if admin.ws else {})
         await asyncio.gather(*(drain(w) for w in watchers.values()))
         await asyncio.gather(*(compare(w.model, w, slug, step) for w in watchers.values()))
@@ -420,6 +464,20 @@ async def test_each_column_is_sent_what_the_api_shows_it(world: World, backend: 
         ok(await author.post(f"/offers/{third['id']}/accept"))
         ok(await author.post(f"/posts/{request['id']}/close", json={"outcome": "Two visits; it helped."}))
         await checkpoint("offers made, declined, withdrawn and accepted; the request closed")
+
+        # the accepted offer's engagement: its space is its named people's (author, offerer_a), none of the
+        # watchers'; every reader is sent its summary line once it is active, and again when it closes
+        eid = ok_list(await author.get("/me/engagements"))[0]["id"]
+        ok(await author.patch(f"/engagements/{eid}", json={"version": 1, "aims": "Two good visits"}))
+        ok(await author.post(f"/engagements/{eid}/agree"))
+        ok(await offerer_a.post(f"/engagements/{eid}/agree"))
+        ok(await offerer_a.post(f"/engagements/{eid}/messages", json={"body": "Tuesday?"}), 201)
+        ok(await author.post(f"/engagements/{eid}/check-ins", json={"progress": "One visit done"}), 201)
+        outcome = {"what_changed": "Fluency rose", "evidence_strength": "anecdotal", "work_together_again": "yes"}
+        ok(await author.post(f"/engagements/{eid}/outcomes", json=outcome), 201)
+        ok(await offerer_a.post(f"/engagements/{eid}/outcomes", json=outcome), 201)
+        ok(await offerer_a.post(f"/engagements/{eid}/follow-up", json={"lasted": "yes"}), 201)
+        await checkpoint("an engagement agreed, worked and closed: the network sees its summary line")
 
         joiner = await world.member(slug)
         deputy = await world.member(slug)
@@ -500,8 +558,12 @@ async def test_each_column_is_sent_what_the_api_shows_it(world: World, backend: 
         appended = set((await session.execute(text("SELECT DISTINCT kind FROM events"))).scalars())
     seen = appended | admin.model.kinds
     assert seen == {kind.value for kind in EventKind}, sorted(seen ^ {kind.value for kind in EventKind})
-    assert admin.model.seqs == list(range(1, admin.model.seq + 1)), "an admin is sent every event, once, in order"
-    assert admin.model.kinds >= EVERY_KIND, f"kinds never pushed: {sorted(EVERY_KIND - admin.model.kinds)}"
+    spaces = await parties_seqs(world, slug)
+    expected = [seq for seq in range(1, admin.model.seq + 1) if seq not in spaces]
+    assert admin.model.seqs == expected, "an admin is sent every event but the spaces', once, in order"
+    pushed = EVERY_KIND - SPACE_KINDS
+    assert admin.model.kinds >= pushed, f"kinds never pushed: {sorted(pushed - admin.model.kinds)}"
+    assert not admin.model.kinds & SPACE_KINDS
     # what the columns' tables say they may not see, they were not sent
     for w in watchers.values():
         if not w.sees_members:

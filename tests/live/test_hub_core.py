@@ -27,6 +27,7 @@ class Row:
     payload: dict[str, Any]
     audience: str = "readers"
     audience_person_id: int | None = None
+    audience_group_id: int | None = None
     actor_id: int | None = None
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -79,15 +80,20 @@ class Rules:
             await self.gate.wait()
         return self.standings.get(person_id)
 
-    def recheck_after(self, kind: str, payload: Mapping[str, Any]) -> int | bool | None:
-        if kind == "changed":
+    def recheck_after(self, kind: str, payload: Mapping[str, Any]) -> int | bool | frozenset[int] | None:
+        if kind in ("changed", "regrouped"):
             return int(payload["person_id"])
         return True if kind == "everyone.changed" else None
+
+    def recheck_first(self, kind: str) -> bool:
+        return kind == "regrouped"
 
     def for_everyone(self, to: str, person_id: int | None) -> bool:
         return to == "readers" and person_id is None
 
-    def may_receive(self, standing: object, person_id: int, to: str, to_person: int | None, now: datetime) -> bool:
+    def may_receive(
+        self, standing: object, person_id: int, to: str, to_person: int | None, to_group: int | None, now: datetime
+    ) -> bool:
         assert isinstance(standing, frozenset)
         return to in standing or to_person == person_id
 
@@ -196,6 +202,28 @@ async def test_after_an_event_the_policy_names_its_subscriber_is_read_again() ->
         assert seqs(told) == [1, 3]  # not the leads' event; nothing after its own change
         assert told[-1]["code"] == "forbidden"
         assert other.id not in hub.networks[NETWORK].subs  # nothing more is sent to it
+    finally:
+        await hub.stop()
+
+
+async def test_an_event_the_policy_rechecks_first_goes_by_the_standing_it_makes() -> None:
+    """Someone named in a group by an event receives that event (as a replay would send it to them); someone
+    dropped by one does not."""
+    source, rules = ListSource(), Rules()
+    hub = await hub_with(source, rules)
+    try:
+        rules.standings[2] = frozenset({"readers", "group"})  # in the group when it subscribes
+        named, dropped = await subscribe(hub, 1, rules, after=None), await subscribe(hub, 2, rules, after=None)
+        await frames(named, until="subscribed")
+        await frames(dropped, until="subscribed")
+        rules.standings[1] = frozenset({"readers", "group"})
+        source.append("regrouped", audience="group", person_id=1)
+        rules.standings[2] = frozenset({"readers"})
+        source.append("regrouped", audience="group", person_id=2)
+        source.append("post.created")
+        hub.on_signal(Wakeup("network", NETWORK, 3))
+        assert seqs(await up_to(named, 3)) == [1, 2, 3]
+        assert seqs(await up_to(dropped, 3)) == [1, 3]  # the group's first event, not the one dropping it
     finally:
         await hub.stop()
 

@@ -29,7 +29,14 @@ def _event_table() -> dict[str, str]:
 
 def test_every_kind_has_an_audience_and_a_payload_shape() -> None:
     assert set(SPECS) == set(EventKind)
-    known = {event_kinds.CONTENT, event_kinds.HELD, event_kinds.READERS, event_kinds.MEMBERS, event_kinds.LEADS}
+    known = {
+        event_kinds.CONTENT,
+        event_kinds.HELD,
+        event_kinds.READERS,
+        event_kinds.MEMBERS,
+        event_kinds.LEADS,
+        event_kinds.PARTIES,
+    }
     assert {spec.audience for spec in SPECS.values()} <= known
 
 
@@ -37,6 +44,7 @@ def test_the_audience_rules_cover_every_kind_once() -> None:
     decided = [*audience.CONTENT_KINDS, *audience.HELD_KINDS, *audience.AUDIENCES]
     assert sorted(decided) == sorted(EventKind)
     assert set(EventKind) >= event_kinds.MOVES and set(EventKind) >= event_kinds.MEMBERSHIP
+    assert {k for k, spec in SPECS.items() if spec.audience == event_kinds.PARTIES} >= event_kinds.REGROUPING
 
 
 def test_the_protocol_document_describes_exactly_these_kinds_and_their_keys() -> None:

@@ -148,9 +148,10 @@ async def test_accept_by_the_requesting_organisation_matches_the_request(world: 
     accepted = response.json()
     assert accepted["status"] == "accepted" and accepted["decided_at"] is not None
     assert await post_status(requester, request["id"]) == "matched"
-    assert (await event_kinds(world))[len(earlier) :] == ["offer.accepted", "post.updated"]
+    assert (await event_kinds(world))[len(earlier) :] == ["offer.accepted", "post.updated", "engagement.opened"]
     notes = (await notifications(world))[notes_before:]
-    assert [(p, k) for p, k, _ in notes] == [(helper.id, "offer.accepted")]
+    # the request's author, named in the engagement that opens, is told of it; the offer's author of the acceptance
+    assert [(p, k) for p, k, _ in notes] == [(helper.id, "offer.accepted"), (requester.id, "engagement.opened")]
     assert notes[0][2]["offer_id"] == offer["id"]
 
     # deciding twice is refused; the other offer stays open for the requester to decline

@@ -73,6 +73,7 @@ async def test_settings_are_for_leads_and_every_change_is_logged(world: World) -
         "description": "",
         "visibility": "members",
         "join_policy": "open",
+        "engagement_follow_up_weeks": 12,
     }
     before = await written(world)
     problem(await member.get(f"/networks/{slug}/settings"), 403, "lead")

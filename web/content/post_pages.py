@@ -29,6 +29,7 @@ from network.access import Access
 from network.casework import appeals, decisions, flags
 from network.content import mentions, offers, posts, reactions, replies, reply_edits
 from network.content.offers import OfferPowers
+from network.engagements import lifecycle
 from network.enums import (
     ContentState,
     Decision,
@@ -693,7 +694,7 @@ class OfferPages(Controller):
         except NotFound as exc:
             return await not_found(request, db, viewer, exc.message)
         post_id = post_.id  # kept apart: a refused decision rolls back and expires what it touched
-        decide = {"accept": offers.accept_offer, "decline": offers.decline_offer, "withdraw": offers.withdraw_offer}
+        decide = {"accept": lifecycle.accept_offer, "decline": offers.decline_offer, "withdraw": offers.withdraw_offer}
         return await post_action(
             db,
             lambda: decide[what](db, access, post_, offer_),

@@ -62,6 +62,43 @@ def _words(value: Any) -> str:
     return str(value or "").replace("_", " ")
 
 
+def _engagement_link(data: dict[str, Any]) -> Markup:
+    engagement_id = data.get("engagement_id")
+    title = str(data.get("title") or "an engagement")
+    if not isinstance(engagement_id, int):
+        return Markup("“{}”").format(title)
+    return Markup('“<a href="/engagements/{}">{}</a>”').format(engagement_id, title)
+
+
+_ENGAGEMENT = {
+    "engagement.opened": Markup(
+        "{by} accepted the offer of {organisation}: the engagement {link} is open. Agree its plan."
+    ),
+    "engagement.named": Markup("{by} named you in the engagement {link}."),
+    "engagement.message": Markup("{by} wrote in the engagement {link}."),
+    "engagement.outcome": Markup("{by} wrote their side's outcome of the engagement {link}: yours closes it."),
+    "engagement.check_in_due": Markup(
+        "A check-in is due in the engagement {link}: record your progress against its aims."
+    ),
+    "engagement.follow_up_due": Markup(
+        "Did the change last? The engagement {link} closed a while ago: say how it stands now."
+    ),
+}
+
+
+def _engagement_sentence(kind: str, data: dict[str, Any], by: str) -> Markup:
+    """A notification about an engagement one is named in (docs/design.md §3.12)."""
+    link = _engagement_link(data)
+    if kind == "engagement.agreed":
+        now = " Both sides agree: it is active." if data.get("active") else " Agree it too to start."
+        return Markup("{} agreed the plan of the engagement {}.{}").format(by, link, now)
+    if kind == "engagement.closed":
+        how = "stopped early" if data.get("closed_as") == "stopped_early" else "closed with both sides' outcomes"
+        return Markup("The engagement {} {}.").format(link, how)
+    template = _ENGAGEMENT.get(kind, Markup("Something happened in the engagement {link}."))
+    return template.format(by=by, organisation=data.get("organisation") or "another organisation", link=link)
+
+
 def sentence(view: NotificationView, names: dict[int, str]) -> Markup:
     """A readable sentence for a notification, with a link to what it is about (every value escaped)."""
     data = view.data
@@ -119,6 +156,12 @@ def sentence(view: NotificationView, names: dict[int, str]) -> Markup:
                 _clause(data, slug),
                 _appeal(data),
             )
+        case "decision" if data.get("target_type") == "engagement_message":
+            return Markup("A platform admin removed your message in the engagement {}.{}").format(
+                _engagement_link(data), _reason(data)
+            )
+        case kind if kind.startswith("engagement."):
+            return _engagement_sentence(kind, data, by)
         case "decision":
             what = "reply on " if data.get("target_type") == "reply" else "post "
             template = _DECIDED.get(str(data.get("action")), Markup("decided on your {}"))

@@ -46,6 +46,10 @@ class EventKind(StrEnum):
     APPEAL_FILED = "appeal.filed"
     QUEUE_CHANGED = "queue.changed"
     QUEUE_NOTED = "queue.noted"
+    ADOPTION_RECORDED = "adoption.recorded"
+    ADOPTION_UPDATED = "adoption.updated"
+    ADOPTION_REPORTED = "adoption.reported"
+    ADOPTION_HIDDEN = "adoption.hidden"
 
 
 # who receives a kind (network/audience.py says what each word means)
@@ -93,6 +97,11 @@ SPECS: dict[EventKind, Spec] = {
     EventKind.APPEAL_FILED: Spec(READERS, ("decision_id", "appeal_id")),
     EventKind.QUEUE_CHANGED: Spec(LEADS, ("entry", "open_count")),
     EventKind.QUEUE_NOTED: Spec(LEADS, ("entry_id", "notes", "note")),
+    # an adoption record is content about its practice: for readers while both are shown (network/adoption/)
+    EventKind.ADOPTION_RECORDED: Spec(CONTENT, ("adoption", "post_id", "summary")),
+    EventKind.ADOPTION_UPDATED: Spec(CONTENT, ("adoption", "post_id", "summary")),
+    EventKind.ADOPTION_REPORTED: Spec(CONTENT, ("adoption", "post_id", "summary")),
+    EventKind.ADOPTION_HIDDEN: Spec(READERS, ("adoption_id", "post_id", "state", "summary")),
 }
 
 # kinds that say content left or came back to the readers' view: earlier events about it are re-decided
@@ -104,6 +113,7 @@ MOVES = frozenset(
         EventKind.REPLY_HIDDEN,
         EventKind.REPLY_REMOVED,
         EventKind.REPLY_RESTORED,
+        EventKind.ADOPTION_HIDDEN,
     }
 )
 # kinds after which the member they name is read again by the live hub (a join, a role or state, leaving)

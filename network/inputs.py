@@ -283,6 +283,7 @@ class SettingsInput(Input, omit_defaults=True):
     description: Annotated[str, msgspec.Meta(max_length=2_000)] | msgspec.UnsetType = msgspec.UNSET
     visibility: Visibility | msgspec.UnsetType = msgspec.UNSET
     join_policy: JoinPolicy | msgspec.UnsetType = msgspec.UNSET
+    adoption_follow_up_weeks: Annotated[int, msgspec.Meta(ge=1, le=104)] | msgspec.UnsetType = msgspec.UNSET
     reason: Reason = ""
 
 

@@ -189,6 +189,8 @@ class Network(IdentityAuditBase):
     guard_personal_data: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     name_leads_in_log: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     join_questions: Mapped[list[str]] = mapped_column(JsonB, default=list, server_default=text("'[]'"))
+    # how many weeks after an organisation started trying a practice it is asked how it went (network/adoption/)
+    adoption_follow_up_weeks: Mapped[int] = mapped_column(Integer, default=8, server_default=text("8"))
 
 
 class CharterVersion(IdentityBase):

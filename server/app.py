@@ -19,6 +19,7 @@ from network.content.feed_cache import FeedCache
 from server import auth, boundary, db, openapi, problems, retry
 from server.api.admin import AdminOrganisationController
 from server.api.admin_people import AdminPeopleController
+from server.api.adoption import AdoptionController, MyAdoptionController, PostAdoptionController
 from server.api.appeals import AppealController
 from server.api.auth import auth_router
 from server.api.health import health
@@ -126,6 +127,9 @@ def create_app(settings: Settings) -> Litestar:
             NetworkController,
             PostController,
             OfferController,
+            PostAdoptionController,
+            AdoptionController,
+            MyAdoptionController,
             SearchController,
             SavedSearchController,
             NotificationController,

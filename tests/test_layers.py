@@ -20,6 +20,7 @@ NETWORK = {
     "network.governance": 2,
     "network.content": 2,
     "network.search": 3,
+    "network.adoption": 3,  # adoption records: content about a practice, beside search
     "network.people": 4,
     "network.casework": 5,
 }

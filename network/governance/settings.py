@@ -34,6 +34,7 @@ _LABELS = {
     "description": "description",
     "visibility": "visibility",
     "join_policy": "join policy",
+    "adoption_follow_up_weeks": "weeks before an adoption's report is asked for",
 }
 
 

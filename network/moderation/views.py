@@ -141,6 +141,7 @@ class SettingsView(msgspec.Struct):
     description: str
     visibility: Visibility
     join_policy: JoinPolicy
+    adoption_follow_up_weeks: int = 8  # weeks after starting a practice an organisation is asked how it went
 
 
 class WatchedWordView(msgspec.Struct):
@@ -205,6 +206,7 @@ def settings_view(network: Network) -> SettingsView:
         description=network.description,
         visibility=network.visibility,
         join_policy=network.join_policy,
+        adoption_follow_up_weeks=network.adoption_follow_up_weeks,
     )
 
 

@@ -45,6 +45,16 @@ class FlagController(Controller):
     async def flag_reply(self, db: Db, person: Me, reply_id: FromPath[int], data: JSONBody[FlagInput]) -> FlagView:
         return flag_view(await flags.flag(db, person, TargetType.REPLY, reply_id, data))
 
+    @post(
+        "/adoptions/{adoption_id:int}/flags",
+        status_code=HTTP_201_CREATED,
+        summary="Flag an adoption record for the leads",
+    )
+    async def flag_adoption(
+        self, db: Db, person: Me, adoption_id: FromPath[int], data: JSONBody[FlagInput]
+    ) -> FlagView:
+        return flag_view(await flags.flag(db, person, TargetType.ADOPTION, adoption_id, data))
+
     @get("/decisions/{decision_id:int}", summary="One logged decision (members, and the person it concerns)")
     async def decision(self, db: Db, person: Me, decision_id: FromPath[int]) -> LogEntryView:
         entry, network = await transparency.get_entry(db, decision_id)

@@ -33,6 +33,7 @@ from server.api.saved_searches import SavedSearchController
 from server.api.search import SearchController
 from server.bus import build_bus
 from server.csrf import BearerAwareCSRFMiddleware
+from server.follow_ups import FollowUps
 from server.headers import security_headers
 from server.live.direct import KeepsAsgiSend
 from server.live.hub import Hub
@@ -98,13 +99,16 @@ def create_app(settings: Settings) -> Litestar:
             tick_seconds=settings.mail_tick_seconds,
             make_mail=settings.send_mail,
         )
+        follow_ups = FollowUps(app.state.session_maker, bus, tick_seconds=settings.mail_tick_seconds)
         await notices.start()
         if mail is not None:
             await mail.start()
         await scheduler.start()
+        await follow_ups.start()
         try:
             yield
         finally:
+            await follow_ups.stop()
             await scheduler.stop()
             if mail is not None:
                 await mail.stop()

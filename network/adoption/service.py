@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.models import Event
 from network import activity, clock, withholding
-from network.access import Access, open_network_by_id
+from network.access import Access, membership_of, open_network_by_id
 from network.adoption import rules
 from network.adoption.models import Adoption, AdoptionRevision
 from network.adoption.views import (
@@ -41,7 +41,7 @@ from network.adoption.views import (
     adoption_view,
 )
 from network.content import posts
-from network.enums import ContentState, Decision, TargetType
+from network.enums import ContentState, Decision, MemberState, TargetType
 from network.errors import Conflict, NotFound, enforce
 from network.event_kinds import EventKind
 from network.locking import lock_row
@@ -398,8 +398,8 @@ async def due_ids(session: AsyncSession, today: date, limit: int = DUE_PER_PASS)
 
 async def ask(session: AsyncSession, adoption_id: int, now: datetime) -> bool:
     """Ask the person who recorded it for the report, once: the conditional UPDATE (asked_at IS NULL) lets
-    one process of many write the notification. Nobody is asked if they have left the organisation or
-    may no longer read the network (their colleagues still see the record as due on their own page)."""
+    one process of many write the notification. Nobody is asked if they have left the organisation or the
+    network, or may no longer read it (their colleagues still see the record as due on their own page)."""
     taken = await session.execute(
         update(Adoption)
         .where(Adoption.id == adoption_id, Adoption.asked_at.is_(None), Adoption.reported_at.is_(None))
@@ -417,6 +417,9 @@ async def ask(session: AsyncSession, adoption_id: int, now: datetime) -> bool:
     if post is None or network is None:
         return True
     if recorder.organisation_id != adoption.organisation_id or not recorder.is_active or recorder.deleted_at:
+        return True
+    membership = await membership_of(session, network.id, recorder.id)
+    if membership is None or membership.state is MemberState.PENDING:  # they left the network
         return True
     await activity.notify(
         session,

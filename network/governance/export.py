@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -54,7 +54,11 @@ async def _posts(session: AsyncSession, network_id: int) -> list[Post]:
     return list(result.scalars())
 
 
-async def build(session: AsyncSession, access: Access) -> bytes:
+Table = tuple[list[dict[str, Any]], Sequence[str]]  # rows, and the CSV's columns
+
+
+async def build(session: AsyncSession, access: Access, more: Mapping[str, Table] | None = None) -> bytes:
+    """The zip; `more`: tables a part above this one adds (network/adoption/export.py adds the adoption records)."""
     access.require(Action.EXPORT)
     network = access.network
     posts = await _posts(session, network.id)
@@ -150,20 +154,21 @@ async def build(session: AsyncSession, access: Access) -> bytes:
         {"version": v.version, "created_at": _value(v.created_at), "note": v.note, "body": v.body}
         for v in reversed(await charter.charter_history(session, network.id))
     ]
-    tables: dict[str, tuple[list[dict[str, Any]], Sequence[str]]] = {
+    tables: dict[str, Table] = {
         "posts": (post_rows, [*_POST_COLUMNS]),
         "replies": (reply_rows, list(reply_rows[0]) if reply_rows else ["id", "post_id", "author_id", "body"]),
         "offers": (offer_rows, list(offer_rows[0]) if offer_rows else ["id", "post_id", "organisation", "status"]),
         "members": (member_rows, list(member_rows[0]) if member_rows else ["person_id", "display_name"]),
         "log": (log_rows, list(log_rows[0]) if log_rows else ["id", "at", "action"]),
         "charter_versions": (charter_rows, ["version", "created_at", "note", "body"]),
+        **(more or {}),
     }
     about = {
         "network": {"slug": network.slug, "name": network.name, "kind": network.kind.value},
         "exported_at": _value(access.now),
         "exported_by": access.person.display_name if access.person else None,
         "files": {name: len(rows) for name, (rows, _) in tables.items()},
-        "left_out": "Removed posts and replies; members' email addresses.",
+        "left_out": "Removed posts, replies and adoption records; members' email addresses.",
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

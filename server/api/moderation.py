@@ -9,10 +9,11 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from network.access import Access, open_network
+from network.adoption import export as adoption_export
 from network.casework import decisions, flags, log_titles
 from network.enums import TargetType
 from network.errors import NotFound
-from network.governance import charter, export, settings, transparency
+from network.governance import charter, settings, transparency
 from network.inputs import INT32_MAX, DecisionInput, FlagInput, QueueNoteInput, SettingsInput, WatchedWordInput
 from network.moderation import review_queue
 from network.moderation.views import (
@@ -180,7 +181,7 @@ class ModerationController(Controller):
     @get("/export", summary="The network's data as a zip of JSON and CSV (leads)", media_type="application/zip")
     async def export(self, db: Db, person: Me, slug: FromPath[str]) -> Response[bytes]:
         access = await open_network(db, slug, person)
-        body = await export.build(db, access)
+        body = await adoption_export.build(db, access)
         name = f"{access.network.slug}-{access.now:%Y-%m-%d}.zip"
         return Response(
             body,

@@ -214,3 +214,45 @@ async def test_observers_and_anonymous_read_summary_as_readers(world: World) -> 
     assert listed["summary"]["counts"]["tried"] == 1 and len(listed["items"]) == 1
     anonymous = world.client()
     assert (await anonymous.get(f"/posts/{practice['id']}/adoptions")).status_code == 401
+
+
+async def test_the_leads_export_holds_the_records_but_removed_ones_and_no_addresses(world: World) -> None:
+    import io
+    import zipfile
+
+    lead = await world.person()
+    slug = await world.network(lead)
+    author, trier, other = await world.member(slug), await world.member(slug), await world.member(slug)
+    pid = (await world.practice(author, slug))["id"]
+    kept = (await trier.post(f"/posts/{pid}/adoptions", json=RECORD)).json()
+    await trier.post(f"/adoptions/{kept['id']}/report", json=REPORT)
+    gone = (await other.post(f"/posts/{pid}/adoptions", json=RECORD | {"adapted": "Removed words"})).json()
+    removed = await lead.post(
+        f"/networks/{slug}/decisions",
+        json={"target_type": "adoption", "target_id": gone["id"], "action": "remove", "reason": "Pupil names"},
+    )
+    assert removed.status_code == 201, removed.text
+    response = await lead.get(f"/networks/{slug}/export")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    rows = json.loads(archive.read("adoptions.json"))
+    assert [r["id"] for r in rows] == [kept["id"]]
+    assert rows[0]["advice"] == "Train the TAs first." and rows[0]["organisation"] == kept["organisation"]["name"]
+    assert "@" not in archive.read("adoptions.csv").decode()
+    assert json.loads(archive.read("README.json"))["files"]["adoptions"] == 1
+    # the removed record's words left the log's earlier events too
+    async with world.db() as session:
+        payloads = (await session.execute(text("SELECT payload FROM events"))).scalars()
+        assert not any("Removed words" in (p if isinstance(p, str) else json.dumps(p)) for p in payloads)
+    problem(await author.get(f"/networks/{slug}/export"), 403)
+
+
+async def test_a_reports_words_are_not_searched(world: World) -> None:
+    _slug, _author, trier, practice = await practice_and_trier(world)
+    record = (await trier.post(f"/posts/{practice['id']}/adoptions", json=RECORD)).json()
+    advice = REPORT | {"advice": "Zanzibarian scaffolding beats everything", "how_we_know": "Quixotic ledgers"}
+    await trier.post(f"/adoptions/{record['id']}/report", json=advice)
+    for words in ("Zanzibarian", "Quixotic", "weekly"):
+        found = (await trier.get("/search", params={"q": words})).json()
+        assert found["items"] == [], found
+    assert (await trier.get("/search", params={"q": "Phonics"})).json()["items"]  # search itself works

@@ -306,7 +306,7 @@ async def test_the_export_holds_the_networks_data(world: World) -> None:
     await lead.put(f"/networks/{slug}/charter", json={"body": NEW_CHARTER, "note": "Shorter"})
 
     files = unzip(await lead.get(f"/networks/{slug}/export"))
-    tables = ("posts", "replies", "offers", "members", "log", "charter_versions")
+    tables = ("posts", "replies", "offers", "members", "log", "charter_versions", "adoptions")
     assert set(files) == {"README.json"} | {f"{t}.{ext}" for t in tables for ext in ("json", "csv")}
     for name, content in files.items():
         assert "@example.org" not in content, f"{name} holds an email address"

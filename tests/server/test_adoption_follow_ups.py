@@ -26,7 +26,7 @@ async def _due_record(world: World) -> tuple[str, int, int]:
     practice = await world.practice(author, slug)
     record = (await trier.post(f"/posts/{practice['id']}/adoptions", json=RECORD)).json()
     async with world.db() as session:
-        yesterday = (date.today() - timedelta(days=1)).isoformat()
+        yesterday = date.today() - timedelta(days=1)
         await session.execute(
             text("UPDATE adoptions SET report_due_on = :d WHERE id = :i"), {"d": yesterday, "i": record["id"]}
         )

@@ -256,3 +256,24 @@ async def test_a_reports_words_are_not_searched(world: World) -> None:
         found = (await trier.get("/search", params={"q": words})).json()
         assert found["items"] == [], found
     assert (await trier.get("/search", params={"q": "Phonics"})).json()["items"]  # search itself works
+
+
+async def test_colleagues_recording_at_once_leave_one_record(world: World) -> None:
+    """The practice's row lock (and the unique index behind it): of five colleagues recording at the same
+    moment, one records and four are told which record their organisation has."""
+    import asyncio
+
+    lead = await world.person()
+    slug = await world.network(lead)
+    author = await world.member(slug)
+    first = await world.member(slug)
+    org = first.person["organisation"]["name"]  # type: ignore[index]
+    colleagues = [first] + [await world.member(slug, org=org) for _ in range(4)]
+    pid = (await world.practice(author, slug))["id"]
+    answers = await asyncio.gather(*(c.post(f"/posts/{pid}/adoptions", json=RECORD) for c in colleagues))
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409, 409], [a.text for a in answers]
+    [made] = [a.json() for a in answers if a.status_code == 201]
+    for refused in (a for a in answers if a.status_code == 409):
+        assert refused.json()["errors"]["adoption"] == str(made["id"])
+    assert await world.count("adoptions") == 1
+    assert (await event_kinds(world)).count("adoption.recorded") == 1

@@ -352,4 +352,5 @@ async def test_the_export_holds_the_networks_data(world: World) -> None:
         "members": 3,
         "log": len(log_rows),
         "charter_versions": 2,
+        "adoptions": 0,
     }

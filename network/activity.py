@@ -82,7 +82,11 @@ async def _audience(
         return audience.Audience(audience.LEADS, author if isinstance(author, int) else None)
     if kind not in audience.CONTENT_KINDS or subject is None:
         return audience.of_kind(kind)
-    return audience.for_content(await shown(session, subject, audience.reply_of(payload)))
+    items = await shown(session, subject, audience.reply_of(payload))
+    adoption_id = audience.adoption_of(payload)
+    if adoption_id is not None:
+        items += (await withholding.adoptions(session, [adoption_id])).values()
+    return audience.for_content(items)
 
 
 async def shown(session: AsyncSession, post_id: int, reply_id: int | None) -> list[audience.Shown]:

@@ -13,7 +13,7 @@ to those who may see what it says, live and on replay. Each kind has an audience
   read the network (docs/design.md §3.12): the subscriber's standing carries the engagements it
   is named in, loaded by the caller.
 
-An event about content (a post, a reply, an offer, a reaction) is for readers only while everything
+An event about content (a post, a reply, an offer, a reaction, an adoption record) is for readers only while everything
 it is about is shown; otherwise it is for the leads and the one person who may still see all of it,
 as the API answers the same request. When content is hidden, held again or shown again, the audience
 of every earlier event about it is decided again (`network/withholding.py`), so a replay from an old
@@ -117,6 +117,14 @@ def reply_of(payload: Mapping[str, Any]) -> int | None:
         return int(reply["id"])
     value = payload.get("reply_id")
     return value if isinstance(value, int) else None
+
+
+def adoption_of(payload: Mapping[str, Any]) -> int | None:
+    """The adoption record an event is about, if any (network/adoption/)."""
+    adoption = payload.get("adoption")
+    if isinstance(adoption, Mapping) and isinstance(adoption.get("id"), int):
+        return int(adoption["id"])
+    return None
 
 
 def may_receive(

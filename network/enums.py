@@ -203,6 +203,7 @@ class TargetType(StrEnum):
     MEMBER = "member"
     NETWORK = "network"  # settings, watched words, charter, invitations
     APPEAL = "appeal"
+    ADOPTION = "adoption"  # an adoption record (network/adoption/)
 
 
 class Decision(StrEnum):

@@ -54,6 +54,10 @@ class EventKind(StrEnum):
     ENGAGEMENT_CLOSED = "engagement.closed"
     ENGAGEMENT_FOLLOW_UP = "engagement.follow_up"
     ENGAGEMENT_LISTED = "engagement.listed"
+    ADOPTION_RECORDED = "adoption.recorded"
+    ADOPTION_UPDATED = "adoption.updated"
+    ADOPTION_REPORTED = "adoption.reported"
+    ADOPTION_HIDDEN = "adoption.hidden"
 
 
 # who receives a kind (network/audience.py says what each word means)
@@ -111,6 +115,11 @@ SPECS: dict[EventKind, Spec] = {
     EventKind.ENGAGEMENT_CLOSED: Spec(PARTIES, ("engagement",)),
     EventKind.ENGAGEMENT_FOLLOW_UP: Spec(PARTIES, ("engagement_id", "follow_up")),
     EventKind.ENGAGEMENT_LISTED: Spec(READERS, ("engagement", "listed")),
+    # an adoption record is content about its practice: for readers while both are shown (network/adoption/)
+    EventKind.ADOPTION_RECORDED: Spec(CONTENT, ("adoption", "post_id", "summary")),
+    EventKind.ADOPTION_UPDATED: Spec(CONTENT, ("adoption", "post_id", "summary")),
+    EventKind.ADOPTION_REPORTED: Spec(CONTENT, ("adoption", "post_id", "summary")),
+    EventKind.ADOPTION_HIDDEN: Spec(READERS, ("adoption_id", "post_id", "state", "summary")),
 }
 
 # kinds that say content left or came back to the readers' view: earlier events about it are re-decided
@@ -122,6 +131,7 @@ MOVES = frozenset(
         EventKind.REPLY_HIDDEN,
         EventKind.REPLY_REMOVED,
         EventKind.REPLY_RESTORED,
+        EventKind.ADOPTION_HIDDEN,
     }
 )
 # kinds after which the member they name is read again by the live hub (a join, a role or state, leaving)

@@ -287,6 +287,7 @@ class SettingsInput(Input, omit_defaults=True):
     visibility: Visibility | msgspec.UnsetType = msgspec.UNSET
     join_policy: JoinPolicy | msgspec.UnsetType = msgspec.UNSET
     engagement_follow_up_weeks: Annotated[int, msgspec.Meta(ge=1, le=104)] | msgspec.UnsetType = msgspec.UNSET
+    adoption_follow_up_weeks: Annotated[int, msgspec.Meta(ge=1, le=104)] | msgspec.UnsetType = msgspec.UNSET
     reason: Reason = ""
 
 

@@ -191,6 +191,8 @@ class Network(IdentityAuditBase):
     join_questions: Mapped[list[str]] = mapped_column(JsonB, default=list, server_default=text("'[]'"))
     # how long after an engagement closes its sides are asked whether the change lasted (docs/design.md §3.12)
     engagement_follow_up_weeks: Mapped[int] = mapped_column(Integer, default=12, server_default=text("12"))
+    # how many weeks after an organisation started trying a practice it is asked how it went (network/adoption/)
+    adoption_follow_up_weeks: Mapped[int] = mapped_column(Integer, default=8, server_default=text("8"))
 
 
 class CharterVersion(IdentityBase):

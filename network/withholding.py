@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Integer, cast, select, update
+from sqlalchemy import Integer, cast, column, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.models import Event, Notification
 from network import audience
+from network.enums import ContentState
 from network.models import Post, Reply
 
 # the fields of a post's and a reply's view that hold what its author wrote
@@ -34,6 +35,20 @@ POST_TEXT = (
     "resources",
 )
 REPLY_TEXT = ("body", "body_html", "deleted")
+
+# The adoption records' table (network/adoption/models.py), named here as a bare table: the kernel decides
+# the audience of events about a record from its state and who recorded it, and imports no part.
+# The moderation queue reads its words the same way (network/moderation/review_queue.py).
+ADOPTIONS = table(
+    "adoptions",
+    column("id"),
+    column("state"),
+    column("person_id"),
+    column("setting"),
+    column("adapted"),
+    column("how_we_know"),
+    column("advice"),
+)
 
 
 async def _events_about(session: AsyncSession, network_id: int, post_id: int) -> list[Event]:
@@ -52,6 +67,7 @@ async def refresh(session: AsyncSession, network_id: int, post_id: int) -> int:
     if not events or post is None:
         return 0
     replies = await _replies(session, {r for e in events if (r := audience.reply_of(e.payload)) is not None})
+    records = await adoptions(session, {a for e in events if (a := audience.adoption_of(e.payload)) is not None})
     changed = 0
     for event in events:
         if event.kind in audience.HELD_KINDS:
@@ -61,6 +77,9 @@ async def refresh(session: AsyncSession, network_id: int, post_id: int) -> int:
             reply = replies.get(audience.reply_of(event.payload) or 0)
             if reply is not None:
                 items.append(reply)
+            record = records.get(audience.adoption_of(event.payload) or 0)
+            if record is not None:
+                items.append(record)
             decided = audience.for_content(items)
         else:
             decided = audience.of_kind(event.kind)
@@ -81,6 +100,18 @@ async def _replies(session: AsyncSession, ids: Iterable[int]) -> dict[int, audie
         return {}
     rows = await session.execute(select(Reply.id, Reply.state, Reply.author_id).where(Reply.id.in_(wanted)))
     return {int(i): audience.Shown(state, int(author)) for i, state, author in rows.tuples()}
+
+
+async def adoptions(session: AsyncSession, ids: Iterable[int]) -> dict[int, audience.Shown]:
+    """The state of each adoption record, with the person who recorded it (who still sees it when hidden)."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    await session.flush()
+    rows = await session.execute(
+        select(ADOPTIONS.c.id, ADOPTIONS.c.state, ADOPTIONS.c.person_id).where(ADOPTIONS.c.id.in_(wanted))
+    )
+    return {int(i): audience.Shown(ContentState(state), int(person)) for i, state, person in rows.tuples()}
 
 
 def _with(old: Any, new: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any] | None:

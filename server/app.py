@@ -19,6 +19,7 @@ from network.content.feed_cache import FeedCache
 from server import auth, boundary, db, openapi, problems, retry
 from server.api.admin import AdminOrganisationController
 from server.api.admin_people import AdminPeopleController
+from server.api.adoption import AdoptionController, MyAdoptionController, PostAdoptionController
 from server.api.appeals import AppealController
 from server.api.auth import auth_router
 from server.api.engagements import EngagementController, EngagementListController
@@ -33,6 +34,7 @@ from server.api.saved_searches import SavedSearchController
 from server.api.search import SearchController
 from server.bus import build_bus
 from server.csrf import BearerAwareCSRFMiddleware
+from server.follow_ups import FollowUps
 from server.headers import security_headers
 from server.live.direct import KeepsAsgiSend
 from server.live.hub import Hub
@@ -98,13 +100,16 @@ def create_app(settings: Settings) -> Litestar:
             tick_seconds=settings.mail_tick_seconds,
             make_mail=settings.send_mail,
         )
+        follow_ups = FollowUps(app.state.session_maker, bus, tick_seconds=settings.mail_tick_seconds)
         await notices.start()
         if mail is not None:
             await mail.start()
         await scheduler.start()
+        await follow_ups.start()
         try:
             yield
         finally:
+            await follow_ups.stop()
             await scheduler.stop()
             if mail is not None:
                 await mail.stop()
@@ -129,6 +134,9 @@ def create_app(settings: Settings) -> Litestar:
             OfferController,
             EngagementController,
             EngagementListController,
+            PostAdoptionController,
+            AdoptionController,
+            MyAdoptionController,
             SearchController,
             SavedSearchController,
             NotificationController,

@@ -26,6 +26,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 
+from network.adoption.views import AdoptionInput
 from network.inputs import PostInput, ReplyInput
 from server.api.auth import LoginInput, PasswordResetInput
 from server.api.email_confirmation import LinkInput
@@ -40,6 +41,7 @@ BY_BODY: dict[type, set[int]] = {
     LoginInput: {401},
     PostInput: {429},
     ReplyInput: {429},
+    AdoptionInput: {429},
     PasswordResetInput: {410},
     LinkInput: {410},
 }

@@ -21,6 +21,7 @@ NETWORK = {
     "network.content": 2,
     "network.search": 3,
     "network.engagements": 3,  # beside search, which never reads an engagement's space
+    "network.adoption": 3,  # adoption records: content about a practice, beside search
     "network.people": 4,
     "network.casework": 5,
 }

@@ -6,7 +6,7 @@ from litestar import Router
 
 from web import pages
 from web.casework import appeal_pages, moderation_pages
-from web.content import compose_pages, post_pages, saved_search_pages, search_pages
+from web.content import adoption_pages, compose_pages, post_pages, saved_search_pages, search_pages
 from web.governance import charter_pages, log_pages, settings_pages
 from web.people import (
     account_pages,
@@ -38,6 +38,7 @@ web_router = Router(
         *people_pages.handlers,
         *organisation_people_pages.handlers,
         *post_pages.handlers,
+        *adoption_pages.handlers,
         *compose_pages.handlers,
         *search_pages.handlers,
         *saved_search_pages.handlers,

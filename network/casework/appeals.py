@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import activity, clock
 from network.access import Access, access_to, lead_ids
+from network.adoption import service as adoption_service
+from network.adoption.models import Adoption
 from network.casework.decisions import SANCTION_STATES, announce, tell
 from network.content import posts
 from network.enums import AppealStatus, ContentState, Decision, MemberState, Role, TargetType
@@ -235,6 +237,9 @@ async def _undo(session: AsyncSession, access: Access, original: DecisionRecord)
     target_id = original.target_id
     if target_id is None:
         return
+    if original.target_type is TargetType.ADOPTION:
+        await _undo_on_adoption(session, access, original, target_id)
+        return
     if original.target_type is TargetType.REPLY:
         found = await session.get(Reply, target_id)
         post = await lock_row(session, Post, found.post_id) if found else None  # the post before its reply
@@ -272,6 +277,18 @@ async def _undo(session: AsyncSession, access: Access, original: DecisionRecord)
                     PostEdit(**restored, reason="Appeal overturned the edit."),
                     notify_author=False,
                 )
+
+
+async def _undo_on_adoption(session: AsyncSession, access: Access, original: DecisionRecord, target_id: int) -> None:
+    """Show again an adoption record a lead hid or removed (the practice locked first, then the record)."""
+    found = await session.get(Adoption, target_id)
+    post = await lock_row(session, Post, found.post_id) if found else None
+    adoption = await lock_row(session, Adoption, target_id) if post else None
+    if post is None or adoption is None or adoption.state not in (ContentState.HIDDEN, ContentState.REMOVED):
+        return
+    adoption.state = ContentState.VISIBLE
+    await session.flush()
+    await adoption_service.announce_decision(session, access, post, adoption, Decision.RESTORE)
 
 
 async def decider_refusal(session: AsyncSession, person: Person, appeal_id: int) -> str | None:

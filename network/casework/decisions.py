@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import activity, clock, withholding
 from network.access import Access
+from network.adoption import service as adoption_service
+from network.adoption.models import Adoption
 from network.casework.flags import check_clause
 from network.content import posts, replies, reply_edits
 from network.enums import ContentState, Decision, MemberState, TargetType
@@ -141,22 +143,32 @@ async def _sanction(session: AsyncSession, access: Access, data: DecisionInput) 
     return entry
 
 
-async def _target(session: AsyncSession, access: Access, data: DecisionInput) -> tuple[Post, Reply | None]:
-    """The post (and reply) decided on, locked in that order and read as they are now."""
+async def _post_in(session: AsyncSession, access: Access, post_id: int | None, missing: NotFound) -> Post:
+    """The post of a reply or adoption record decided on, in this network, locked first."""
+    post = await session.get(Post, post_id) if post_id is not None else None
+    if post is None or post.network_id != access.network.id or await lock_row(session, Post, post.id) is None:
+        raise missing
+    return post
+
+
+async def _target(
+    session: AsyncSession, access: Access, data: DecisionInput
+) -> tuple[Post, Reply | None, Adoption | None]:
+    """The post (and reply, or adoption record) decided on, locked in that order and read as they are now."""
+    missing = NotFound(f"No {data.target_type.value} {data.target_id} in this network.")
     if data.target_type is TargetType.REPLY:
         reply = await session.get(Reply, data.target_id)
-        post = await session.get(Post, reply.post_id) if reply else None
-        if reply is None or post is None or post.network_id != access.network.id:
-            raise NotFound(f"No reply {data.target_id} in this network.")
-        if await lock_row(session, Post, post.id) is None or await lock_row(session, Reply, reply.id) is None:
-            raise NotFound(f"No reply {data.target_id} in this network.")
-        return post, reply
-    post = await session.get(Post, data.target_id)
-    if post is None or post.network_id != access.network.id:
-        raise NotFound(f"No post {data.target_id} in this network.")
-    if await lock_row(session, Post, post.id) is None:
-        raise NotFound(f"No post {data.target_id} in this network.")
-    return post, None
+        post = await _post_in(session, access, reply.post_id if reply else None, missing)
+        if reply is None or await lock_row(session, Reply, reply.id) is None:
+            raise missing
+        return post, reply, None
+    if data.target_type is TargetType.ADOPTION:
+        adoption = await session.get(Adoption, data.target_id)
+        post = await _post_in(session, access, adoption.post_id if adoption else None, missing)
+        if adoption is None or await lock_row(session, Adoption, adoption.id) is None:
+            raise missing
+        return post, None, adoption
+    return await _post_in(session, access, data.target_id, missing), None, None
 
 
 async def _open_flags(session: AsyncSession, target_type: TargetType, target_id: int) -> list[Flag]:
@@ -167,8 +179,8 @@ async def _open_flags(session: AsyncSession, target_type: TargetType, target_id:
 
 
 async def _on_content(session: AsyncSession, access: Access, data: DecisionInput) -> DecisionRecord:
-    post, reply = await _target(session, access, data)
-    item: Post | Reply = reply if reply is not None else post
+    post, reply, adoption = await _target(session, access, data)
+    item: Post | Reply | Adoption = adoption or reply or post
     action = data.action
     flags = await _open_flags(session, data.target_type, data.target_id)
     enforce(
@@ -183,7 +195,7 @@ async def _on_content(session: AsyncSession, access: Access, data: DecisionInput
         )
     )
     new_state = content_move(action, item.state)
-    author = item.author
+    author = item.person if isinstance(item, Adoption) else item.author
     details: dict[str, Any] = {"from_state": item.state.value}
     if action is Decision.EDIT:
         details["before"] = await _edit(session, access, post, reply, data)
@@ -195,12 +207,15 @@ async def _on_content(session: AsyncSession, access: Access, data: DecisionInput
     elif action in (Decision.PIN, Decision.UNPIN):
         post.pinned = action is Decision.PIN
     await session.flush()
-    if action is Decision.REMOVE:
+    if adoption is not None:  # its service redacts a removed record's words and tells the readers
+        await adoption_service.announce_decision(session, access, post, adoption, action)
+    elif action is Decision.REMOVE:
         if reply is not None:
             await redaction.redact_reply(session, access.network.id, reply.id, post.id)
         else:
             await redaction.redact_post(session, access.network.id, post.id)
-    await announce(session, access, action, post, reply)
+    if adoption is None:
+        await announce(session, access, action, post, reply)
     entry = await transparency.record(
         session,
         access,
@@ -208,7 +223,7 @@ async def _on_content(session: AsyncSession, access: Access, data: DecisionInput
         data.target_type,
         target_id=data.target_id,
         subject=author,
-        label=content_label(post, reply),
+        label=f"adoption record {adoption.id} on practice {post.id}" if adoption else content_label(post, reply),
         reason=data.reason,
         clause=data.clause,
         details=details,

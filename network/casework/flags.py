@@ -1,9 +1,9 @@
-"""Flags: a member reports a post or reply to the network's leads.
+"""Flags: a member reports a post, a reply or an adoption record to the network's leads.
 
 One open flag per person per item (also a partial unique index); observers never flag, nor
 does anyone flag their own words. Every flag lands in the item's queue entry.
 
-Filing locks the post (then the reply) before it checks the item, as a decision on it does: two
+Filing locks the post (then the reply or the adoption record) before it checks the item, as a decision on it does: two
 flags at once join one queue entry in turn, and a flag never lands beside a decision that is
 resolving the entry.
 """
@@ -15,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network.access import Access
+from network.adoption import service as adoption_service
+from network.adoption.models import Adoption
 from network.content.posts import open_post
 from network.content.replies import reply_read_refusal
 from network.enums import ContentState, FlagReason, TargetType
@@ -61,6 +63,15 @@ async def open_target(
     return access, post, None
 
 
+def _author_and_state(post: Post, reply: Reply | None, adoption: Adoption | None) -> tuple[int, ContentState]:
+    """Whose words a flag is about (an adoption record's: the person who recorded it), and their state."""
+    if adoption is not None:
+        return adoption.person_id, adoption.state
+    if reply is not None:
+        return reply.author_id, reply.state
+    return post.author_id, post.state
+
+
 def flag_refusal(access: Access, *, author_id: int, state: ContentState, already_flagged: bool = False) -> Refusal:
     """Whether the asker may flag a post or reply they can read, by its author and state: members and
     leads (never observers: the permission table), never their own words, only what is shown, once
@@ -89,7 +100,12 @@ async def open_flags_by(session: AsyncSession, person_id: int, post_id: int) -> 
 
 
 async def flag(session: AsyncSession, person: Person, target_type: TargetType, target_id: int, data: FlagInput) -> Flag:
-    access, post, reply = await open_target(session, target_type, target_id, person)
+    adoption: Adoption | None = None
+    if target_type is TargetType.ADOPTION:
+        access, post, adoption = await adoption_service.open_adoption(session, target_id, person)
+        reply = None
+    else:
+        access, post, reply = await open_target(session, target_type, target_id, person)
     access.require(Action.FLAG)
     if data.reason is FlagReason.WATCHED_WORD:
         raise Invalid("That reason is kept for the network's own filters.", fields={"reason": "Choose another."})
@@ -100,8 +116,9 @@ async def flag(session: AsyncSession, person: Person, target_type: TargetType, t
     await check_clause(session, access.network.id, data.clause)
     if await lock_row(session, Post, post.id) is None or (reply and await lock_row(session, Reply, reply.id) is None):
         raise NotFound(f"No {target_type.value} {target_id}.")
-    author_id = reply.author_id if reply else post.author_id
-    state = reply.state if reply else post.state
+    if adoption is not None and await lock_row(session, Adoption, adoption.id) is None:
+        raise NotFound(f"No adoption {target_id}.")
+    author_id, state = _author_and_state(post, reply, adoption)
     already = (target_type, target_id) in await open_flags_by(session, person.id, post.id)
     enforce(flag_refusal(access, author_id=author_id, state=state, already_flagged=already))
     row = Flag(

@@ -54,14 +54,12 @@ async def _posts(session: AsyncSession, network_id: int) -> list[Post]:
     return list(result.scalars())
 
 
-async def build(
-    session: AsyncSession,
-    access: Access,
-    *,
-    more: Mapping[str, tuple[list[dict[str, Any]], Sequence[str]]] | None = None,
-) -> bytes:
-    """The zip; `more`: further tables (name → rows and columns) a part above this one adds (the listed
-    engagements' summaries, network/engagements/listing.py)."""
+Table = tuple[list[dict[str, Any]], Sequence[str]]  # rows, and the CSV's columns
+
+
+async def build(session: AsyncSession, access: Access, more: Mapping[str, Table] | None = None) -> bytes:
+    """The zip; `more`: tables a part above this one adds (the adoption records, network/adoption/export.py;
+    the listed engagements' summaries, network/engagements/listing.py)."""
     access.require(Action.EXPORT)
     network = access.network
     posts = await _posts(session, network.id)
@@ -157,22 +155,23 @@ async def build(
         {"version": v.version, "created_at": _value(v.created_at), "note": v.note, "body": v.body}
         for v in reversed(await charter.charter_history(session, network.id))
     ]
-    tables: dict[str, tuple[list[dict[str, Any]], Sequence[str]]] = {
+    tables: dict[str, Table] = {
         "posts": (post_rows, [*_POST_COLUMNS]),
         "replies": (reply_rows, list(reply_rows[0]) if reply_rows else ["id", "post_id", "author_id", "body"]),
         "offers": (offer_rows, list(offer_rows[0]) if offer_rows else ["id", "post_id", "organisation", "status"]),
         "members": (member_rows, list(member_rows[0]) if member_rows else ["person_id", "display_name"]),
         "log": (log_rows, list(log_rows[0]) if log_rows else ["id", "at", "action"]),
         "charter_versions": (charter_rows, ["version", "created_at", "note", "body"]),
-    } | dict(more or {})
+        **(more or {}),
+    }
     about = {
         "network": {"slug": network.slug, "name": network.name, "kind": network.kind.value},
         "exported_at": _value(access.now),
         "exported_by": access.person.display_name if access.person else None,
         "files": {name: len(rows) for name, (rows, _) in tables.items()},
         "left_out": (
-            "Removed posts and replies; members' email addresses; engagements' private spaces (their threads, "
-            "check-ins and outcomes' texts) and the engagements both sides keep unlisted."
+            "Removed posts, replies and adoption records; members' email addresses; engagements' private spaces "
+            "(their threads, check-ins and outcomes' texts) and the engagements both sides keep unlisted."
         ),
     }
     buffer = io.BytesIO()

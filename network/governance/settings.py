@@ -35,6 +35,7 @@ _LABELS = {
     "visibility": "visibility",
     "join_policy": "join policy",
     "engagement_follow_up_weeks": "weeks before an engagement's follow-up",
+    "adoption_follow_up_weeks": "weeks before an adoption's report is asked for",
 }
 
 

@@ -28,6 +28,8 @@ CONTENT_DECISIONS = frozenset(
     }
 )
 THREAD_DECISIONS = frozenset({Decision.LOCK, Decision.UNLOCK, Decision.PIN, Decision.UNPIN})  # posts only
+# what a lead decides on an adoption record: its organisation's people edit it, so no lead's edit
+ADOPTION_DECISIONS = frozenset({Decision.DISMISS, Decision.APPROVE, Decision.HIDE, Decision.RESTORE, Decision.REMOVE})
 SANCTIONS = frozenset({Decision.MUTE, Decision.SUSPEND, Decision.BAN, Decision.LIFT})
 TIMED_SANCTIONS = frozenset({Decision.MUTE, Decision.SUSPEND})
 # what the person concerned may appeal: decisions that take something away from them
@@ -74,7 +76,11 @@ def decision_fits(action: Decision, target: TargetType) -> str | None:
         if target is TargetType.REPLY and action in THREAD_DECISIONS:
             return "Only a whole thread (a post) can be locked or pinned."
         return None
-    return "Decisions are taken on a post, a reply or a member."
+    if target is TargetType.ADOPTION:
+        if action in ADOPTION_DECISIONS:
+            return None
+        return "An adoption record can be approved, hidden, restored or removed, or its flags dismissed."
+    return "Decisions are taken on a post, a reply, an adoption record or a member."
 
 
 def reason_refusal(action: Decision, reason: str) -> str | None:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from sqlalchemy import distinct, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network import activity, clock, markdown
+from network import activity, clock, markdown, withholding
 from network.access import Access, lead_ids
 from network.enums import ContentState, FlagReason, MemberState, TargetType
 from network.errors import Conflict, Invalid, NotFound
@@ -240,10 +240,25 @@ async def _history(session: AsyncSession, network_id: int, person_id: int) -> Au
     )
 
 
+async def _adoption_text(session: AsyncSession, adoption_id: int) -> tuple[str, ContentState, Person]:
+    """An adoption record's words as one text for the lead (its table is read by name: see network/withholding.py)."""
+    table = withholding.ADOPTIONS
+    row = (await session.execute(select(table).where(table.c.id == adoption_id))).one()
+    parts = [("Setting", row.setting), ("What we adapted", row.adapted), ("How we know", row.how_we_know)]
+    parts.append(("What we would tell the next trust", row.advice))
+    body = "\n\n".join(f"**{name}:** {text}" for name, text in parts if text)
+    author = await session.get(Person, row.person_id)
+    assert author is not None
+    return body, ContentState(row.state), author
+
+
 async def _content(session: AsyncSession, entry: QueueEntry) -> tuple[QueueContent, Person]:
     post = await session.get(Post, entry.post_id)
     assert post is not None
-    if entry.target_type is TargetType.REPLY:
+    if entry.target_type is TargetType.ADOPTION:
+        body, state, author = await _adoption_text(session, entry.target_id)
+        title = None
+    elif entry.target_type is TargetType.REPLY:
         reply = await session.get(Reply, entry.target_id)
         assert reply is not None
         body, state, author = reply.body, reply.state, reply.author

@@ -142,6 +142,7 @@ class SettingsView(msgspec.Struct):
     visibility: Visibility
     join_policy: JoinPolicy
     engagement_follow_up_weeks: int = 12  # weeks after an engagement closes that its follow-up is due
+    adoption_follow_up_weeks: int = 8  # weeks after starting a practice an organisation is asked how it went
 
 
 class WatchedWordView(msgspec.Struct):
@@ -207,6 +208,7 @@ def settings_view(network: Network) -> SettingsView:
         visibility=network.visibility,
         join_policy=network.join_policy,
         engagement_follow_up_weeks=network.engagement_follow_up_weeks,
+        adoption_follow_up_weeks=network.adoption_follow_up_weeks,
     )
 
 

@@ -78,6 +78,12 @@ NOTICE_GROUPS: tuple[NoticeGroup, ...] = (
         "{n} updates on your engagements",
     ),
     NoticeGroup(
+        "adoptions",
+        "Adoptions: a report due from my organisation, and reports from organisations trying my practice",
+        frozenset({"adoption.report_due", "adoption.reported"}),
+        "{n} adoption follow-ups",
+    ),
+    NoticeGroup(
         "saved_searches",
         "New posts matching my saved searches",
         frozenset({"search.matched"}),

@@ -38,7 +38,7 @@ from network.inputs import (
 from network.views import Page, PostView
 from server.api.params import Cursor, Limit
 from server.deps import Db, Me
-from server.problems import Problem
+from server.problems import PROBLEM_MEDIA_TYPE, Problem
 
 IfMatch = Annotated[
     str | None,
@@ -194,7 +194,14 @@ class EngagementListController(Controller):
     @get(
         "/admin/engagement-flags",
         summary="Open flags raised in engagements' spaces (platform admins)",
-        responses={403: ResponseSpec(data_container=Problem, description="Not a platform admin")},
+        responses={
+            403: ResponseSpec(
+                data_container=Problem,
+                description="Not a platform admin.",
+                media_type=PROBLEM_MEDIA_TYPE,
+                generate_examples=False,
+            )
+        },
     )
     async def open_flags(self, db: Db, person: Me) -> list[EngagementFlagView]:
         return [flag_view(f) for f in await flags.open_flags(db, person)]

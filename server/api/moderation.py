@@ -9,11 +9,12 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from network.access import Access, open_network
+from network.adoption import export as adoption_export
 from network.casework import decisions, flags, log_titles
 from network.engagements import listing
 from network.enums import TargetType
 from network.errors import NotFound
-from network.governance import charter, export, settings, transparency
+from network.governance import charter, settings, transparency
 from network.inputs import INT32_MAX, DecisionInput, FlagInput, QueueNoteInput, SettingsInput, WatchedWordInput
 from network.moderation import review_queue
 from network.moderation.views import (
@@ -45,6 +46,16 @@ class FlagController(Controller):
     @post("/replies/{reply_id:int}/flags", status_code=HTTP_201_CREATED, summary="Flag a reply for the leads")
     async def flag_reply(self, db: Db, person: Me, reply_id: FromPath[int], data: JSONBody[FlagInput]) -> FlagView:
         return flag_view(await flags.flag(db, person, TargetType.REPLY, reply_id, data))
+
+    @post(
+        "/adoptions/{adoption_id:int}/flags",
+        status_code=HTTP_201_CREATED,
+        summary="Flag an adoption record for the leads",
+    )
+    async def flag_adoption(
+        self, db: Db, person: Me, adoption_id: FromPath[int], data: JSONBody[FlagInput]
+    ) -> FlagView:
+        return flag_view(await flags.flag(db, person, TargetType.ADOPTION, adoption_id, data))
 
     @get("/decisions/{decision_id:int}", summary="One logged decision (members, and the person it concerns)")
     async def decision(self, db: Db, person: Me, decision_id: FromPath[int]) -> LogEntryView:
@@ -172,7 +183,7 @@ class ModerationController(Controller):
     async def export(self, db: Db, person: Me, slug: FromPath[str]) -> Response[bytes]:
         access = await open_network(db, slug, person)
         engagements = await listing.export_rows(db, access)
-        body = await export.build(db, access, more={"engagements": (engagements, listing.EXPORT_COLUMNS)})
+        body = await adoption_export.build(db, access, more={"engagements": (engagements, listing.EXPORT_COLUMNS)})
         name = f"{access.network.slug}-{access.now:%Y-%m-%d}.zip"
         return Response(
             body,

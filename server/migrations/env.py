@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import events.models  # noqa: F401  (register tables)
+import network.adoption.models
 import network.engagements.models
 import network.models  # noqa: F401
 import server.mail.models

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -146,7 +147,14 @@ async def test_pages_are_accessible_at_desktop_and_phone_widths(world: World, br
     request = await world.request(alice, slug, title="Phonics reviewer wanted", support_type="peer_review")
     await bob.post(f"/posts/{practice['id']}/replies", json={"body": "Useful, thank you."})
     await bob.post(f"/posts/{request['id']}/offers", json={"message": "We can **visit** in May."})
-    await world.practice(bob, slug, title="Attendance phonics link")
+    bobs = await world.practice(bob, slug, title="Attendance phonics link")
+    adoption = {
+        "phase": "primary",
+        "size_band": "medium",
+        "started_on": (date.today() - timedelta(days=30)).isoformat(),
+        "adapted": "Fortnightly",
+    }
+    assert (await alice.post(f"/posts/{bobs['id']}/adoptions", json=adoption)).status_code == 201
     for body in ({"q": "phonics", "filters": {"network": slug, "kind": "practice"}}, {"q": "oracy", "alerts": False}):
         assert (await alice.post("/me/saved-searches", json=body)).status_code == 201
     org_id = alice.person["organisation"]["id"]  # type: ignore[index]
@@ -164,6 +172,8 @@ async def test_pages_are_accessible_at_desktop_and_phone_widths(world: World, br
         "/search?q=the",
         "/search?q=phonics&kind=poem",
         "/account/saved-searches",
+        f"/posts/{bobs['id']}",  # "Tried elsewhere", with the report form open to Alice's organisation
+        "/account/adoptions",
         "/people/999999",
     ]
     refusals = {"/search?q=phonics&kind=poem", "/people/999999"}

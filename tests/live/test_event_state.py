@@ -82,6 +82,7 @@ class Model:
         self.posts: dict[int, Json] = {}
         self.replies: dict[int, Json] = {}
         self.offers: dict[int, Json] = {}
+        self.adoptions: dict[int, Json] = {}  # adoption records, by id
         self.members: dict[int, Json] = {}
         self.charter: Json | None = None
         self.log: dict[int, Json] = {}  # the transparency log, by entry id
@@ -142,6 +143,16 @@ class Model:
                 self.posts[data["post_id"]]["reactions"] = dict(data["reactions"])
         elif kind.startswith("offer."):
             self.offers[data["offer"]["id"]] = dict(data["offer"])
+        elif kind in ("adoption.recorded", "adoption.updated", "adoption.reported"):
+            self.adoptions[data["adoption"]["id"]] = dict(data["adoption"])
+        elif kind == "adoption.hidden":
+            adoption = self.adoptions.get(data["adoption_id"])
+            keeps = adoption is not None and (self.moderates or adoption["recorded_by"]["id"] == self.me)
+            if keeps and data["state"] != "removed":
+                assert adoption is not None
+                adoption["state"] = data["state"]
+            else:
+                self.adoptions.pop(data["adoption_id"], None)
         elif kind in ("member.joined", "member.updated", "member.asked"):
             member = data["member"]
             if self.moderates or member["state"] in LISTED_STATES:
@@ -244,6 +255,12 @@ async def compare(model: Model, watcher: Watcher, slug: str, step: str, *, detai
         assert sorted(o["id"] for o in offers) == expected, (where, post_id)
         for offer in offers:
             same(f"{where}: offer {offer['id']}", model.offers.get(offer["id"]), offer)
+
+        adoptions = (await client.get(f"/posts/{post_id}/adoptions")).json()["items"]
+        expected = sorted(i for i, a in model.adoptions.items() if a["post_id"] == post_id)
+        assert sorted(a["id"] for a in adoptions) == expected, (where, post_id, "adoptions")
+        for adoption in adoptions:
+            same(f"{where}: adoption {adoption['id']}", model.adoptions.get(adoption["id"]), adoption)
 
     members = await client.get(f"/networks/{slug}/members")
     if watcher.sees_members:
@@ -454,7 +471,12 @@ async def test_each_column_is_sent_what_the_api_shows_it(world: World, backend: 
         ok(await watcher.post(f"/posts/{practice['id']}/reactions", json={"kind": "useful"}))
         ok(await offerer_a.post(f"/posts/{practice['id']}/reactions", json={"kind": "tried_it"}))
         ok(await watcher.delete(f"/posts/{practice['id']}/reactions/useful"))
-        await checkpoint("posts, an edit, replies and reactions")
+        started = (datetime.now(UTC) - timedelta(days=30)).date().isoformat()
+        tried = {"phase": "primary", "size_band": "small", "started_on": started, "adapted": "Twice a week"}
+        adopted = ok(await offerer_a.post(f"/posts/{practice['id']}/adoptions", json=tried), 201)
+        report = {"result": "improved", "evidence_strength": "internal_data", "advice": "Train the TAs first."}
+        ok(await offerer_a.post(f"/adoptions/{adopted['id']}/report", json=report))
+        await checkpoint("posts, an edit, replies and reactions; an adoption recorded and reported")
 
         first = ok(await offerer_a.post(f"/posts/{request['id']}/offers", json={"message": "A visit."}), 201)
         second = ok(await offerer_b.post(f"/posts/{request['id']}/offers", json={"message": "A review."}), 201)
@@ -515,11 +537,13 @@ async def test_each_column_is_sent_what_the_api_shows_it(world: World, backend: 
         ok(await decide(lead, slug, "post", practice["id"], "lock"), 201)
         ok(await decide(lead, slug, "post", practice["id"], "pin"), 201)
         ok(await decide(lead, slug, "reply", asked["id"], "hide"), 201)
-        await checkpoint("a thread locked and pinned, a reply hidden")
+        ok(await decide(lead, slug, "adoption", adopted["id"], "hide"), 201)
+        await checkpoint("a thread locked and pinned, a reply and an adoption record hidden")
         ok(await decide(lead, slug, "reply", asked["id"], "restore"), 201)
         ok(await decide(lead, slug, "reply", asked["id"], "edit", edit={"body": "Which year groups, please?"}), 201)
         ok(await decide(lead, slug, "reply", asked["id"], "remove"), 201)
-        await checkpoint("a reply restored, edited and removed")
+        ok(await decide(lead, slug, "adoption", adopted["id"], "restore"), 201)
+        await checkpoint("a reply restored, edited and removed; the adoption record restored")
 
         settings = {"premod_posts": 1, "description": "Reading work"}
         ok(await lead.patch(f"/networks/{slug}/settings", json=settings))

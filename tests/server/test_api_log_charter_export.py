@@ -306,7 +306,7 @@ async def test_the_export_holds_the_networks_data(world: World) -> None:
     await lead.put(f"/networks/{slug}/charter", json={"body": NEW_CHARTER, "note": "Shorter"})
 
     files = unzip(await lead.get(f"/networks/{slug}/export"))
-    tables = ("posts", "replies", "offers", "members", "log", "charter_versions")
+    tables = ("posts", "replies", "offers", "members", "log", "charter_versions", "adoptions", "engagements")
     assert set(files) == {"README.json"} | {f"{t}.{ext}" for t in tables for ext in ("json", "csv")}
     for name, content in files.items():
         assert "@example.org" not in content, f"{name} holds an email address"
@@ -352,4 +352,6 @@ async def test_the_export_holds_the_networks_data(world: World) -> None:
         "members": 3,
         "log": len(log_rows),
         "charter_versions": 2,
+        "adoptions": 0,
+        "engagements": 0,
     }

@@ -74,6 +74,7 @@ async def test_settings_are_for_leads_and_every_change_is_logged(world: World) -
         "visibility": "members",
         "join_policy": "open",
         "engagement_follow_up_weeks": 12,
+        "adoption_follow_up_weeks": 8,
     }
     before = await written(world)
     problem(await member.get(f"/networks/{slug}/settings"), 403, "lead")
@@ -378,3 +379,16 @@ async def test_an_edit_of_a_hidden_post_never_sends_it_back_to_be_approved(world
     assert edited.status_code == 200, edited.text
     assert edited.json()["state"] == "hidden"
     assert await queue(lead, slug) == []
+
+
+async def test_the_adoption_follow_up_is_a_logged_setting(world: World) -> None:
+    lead = await world.person()
+    slug = await world.network(lead)
+    member = await world.member(slug)
+    changed = await lead.patch(f"/networks/{slug}/settings", json={"adoption_follow_up_weeks": 12, "reason": "Termly"})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["adoption_follow_up_weeks"] == 12
+    log = (await member.get(f"/networks/{slug}/log")).json()["items"]
+    assert any("adoption" in entry["label"] for entry in log), log
+    problem(await lead.patch(f"/networks/{slug}/settings", json={"adoption_follow_up_weeks": 0}), 400)
+    problem(await member.patch(f"/networks/{slug}/settings", json={"adoption_follow_up_weeks": 4}), 403, "lead")

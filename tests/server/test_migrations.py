@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 import events.models  # noqa: F401  (register tables)
+import network.adoption.models
 import network.engagements.models
 import network.models  # noqa: F401
 import server.mail.models

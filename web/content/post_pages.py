@@ -50,6 +50,7 @@ from network.permissions import Action
 from network.search import related
 from network.views import OfferView, PostView, ReplyView, RevisionView, offer_view, reply_view
 from server.deps import Db, Viewer
+from web.content.adoption_section import section_for
 from web.content.reply_tools import reply_tools
 from web.forms import post_action, read_form, see_other, sign_in_first
 from web.render import page
@@ -401,6 +402,7 @@ async def render_post(
     mine = set(await reactions.mine(db, post_.id, viewer.id))
     powers = powers_for(access, post_, offer_rows)
     moderation = await moderation_for(db, access, view, reply_page.items, done=done or "", on=on or "")
+    adoption = await section_for(db, access, post_, tried=ReactionKind.TRIED_IT in mine)
     return await page(
         "post.html",
         request,
@@ -421,6 +423,7 @@ async def render_post(
         trouble=trouble,
         mod=moderation,
         tools=await reply_tools(db, access, post_, reply_page.items),
+        adoption=adoption,
         **await mentioned_in(db, access.network.id, *_texts(view, reply_page.items, offer_list)),
     )
 

@@ -238,6 +238,7 @@ async def save_moderation(
     typed: dict[str, Any] = {
         "premod_posts": _text(form, "premod_posts"),
         "slow_mode_seconds": _text(form, "slow_mode_seconds"),
+        "adoption_follow_up_weeks": _text(form, "adoption_follow_up_weeks") or "8",
         "guard_personal_data": form.get("guard_personal_data") == "on",
         "name_leads_in_log": form.get("name_leads_in_log") == "on",
         "reason": _text(form, "reason"),
@@ -247,10 +248,14 @@ async def save_moderation(
     slow = _number(
         typed["slow_mode_seconds"], "slow_mode_seconds", 0, 86_400, errors, "Enter seconds from 0 to 86,400 (a day)."
     )
+    weeks = _number(
+        typed["adoption_follow_up_weeks"], "adoption_follow_up_weeks", 1, 104, errors, "Enter weeks from 1 to 104."
+    )
     errors |= field_errors(SettingsInput, {"reason": typed["reason"]})
     data = SettingsInput(
         premod_posts=premod,
         slow_mode_seconds=slow,
+        adoption_follow_up_weeks=weeks if 1 <= weeks <= 104 else 8,
         guard_personal_data=typed["guard_personal_data"],
         name_leads_in_log=typed["name_leads_in_log"],
         reason=typed["reason"],

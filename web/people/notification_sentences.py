@@ -143,6 +143,22 @@ def sentence(view: NotificationView, names: dict[int, str]) -> Markup:
             return Markup("{} withdrew its offer on your request {}.").format(
                 data.get("organisation") or "An organisation", post_link
             )
+        case "adoption.report_due":
+            if post_href:
+                post_link = Markup('“<a href="{}#tried-elsewhere">{}</a>”').format(post_href, title)
+            return Markup(
+                "It is time to say how {} went for your organisation: did it work, how do you know, and what "
+                'would you tell the next trust? <a href="/account/adoptions">Your adoptions</a>.'
+            ).format(post_link)
+        case "adoption.reported":
+            if post_href:
+                post_link = Markup('“<a href="{}#tried-elsewhere">{}</a>”').format(post_href, title)
+            result = {"improved": "improvement", "no_change": "no change", "worse": "things worse"}.get(
+                str(data.get("result")), "that it is too early to say"
+            )
+            return Markup("{} tried your practice {} and reports {}.").format(
+                data.get("organisation") or "An organisation", post_link, result
+            )
         case "post.edited_by_lead":
             return Markup("A lead edited your post {}.{}").format(post_link, _reason(data))
         case "membership.approved":

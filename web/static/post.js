@@ -7,7 +7,7 @@
 // hidden or removed leaves the list (or is redrawn, for a reader who may still see it), a restored
 // or edited one is put back or redrawn, and a post hidden or removed says so at the top. A reply its
 // author edited or deleted is redrawn in place, and an author whose post or reply awaited review is
-// told when a lead approves it.
+// told when a lead approves it. The "Tried elsewhere" summary is redrawn when an adoption event arrives.
 (function () {
   "use strict";
   var main = document.getElementById("main");
@@ -202,6 +202,20 @@
     if (post.revision > revision) reveal("post-edited");
   }
 
+  // adoption.recorded / .updated / .reported / .hidden: the "Tried elsewhere" summary is redrawn from the
+  // server (the same template as the page), and a report is announced.
+  function onAdoption(kind, data) {
+    if (data.post_id !== postId) return;
+    var existing = document.getElementById("adoption-summary");
+    if (!existing) return;
+    fragment("/posts/" + postId + "/adoptions/summary").then(function (fresh) {
+      if (fresh) replaceKeepingFocus(existing, fresh);
+      var org = data.adoption && data.adoption.organisation ? data.adoption.organisation.name : "An organisation";
+      if (kind === "adoption.reported") announce(org + " reported how this practice went for them.");
+      else if (kind === "adoption.recorded") announce(org + " is trying this practice.");
+    });
+  }
+
   function reveal(id) {
     var notice = document.getElementById(id);
     if (notice && notice.hidden) notice.hidden = false;
@@ -218,6 +232,7 @@
     else if (message.kind === "reaction.changed") onReactions(data);
     else if (message.kind.indexOf("offer.") === 0) onOffer(message.kind, data);
     else if (message.kind === "post.updated") onPost(data);
+    else if (/^adoption\.(recorded|updated|reported|hidden)$/.test(message.kind)) onAdoption(message.kind, data);
   });
   window.commonsLive.follow(main.dataset.network, Number(main.dataset.seq));
 })();

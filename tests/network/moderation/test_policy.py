@@ -47,6 +47,8 @@ def fits(action: Decision, target: TargetType) -> bool:
         return action.value in CONTENT - THREAD
     if target is TargetType.MEMBER:
         return action.value in SANCTIONS
+    if target is TargetType.ADOPTION:  # its organisation's people edit it; it has no thread
+        return action.value in {"dismiss", "approve", "hide", "restore", "remove"}
     return False  # the network and appeals are logged, never decided on through this route
 
 
@@ -66,7 +68,8 @@ def test_decision_fits_says_why() -> None:
     assert "'mute' is not a decision on content" in (decision_fits(Decision.MUTE, TargetType.POST) or "")
     assert "muted, suspended, banned" in (decision_fits(Decision.HIDE, TargetType.MEMBER) or "")
     assert "roles" in (decision_fits(Decision.SET_ROLE, TargetType.MEMBER) or "")
-    assert "post, a reply or a member" in (decision_fits(Decision.HIDE, TargetType.NETWORK) or "")
+    assert "post, a reply, an adoption record or a member" in (decision_fits(Decision.HIDE, TargetType.NETWORK) or "")
+    assert "approved, hidden, restored or removed" in (decision_fits(Decision.EDIT, TargetType.ADOPTION) or "")
 
 
 V, HE, HI, R = ContentState.VISIBLE, ContentState.HELD, ContentState.HIDDEN, ContentState.REMOVED

@@ -239,6 +239,7 @@ async def save_moderation(
         "premod_posts": _text(form, "premod_posts"),
         "slow_mode_seconds": _text(form, "slow_mode_seconds"),
         "adoption_follow_up_weeks": _text(form, "adoption_follow_up_weeks") or "8",
+        "engagement_follow_up_weeks": _text(form, "engagement_follow_up_weeks") or "12",
         "guard_personal_data": form.get("guard_personal_data") == "on",
         "name_leads_in_log": form.get("name_leads_in_log") == "on",
         "reason": _text(form, "reason"),
@@ -251,11 +252,15 @@ async def save_moderation(
     weeks = _number(
         typed["adoption_follow_up_weeks"], "adoption_follow_up_weeks", 1, 104, errors, "Enter weeks from 1 to 104."
     )
+    engagement_weeks = _number(
+        typed["engagement_follow_up_weeks"], "engagement_follow_up_weeks", 1, 104, errors, "Enter weeks from 1 to 104."
+    )
     errors |= field_errors(SettingsInput, {"reason": typed["reason"]})
     data = SettingsInput(
         premod_posts=premod,
         slow_mode_seconds=slow,
         adoption_follow_up_weeks=weeks if 1 <= weeks <= 104 else 8,
+        engagement_follow_up_weeks=engagement_weeks if 1 <= engagement_weeks <= 104 else 12,
         guard_personal_data=typed["guard_personal_data"],
         name_leads_in_log=typed["name_leads_in_log"],
         reason=typed["reason"],

@@ -213,11 +213,18 @@ async def test_settings_forms_change_the_settings_and_refusals_keep_what_was_typ
 
     saved = await pages.form(
         f"/networks/{slug}/settings/moderation",
-        {"premod_posts": "2", "slow_mode_seconds": "30", "name_leads_in_log": "on", "reason": "Spam wave"},
+        {
+            "premod_posts": "2",
+            "slow_mode_seconds": "30",
+            "name_leads_in_log": "on",
+            "engagement_follow_up_weeks": "16",
+            "reason": "Spam wave",
+        },
     )
     redirected_to(saved, f"/networks/{slug}/settings?done=moderation#moderation")
     now = await settings_of(lead, slug)
     assert (now["premod_posts"], now["slow_mode_seconds"], now["guard_personal_data"]) == (2, 30, False)
+    assert (now["engagement_follow_up_weeks"], now["adoption_follow_up_weeks"]) == (16, 8)
     assert "Moderation settings saved" in (await pages.get(saved.headers["location"])).text
     logged = await world.count("decisions", "action = 'settings' AND reason = 'Spam wave'")
     assert logged == 1
@@ -225,9 +232,17 @@ async def test_settings_forms_change_the_settings_and_refusals_keep_what_was_typ
     decisions = await world.count("decisions")
     bad = await pages.form(
         f"/networks/{slug}/settings/moderation",
-        {"premod_posts": "lots", "slow_mode_seconds": "999999", "guard_personal_data": "on", "reason": "x" * 1001},
+        {
+            "premod_posts": "lots",
+            "slow_mode_seconds": "999999",
+            "guard_personal_data": "on",
+            "engagement_follow_up_weeks": "0",
+            "reason": "x" * 1001,
+        },
     )
     assert bad.status_code == 422
+    assert "weeks from 1 to 104" in field_error(bad.text, "moderation-engagement_follow_up_weeks")
+    assert value_of(bad.text, "moderation-engagement_follow_up_weeks") == "0"
     assert "whole number from 0 to 50" in field_error(bad.text, "moderation-premod_posts")
     assert "86,400" in field_error(bad.text, "moderation-slow_mode_seconds")
     assert "1,000 characters" in field_error(bad.text, "moderation-reason")
@@ -236,7 +251,13 @@ async def test_settings_forms_change_the_settings_and_refusals_keep_what_was_typ
     assert 'class="error-summary"' in bad.text and 'href="#moderation-premod_posts"' in bad.text
     same = await pages.form(
         f"/networks/{slug}/settings/moderation",
-        {"premod_posts": "2", "slow_mode_seconds": "30", "name_leads_in_log": "on", "reason": "again"},
+        {
+            "premod_posts": "2",
+            "slow_mode_seconds": "30",
+            "name_leads_in_log": "on",
+            "engagement_follow_up_weeks": "16",
+            "reason": "again",
+        },
     )
     assert same.status_code == 409 and "Nothing changed" in same.text
     assert value_of(same.text, "moderation-reason") == "again"

@@ -387,3 +387,44 @@ def test_verified_domains_are_invented_and_held_once():
     assert len(domains) >= 2
     assert len(set(domains)) == len(domains)
     assert all(domain.endswith(".example.org.uk") for domain in domains)
+
+
+# ---- the practice tried elsewhere (docs/design.md §3.13) ---------------------------------------------------
+
+
+def test_one_practice_is_tried_by_five_other_organisations_of_its_network():
+    from server import demo_adoption as da
+
+    practice = next(p for p in PRACTICES if p.title == da.PRACTICE)
+    assert practice.network == da.NETWORK
+    trying = [org_of(a.person).key for a in da.ADOPTIONS]
+    assert len(trying) == 5 and len(set(trying)) == 5  # one record per organisation
+    assert org_of(practice.author).key not in trying  # never the practice's own organisation
+    for adoption in da.ADOPTIONS:
+        assert adoption.person in participants(da.NETWORK), adoption.person  # who may contribute there
+        assert org_of(adoption.person).kind not in (OrgKind.REGULATOR, OrgKind.GOVERNMENT)
+        assert adoption.setting and adoption.adapted
+        assert 0 < adoption.recorded_days_ago <= adoption.started_days_ago  # started in the past, then recorded
+        if adoption.report is not None:
+            assert 0 < adoption.report.days_ago < adoption.recorded_days_ago
+            assert adoption.report.how_we_know and adoption.report.advice
+    assert "brightwater" not in trying  # the demo account's trust is left to record its own
+
+
+def test_the_five_reports_differ_and_the_practice_page_sentence_reads_naturally():
+    from network.adoption import rules
+    from server import demo_adoption as da
+
+    reported = [rules.Reported(a.report.result, a.report.evidence) if a.report else rules.Reported(None, None)
+                for a in da.ADOPTIONS]  # fmt: skip
+    results = Counter(r.result for r in reported)
+    assert results == {
+        rules.AdoptionResult.IMPROVED: 2,
+        rules.AdoptionResult.NO_CHANGE: 1,
+        rules.AdoptionResult.TOO_EARLY: 1,
+        None: 1,
+    }
+    assert rules.summarise(reported).sentence == (
+        "Tried in 5 organisations: 2 report improvement (1 with internal data, 1 with a comparison), "
+        "1 no change, 1 too early to say, 1 not reported yet."
+    )

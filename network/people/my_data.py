@@ -1,8 +1,10 @@
 """What the platform holds about a person, for them to download (UK GDPR's right of access).
 
 Everything stored about the person or written by them: the account, memberships, what they
-shared, replied, offered and reacted, the flags they raised and the appeals they made, the decisions
-recorded about them, their notifications, their saved searches and the names of their API tokens.
+shared, replied, offered and reacted, the adoption records they made and the reports they wrote, the
+engagements they are named in with their own words there (messages, check-ins, outcomes, follow-ups;
+never another person's), the flags they raised and the appeals they made, the decisions recorded
+about them, their notifications, their saved searches and the names of their API tokens.
 Never a secret (the password's hash, a token's digest) and never what would name someone the network
 keeps unnamed: a decision about them says what was decided and why, not which lead decided it.
 
@@ -20,6 +22,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.models import Notification
 from network import clock
+from network.adoption.models import Adoption
+from network.engagements.models import (
+    Engagement,
+    EngagementCheckIn,
+    EngagementFollowUp,
+    EngagementMessage,
+    EngagementOutcome,
+    EngagementPerson,
+)
 from network.models import ApiToken, Membership, Network, Offer, Person, Post, Reaction, Reply, SavedSearch
 from network.moderation.models import Appeal, DecisionRecord, Flag
 
@@ -47,6 +58,19 @@ _DECISION = (
     "until",
     "created_at",
 )
+_ADOPTION = (
+    "id", "post_id", "network_id", "organisation_id", "phase", "setting", "size_band", "adapted", "started_on",
+    "report_due_on", "state", "created_at", "edited_at",
+)  # fmt: skip
+_REPORT = ("id", "post_id", "result", "evidence_strength", "how_we_know", "advice", "reported_at")
+_ENGAGEMENT = ("id", "network_id", "request_id", "title", "state", "closed_as", "starts_on", "closed_at")
+_MESSAGE = ("id", "body", "state", "created_at")
+_CHECK_IN = ("id", "side", "progress", "next_check_in_on", "created_at")
+_OUTCOME = (
+    "side", "what_changed", "for_whom", "how_we_know", "evidence_strength", "do_differently", "work_together_again",
+    "practice_id", "created_at",
+)  # fmt: skip
+_FOLLOW_UP = ("side", "lasted", "note", "created_at")
 _NOTIFICATION = ("seq", "kind", "payload", "network_id", "created_at", "read_at")
 _TOKEN = ("id", "name", "prefix", "created_at", "last_used_at", "revoked_at")
 _SAVED_SEARCH = ("id", "name", "query", "filters", "alerts", "created_at", "last_alerted_at")
@@ -95,6 +119,13 @@ async def personal_data(session: AsyncSession, person: Person) -> dict[str, Any]
         "reactions": _rows(
             await _all(session, select(Reaction).where(Reaction.person_id == me).order_by(Reaction.id)), _REACTION
         ),
+        "adoptions": _rows(
+            await _all(session, select(Adoption).where(Adoption.person_id == me).order_by(Adoption.id)), _ADOPTION
+        ),
+        "adoption_reports": _rows(
+            await _all(session, select(Adoption).where(Adoption.reported_by_id == me).order_by(Adoption.id)), _REPORT
+        ),
+        "engagements": await _engagements(session, me),
         "flags_raised": _rows(await _all(session, select(Flag).where(Flag.reporter_id == me).order_by(Flag.id)), _FLAG),
         "appeals": _rows(
             await _all(session, select(Appeal).where(Appeal.appellant_id == me).order_by(Appeal.id)), _APPEAL
@@ -117,3 +148,35 @@ async def personal_data(session: AsyncSession, person: Person) -> dict[str, Any]
             _SAVED_SEARCH,
         ),
     }
+
+
+async def _engagements(session: AsyncSession, me: int) -> list[dict[str, Any]]:
+    """The engagements the person is named in, or wrote in, each with only what they wrote there."""
+    named = {
+        row.engagement_id: row
+        for row in await _all(session, select(EngagementPerson).where(EngagementPerson.person_id == me))
+    }
+    words: dict[str, tuple[Any, tuple[str, ...]]] = {
+        "messages": (EngagementMessage, _MESSAGE),
+        "check_ins": (EngagementCheckIn, _CHECK_IN),
+        "outcomes": (EngagementOutcome, _OUTCOME),
+        "follow_ups": (EngagementFollowUp, _FOLLOW_UP),
+    }
+    written: dict[str, Sequence[Any]] = {
+        key: await _all(session, select(table).where(table.author_id == me).order_by(table.id))
+        for key, (table, _) in words.items()
+    }
+    ids = set(named) | {row.engagement_id for rows in written.values() for row in rows}
+    engagements = await _all(session, select(Engagement).where(Engagement.id.in_(ids)).order_by(Engagement.id))
+    return [
+        _fields(engagement, _ENGAGEMENT)
+        | {
+            "my_side": named[engagement.id].side if engagement.id in named else None,
+            "named_at": named[engagement.id].created_at if engagement.id in named else None,
+        }
+        | {
+            key: _rows([row for row in written[key] if row.engagement_id == engagement.id], names)
+            for key, (_, names) in words.items()
+        }
+        for engagement in engagements
+    ]

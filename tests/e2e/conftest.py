@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, WebSocket, async_playwright
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -116,6 +116,24 @@ async def sign_in(page: Page, email: str, password: str) -> None:
     await page.get_by_label("Password").fill(password)
     await page.get_by_role("button", name="Sign in").click()
     await page.wait_for_url("**/networks")
+
+
+async def open_live(page: Page, path: str, network: str | None = None) -> None:
+    """Go to a page and wait until its socket follows the person's notifications (and `network`'s stream)."""
+    frames: list[str] = []
+
+    def on_socket(ws: WebSocket) -> None:
+        ws.on("framereceived", lambda payload: frames.append(payload if isinstance(payload, str) else ""))
+
+    page.on("websocket", on_socket)
+    await page.goto(path)
+    deadline = time.monotonic() + 10
+    wanted = ['"notifications"'] + ([f'"network": "{network}"'] if network else [])
+    while not all(
+        any('"subscribed"' in f and w.replace(" ", "") in f.replace(" ", "") for f in frames) for w in wanted
+    ):
+        assert time.monotonic() < deadline, f"the page never subscribed to {wanted}: {frames}"
+        await asyncio.sleep(0.05)
 
 
 async def mailed_link(server: LiveServer, address: str, path: str, seconds: float = 10) -> str:

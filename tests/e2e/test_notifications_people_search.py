@@ -3,17 +3,15 @@ keyboard use, no-JavaScript forms, accessibility at desktop and phone widths."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, WebSocket, expect
+from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from network.enums import OrgKind
 from tests.conftest import PASSWORD, ApiClient, LiveServer, World
-from tests.e2e.conftest import PHONE, api_sign_in, axe_violations, describe, new_context
+from tests.e2e.conftest import PHONE, api_sign_in, axe_violations, describe, new_context, open_live
 
 
 def watch_console(page: Page) -> list[str]:
@@ -29,21 +27,6 @@ async def signed_in_page(
     context = await new_context(browser, server, **kw)
     await api_sign_in(context, who.person["email"], PASSWORD)  # type: ignore[index]
     return context, await context.new_page()
-
-
-async def open_live(page: Page, path: str) -> None:
-    """Go to a page and wait until its socket is following the person's notifications."""
-    frames: list[str] = []
-
-    def on_socket(ws: WebSocket) -> None:
-        ws.on("framereceived", lambda payload: frames.append(payload if isinstance(payload, str) else ""))
-
-    page.on("websocket", on_socket)
-    await page.goto(path)
-    deadline = time.monotonic() + 10
-    while not any('"subscribed"' in f and '"notifications"' in f for f in frames):
-        assert time.monotonic() < deadline, f"the page never subscribed to notifications: {frames}"
-        await asyncio.sleep(0.05)
 
 
 async def unread(page: Page) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from network.models import ApiToken, Person
 from tests.conftest import PASSWORD, World, problem
 from tests.live.client import token_for
+from tests.server.engagement_world import OUTCOME, activate, engaged
 from tests.web.people.test_auth_pages import FormClient
 
 
@@ -84,3 +86,67 @@ async def test_the_account_page_downloads_the_same_document(world: World) -> Non
         assert response.json()["account"]["email"] == me.person["email"]
     finally:
         await browser.aclose()
+
+
+async def test_my_data_holds_my_adoption_records_and_the_reports_i_wrote(world: World) -> None:
+    lead = await world.person()
+    slug = await world.network(lead)
+    author = await world.member(slug, name="Ada Author", org="Author Trust")
+    me = await world.member(slug, name="Mo Member", org="Mo's Trust")
+    colleague = await world.member(slug, name="Cal Colleague", org="Mo's Trust")
+    practice = await world.practice(author, slug, title="Weekly retrieval quizzes")
+    other = await world.practice(author, slug, title="Shared moderation days")
+    started = (date.today() - timedelta(days=30)).isoformat()
+    context = {"phase": "primary", "size_band": "small", "started_on": started}
+    mine = await me.post(f"/posts/{practice['id']}/adoptions", json=context | {"adapted": "Fortnightly quizzes"})
+    assert mine.status_code == 201, mine.text
+    report = {"result": "improved", "evidence_strength": "internal_data", "advice": "Keep them short."}
+    assert (await me.post(f"/adoptions/{mine.json()['id']}/report", json=report)).status_code == 200
+    theirs = await colleague.post(f"/posts/{other['id']}/adoptions", json=context | {"adapted": "Cal's own words"})
+    assert theirs.status_code == 201, theirs.text
+    written = {"result": "too_early", "evidence_strength": "none_yet", "how_we_know": "One term in."}
+    assert (await me.post(f"/adoptions/{theirs.json()['id']}/report", json=written)).status_code == 200
+
+    data = (await me.get("/me/data")).json()
+    assert [(a["post_id"], a["adapted"], a["size_band"]) for a in data["adoptions"]] == [
+        (practice["id"], "Fortnightly quizzes", "small")
+    ]
+    assert [(r["post_id"], r["result"], r["how_we_know"], r["advice"]) for r in data["adoption_reports"]] == [
+        (practice["id"], "improved", "", "Keep them short."),
+        (other["id"], "too_early", "One term in.", ""),
+    ]
+    assert "Cal's own words" not in json.dumps(data)  # a colleague's record is theirs
+    assert "Cal's own words" in json.dumps((await colleague.get("/me/data")).json()["adoptions"])
+
+
+async def test_my_data_holds_the_engagements_i_am_named_in_with_my_own_words_only(world: World) -> None:
+    e = await engaged(world)
+    mine = {"body": "When can you visit our two secondaries?"}
+    assert (await e.requester.post(f"/engagements/{e.id}/messages", json=mine)).status_code == 201
+    theirs = {"body": "Tuesday week, with our behaviour lead."}
+    assert (await e.offerer.post(f"/engagements/{e.id}/messages", json=theirs)).status_code == 201
+    await activate(world, e)
+    check_in = {"progress": "The first visit is booked.", "next_check_in_on": "2099-01-01"}
+    assert (await e.requester.post(f"/engagements/{e.id}/check-ins", json=check_in)).status_code == 201
+    assert (await e.offerer.post(f"/engagements/{e.id}/check-ins", json={"progress": "Their notes"})).status_code == 201
+    assert (await e.requester.post(f"/engagements/{e.id}/outcomes", json=OUTCOME)).status_code == 201
+    own = OUTCOME | {"what_changed": "The offerer's outcome, in their words."}
+    assert (await e.offerer.post(f"/engagements/{e.id}/outcomes", json=own)).status_code == 201
+    lasted = {"lasted": "partly", "note": "Year 8 kept it up."}
+    assert (await e.requester.post(f"/engagements/{e.id}/follow-up", json=lasted)).status_code == 201
+
+    data = (await e.requester.get("/me/data")).json()
+    [engagement] = data["engagements"]
+    assert engagement["id"] == e.id and engagement["my_side"] == "requester" and engagement["state"] == "closed"
+    assert engagement["title"] == e.engagement["title"] and engagement["named_at"]
+    assert [m["body"] for m in engagement["messages"]] == [mine["body"]]
+    assert [c["progress"] for c in engagement["check_ins"]] == [check_in["progress"]]
+    assert [(o["side"], o["what_changed"]) for o in engagement["outcomes"]] == [("requester", OUTCOME["what_changed"])]
+    assert [(f["lasted"], f["note"]) for f in engagement["follow_ups"]] == [("partly", "Year 8 kept it up.")]
+    text = json.dumps(data["engagements"])
+    for words in (theirs["body"], "Their notes", own["what_changed"]):  # the other side's words are theirs
+        assert words not in text
+    offerer = (await e.offerer.get("/me/data")).json()["engagements"]
+    assert [m["body"] for m in offerer[0]["messages"]] == [theirs["body"]] and offerer[0]["follow_ups"] == []
+    outsider = await world.member(e.slug)
+    assert (await outsider.get("/me/data")).json()["engagements"] == []

@@ -133,6 +133,10 @@ async def test_demo_seeds_once_and_prints_sign_ins(database_url: str, tmp_path: 
     assert await world.count("people", "affiliation = 'waiting' AND email = 'jo.waite@example.org'") == 1
     assert await world.count("people", "affiliation <> 'verified'") == 1
     assert await world.count("notifications", "kind = 'affiliation.requested'") == 2
+    # one practice tried by five organisations, four of them reported (its author told of each report)
+    assert await world.count("adoptions", "state = 'visible'") == 5
+    assert await world.count("adoptions", "reported_at IS NOT NULL") == 4
+    assert await world.count("notifications", "kind = 'adoption.reported'") == 4
     listed = commons(database_url, tmp_path, "mail", "list").stdout
     assert listed.count("Jo Waite asks to act for Brightwater Learning Partnership") == 2
 

@@ -24,6 +24,8 @@ from litestar.params import FromPath, FromQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network.access import Access, open_network
+from network.adoption import service as adoption_service
+from network.adoption.models import Adoption
 from network.casework import decisions, flags
 from network.content import posts, replies
 from network.enums import Decision, MemberState, Role, TargetType
@@ -141,7 +143,20 @@ DECIDE_FIELDS = ("action", "reason", "clause")
 async def _post_of(db: AsyncSession, target_type: TargetType, target_id: int) -> int | None:
     if target_type is TargetType.POST:
         return target_id
+    if target_type is TargetType.ADOPTION:
+        adoption = await db.get(Adoption, target_id)
+        return adoption.post_id if adoption else None
     return await replies.post_id_of(db, target_id)
+
+
+async def _open(db: AsyncSession, target_type: TargetType, target_id: int, viewer: Person) -> tuple[Access, int, str]:
+    """The asker's access, the post the item is on and the item's key on the page ("post", "reply-<id>",
+    "adoption-<id>"); NotFound when the asker may not see it."""
+    if target_type is TargetType.ADOPTION:
+        access, post_, _ = await adoption_service.open_adoption(db, target_id, viewer)
+        return access, post_.id, f"adoption-{target_id}"
+    access, post_, reply_ = await flags.open_target(db, target_type, target_id, viewer)
+    return access, post_.id, "post" if reply_ is None else f"reply-{reply_.id}"
 
 
 async def on_content(
@@ -152,17 +167,16 @@ async def on_content(
     target_id: int,
     kind: str,
 ) -> Response[Any]:
-    """A flag (`kind` "flag") or a lead's decision ("moderate") on a post or reply, from the post page."""
+    """A flag (`kind` "flag") or a lead's decision ("moderate") on a post, a reply or an adoption record,
+    from the post page."""
     if viewer is None:
         post_id = await _post_of(db, target_type, target_id)
         return sign_in_first(f"/posts/{post_id}" if post_id else "/networks")
     typed = _typed(await read_form(request), FLAG_FIELDS if kind == "flag" else DECIDE_FIELDS)
-    try:
-        access, post_, reply_ = await flags.open_target(db, target_type, target_id, viewer)
+    try:  # the post's id is kept apart: a refused action rolls back and expires what it touched
+        access, post_id, item = await _open(db, target_type, target_id, viewer)
     except NotFound as exc:
         return await not_found(request, db, viewer, exc.message)
-    post_id = post_.id  # kept apart: a refused action rolls back and expires what it touched
-    item = "post" if reply_ is None else f"reply-{reply_.id}"
     form = f"{kind}-{item}"
     act: Callable[[], Awaitable[Any]]
     try:
@@ -183,7 +197,7 @@ async def on_content(
 
 
 class ContentModeration(Controller):
-    """The flag and "Moderate" forms on the post page, for a post and for each reply."""
+    """The flag and "Moderate" forms on the post page, for a post, each reply and each adoption record."""
 
     path = "/"
     include_in_schema = False
@@ -200,6 +214,12 @@ class ContentModeration(Controller):
     ) -> Response[Any]:
         return await on_content(request, db, viewer, TargetType.REPLY, reply_id, "flag")
 
+    @post("/adoptions/{adoption_id:int}/flag", summary="Flag an adoption record for the network's leads")
+    async def flag_adoption(
+        self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, adoption_id: FromPath[int]
+    ) -> Response[Any]:
+        return await on_content(request, db, viewer, TargetType.ADOPTION, adoption_id, "flag")
+
     @post("/posts/{post_id:int}/moderate", summary="A lead's decision on a post")
     async def moderate_post(
         self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, post_id: FromPath[int]
@@ -211,6 +231,12 @@ class ContentModeration(Controller):
         self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, reply_id: FromPath[int]
     ) -> Response[Any]:
         return await on_content(request, db, viewer, TargetType.REPLY, reply_id, "moderate")
+
+    @post("/adoptions/{adoption_id:int}/moderate", summary="A lead's decision on an adoption record")
+    async def moderate_adoption(
+        self, request: Request[Any, Any, Any], db: Db, viewer: Viewer, adoption_id: FromPath[int]
+    ) -> Response[Any]:
+        return await on_content(request, db, viewer, TargetType.ADOPTION, adoption_id, "moderate")
 
 
 # ---- the review queue -------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from network.errors import DomainError, NotFound
 from network.models import Post
 from server.deps import Db, Viewer
 from web.content.adoption_section import section_for
-from web.content.post_pages import Trouble, act_on_post, helpers, not_found, render_post
+from web.content.post_pages import Trouble, act_on_post, helpers, moderation_for, not_found, render_post
 from web.forms import read_form, sign_in_first
 from web.render import page
 
@@ -121,7 +121,11 @@ class AdoptionPages(Controller):
             return await not_found(request, db, viewer, exc.message)
         if section is None:
             return await not_found(request, db, viewer)
-        return await page("partials/adoption_summary.html", request, db, viewer, adoption=section, **helpers())
+        view = await posts.describe_post(db, post_, access.network.slug)
+        mod = await moderation_for(db, access, view, [], adoption_list=section.listing.items)
+        return await page(
+            "partials/adoption_summary.html", request, db, viewer, adoption=section, mod=mod, trouble=None, **helpers()
+        )
 
     @get("/account/adoptions", summary="Your organisation's adoptions")
     async def mine(self, request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Response[Any]:

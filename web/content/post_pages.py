@@ -13,7 +13,7 @@ work. The moderation forms post to the routes in `web.casework.moderation_pages`
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import cursors, markdown
 from network.access import Access
+from network.adoption.views import AdoptionView
 from network.casework import appeals, decisions, flags
 from network.content import mentions, offers, posts, reactions, replies, reply_edits
 from network.content.offers import OfferPowers
@@ -284,7 +285,8 @@ class HiddenNotice:
 
 
 def _key(target_type: TargetType, target_id: int) -> str:
-    return "post" if target_type is TargetType.POST else f"reply-{target_id}"
+    """Where the page shows an item's tools and notices: "post", "reply-<id>" or "adoption-<id>"."""
+    return "post" if target_type is TargetType.POST else f"{target_type.value}-{target_id}"
 
 
 async def hidden_notices(
@@ -294,7 +296,7 @@ async def hidden_notices(
     person = access.person
     assert person is not None
     found: dict[str, HiddenNotice] = {}
-    for target_type in (TargetType.POST, TargetType.REPLY):
+    for target_type in (TargetType.POST, TargetType.REPLY, TargetType.ADOPTION):
         ids = [i for t, i in items if t is target_type]
         latest = await decisions.latest_hides(db, access.network.id, target_type, ids)
         appealed = await transparency.appeal_statuses(db, [r.id for r in latest.values()])
@@ -322,6 +324,8 @@ class Moderation:
     flagged: set[str] = field(default_factory=set)  # "post", "reply-<id>": the reader's open flags
     post_actions: list[tuple[str, str]] = field(default_factory=list)
     reply_actions: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    adoption_flaggable: set[int] = field(default_factory=set)  # adoption records the reader may flag
+    adoption_actions: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     notices: dict[str, HiddenNotice] = field(default_factory=dict)
     done: str = ""  # the confirmation after a flag or a decision
     done_on: str = ""  # where it is shown: "post" or "reply-<id>"
@@ -329,10 +333,18 @@ class Moderation:
 
 
 async def moderation_for(
-    db: AsyncSession, access: Access, post_: PostView, reply_list: list[ReplyView], *, done: str = "", on: str = ""
+    db: AsyncSession,
+    access: Access,
+    post_: PostView,
+    reply_list: list[ReplyView],
+    *,
+    adoption_list: Sequence[AdoptionView] = (),
+    done: str = "",
+    on: str = "",
 ) -> Moderation:
     """Who may flag what and the decisions a lead may take on each item now (asked of `flags.flag_refusal`
-    and `decisions.fitting`, as the services do), and why the reader's own hidden items are hidden.
+    and `decisions.fitting`, as the services do), and why the reader's own hidden items are hidden. The
+    practice's adoption records (`adoption_list`) are moderated as replies are (docs/design.md §3.13).
 
     An item the reader has flagged already counts as flaggable here: the page says they flagged it,
     in place of the form."""
@@ -344,6 +356,11 @@ async def moderation_for(
     mine = [(TargetType.POST, post_.id)] if post_.author.id == person.id and post_.state is ContentState.HIDDEN else []
     mine += [
         (TargetType.REPLY, r.id) for r in reply_list if r.author.id == person.id and r.state is ContentState.HIDDEN
+    ]
+    mine += [
+        (TargetType.ADOPTION, a.id)
+        for a in adoption_list
+        if a.recorded_by.id == person.id and a.state is ContentState.HIDDEN
     ]
     flagged = {_key(t, i) for t, i in await flags.open_flags_by(db, person.id, post_.id)} if may_flag else set()
     clauses = await clauses_of(db, access.network.id) if may_flag or lead else []
@@ -363,6 +380,10 @@ async def moderation_for(
             access, POST_DECISIONS, TargetType.POST, post_.state, locked=post_.locked, pinned=post_.pinned
         ),
         reply_actions={r.id: fitting(access, REPLY_DECISIONS, TargetType.REPLY, r.state) for r in reply_list}
+        if lead
+        else {},
+        adoption_flaggable={a.id for a in adoption_list if flaggable(a.recorded_by.id, a.state)},
+        adoption_actions={a.id: fitting(access, REPLY_DECISIONS, TargetType.ADOPTION, a.state) for a in adoption_list}
         if lead
         else {},
         notices=await hidden_notices(db, access, mine) if mine else {},
@@ -401,8 +422,16 @@ async def render_post(
     offer_list = [offer_view(o) for o in offer_rows]
     mine = set(await reactions.mine(db, post_.id, viewer.id))
     powers = powers_for(access, post_, offer_rows)
-    moderation = await moderation_for(db, access, view, reply_page.items, done=done or "", on=on or "")
     adoption = await section_for(db, access, post_, tried=ReactionKind.TRIED_IT in mine)
+    moderation = await moderation_for(
+        db,
+        access,
+        view,
+        reply_page.items,
+        adoption_list=adoption.listing.items if adoption else (),
+        done=done or "",
+        on=on or "",
+    )
     return await page(
         "post.html",
         request,

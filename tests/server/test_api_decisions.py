@@ -144,7 +144,9 @@ async def test_what_a_decision_must_say(world: World) -> None:
     problem(await decide(s.lead, s.slug, "post", s.post, "mute"), 422, "not a decision on content")
     problem(await decide(s.lead, s.slug, "member", s.author.id, "hide"), 422, "muted, suspended")
     problem(await decide(s.lead, s.slug, "member", s.author.id, "set_role"), 422, "roles")
-    problem(await decide(s.lead, s.slug, "network", s.post, "hide"), 422, "a post, a reply or a member")
+    problem(
+        await decide(s.lead, s.slug, "network", s.post, "hide"), 422, "a post, a reply, an adoption record or a member"
+    )
     problem(await decide(s.lead, other_slug, "post", s.post, "hide"), 404, "no post")
     problem(await decide(s.lead, s.slug, "reply", 999_999, "hide"), 404, "no reply")
     problem(await decide(s.lead, s.slug, "member", 999_999, "mute"), 404, "not a member")

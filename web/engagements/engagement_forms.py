@@ -54,7 +54,7 @@ def plan_values(form: FormMultiDict) -> dict[str, Any]:
 
 def plan_typed(values: dict[str, Any]) -> dict[str, Any]:
     """What the person typed into the plan form, to show again: the texts and dates as typed."""
-    typed = {name: values[name] for name in PLAN_TEXTS}
+    typed = {"version": values["version"]} | {name: values[name] for name in PLAN_TEXTS}
     typed |= {name: values[name] or "" for name in PLAN_DATES}
     if "unlisted" in values:
         typed["unlisted"] = values["unlisted"]

@@ -83,11 +83,25 @@ def stale_fields(view: EngagementView, typed: dict[str, Any]) -> list[tuple[str,
         if name not in typed:
             continue
         current = getattr(view, name)
-        current_text = current.isoformat() if isinstance(current, date) else str(current or "")
-        theirs = str(typed[name]).strip()
-        if theirs != current_text.strip():
+        theirs = _text(typed[name])
+        if theirs != _text(current):
             found.append((label, _shown(current), theirs or "not set"))
     return found
+
+
+def _text(value: object) -> str:
+    return (value.isoformat() if isinstance(value, date) else str(value or "")).strip()
+
+
+def merge_stale(view: EngagementView, typed: dict[str, Any], base: dict[str, object] | None) -> dict[str, Any]:
+    """The plan form to show again after a stale edit: each field the person changed from the version they
+    edited (`base`) as they typed it, every other field as the plan is now, so that saving it again writes
+    only their own changes over what came since."""
+    merged = dict(typed)
+    for name in PLAN_LABELS:
+        if name in typed and base is not None and _text(typed[name]) == _text(base.get(name)):
+            merged[name] = _text(getattr(view, name))
+    return merged
 
 
 def _changes(revisions: list[RevisionView]) -> dict[int, list[str]]:
@@ -141,11 +155,11 @@ async def render_engagement(
     powers = view.powers
     assert powers is not None and viewer is not None
     revisions = await thread.revisions(db, space_)
-    stale = (
-        stale_fields(view, trouble.typed)
-        if trouble is not None and trouble.form == "plan" and trouble.status == 409
-        else []
-    )
+    stale: list[tuple[str, str, str]] = []
+    if trouble is not None and trouble.form == "plan" and trouble.status == 409:
+        base = next((r.plan for r in revisions if str(r.version) == str(trouble.typed.get("version"))), None)
+        trouble.typed = merge_stale(view, trouble.typed, base)
+        stale = stale_fields(view, trouble.typed)
     mine = view.my_side
     return await page(
         "engagement.html",

@@ -97,7 +97,8 @@
 
   function refresh() {
     if (pending) { again = true; return; }
-    pending = fetch(location.pathname + location.search, { credentials: "same-origin", headers: { Accept: "text/html" } })
+    var here = "/engagements/" + engagementId; // not a form's address, where a refused form left the page
+    pending = fetch(location.pathname === here ? here + location.search : here, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (response) {
         if (response.status === 404) {
           var gone = document.getElementById("engagement-gone");

@@ -74,7 +74,7 @@ async def test_the_plan_form_saves_a_version_and_a_stale_edit_shows_the_current_
     requester, offerer = Pages(world, e.requester), Pages(world, e.offerer)
     plan = {"title": "A behaviour curriculum review", "aims": "Fewer removals from class", "activities": "",
             "starts_on": "2026-01-05", "expected_end_on": "", "next_check_in_on": "", "listing": "1"}  # fmt: skip
-    saved = await requester.form(f"/engagements/{e.id}/plan", plan | {"version": "1"})
+    saved = await requester.form(f"/engagements/{e.id}/plan", plan | {"version": "1", "title": "Year 8 behaviour"})
     redirected_to(saved, f"/engagements/{e.id}?done=plan#plan")
     view = ok(await e.requester.get(f"/engagements/{e.id}"))
     assert view["version"] == 2 and view["aims"] == "Fewer removals from class" and view["starts_on"] == "2026-01-05"
@@ -86,6 +86,8 @@ async def test_the_plan_form_saves_a_version_and_a_stale_edit_shows_the_current_
     page = main_of(stale)
     assert "The plan changed while you were editing it" in page
     assert value_of(page, "plan-aims") == "Calmer corridors <b>and</b> lunchtimes"
+    # a field they left as it was shows the plan as it is now: saving again writes only their own change
+    assert value_of(page, "plan-title") == "Year 8 behaviour" and '<th scope="row">Title</th>' not in page
     table = page[page.index('id="plan-stale"') : page.index('id="plan-form"')]
     assert "Fewer removals from class" in table and "Calmer corridors &lt;b&gt;and&lt;/b&gt; lunchtimes" in table
     assert hidden_version(page, "plan-form") == 2  # saving again goes over the current version
@@ -93,7 +95,7 @@ async def test_the_plan_form_saves_a_version_and_a_stale_edit_shows_the_current_
     assert await world.count("engagement_revisions") == 2
     # saved again from the version shown
     redirected_to(
-        await offerer.form(f"/engagements/{e.id}/plan", theirs | {"version": "2"}),
+        await offerer.form(f"/engagements/{e.id}/plan", theirs | {"version": "2", "title": "Year 8 behaviour"}),
         f"/engagements/{e.id}?done=plan#plan",
     )
     assert ok(await e.requester.get(f"/engagements/{e.id}"))["aims"] == "Calmer corridors <b>and</b> lunchtimes"
@@ -116,6 +118,7 @@ async def test_the_plan_form_saves_a_version_and_a_stale_edit_shows_the_current_
     named = plan | {
         "version": "3",
         "aims": "Calmer corridors <b>and</b> lunchtimes",
+        "title": "Year 8 behaviour",
         "add_people": str(mate.id),
         "unlisted": "yes",
     }

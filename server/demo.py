@@ -23,7 +23,7 @@ from network.models import Membership, Network, Organisation, Person, Post
 from network.people import accounts, affiliation, organisations, register
 from network.people.networks import create_network
 from network.views import member_view, to_payload
-from server import demo_moderation
+from server import demo_engagements, demo_moderation
 from server.demo_content import DEMO_PASSWORD, NETWORKS, ORGANISATIONS, PEOPLE, POSTS, DemoPost
 from server.mail import affiliation_mail
 from server.settings import Settings
@@ -102,6 +102,7 @@ async def seed(session: AsyncSession, settings: Settings) -> None:
     for index, demo_post in enumerate(POSTS):
         age = timedelta(days=len(POSTS) - index, hours=(index * 7) % 24)
         await _seed_post(session, nets[demo_post.network], people, demo_post, now - age)
+    await demo_engagements.seed(session, nets, people)
     await demo_moderation.seed(session, nets, people)
 
 

@@ -92,6 +92,10 @@
     }
     var copy = document.importNode(fresh, true);
     putBack(copy, typed);
+    old.querySelectorAll("details[id]").forEach(function (box) { // what the reader opened stays open
+      var same = copy.querySelector("#" + CSS.escape(box.id));
+      if (same && box.open) same.open = true;
+    });
     replaceKeepingFocus(old, copy);
   }
 
@@ -117,6 +121,7 @@
           if (freshMain) {
             main.dataset.version = freshMain.dataset.version;
             main.dataset.state = freshMain.dataset.state;
+            main.dataset.agreed = freshMain.dataset.agreed;
           }
         });
       })
@@ -143,7 +148,9 @@
     if (!e) return "";
     if (e.state !== main.dataset.state) return "The engagement is now " + (STATES[e.state] || e.state) + ".";
     if (String(e.version) !== main.dataset.version && !own) return "The plan has changed: it is now version " + e.version + ".";
-    if (kind === "engagement.updated" && !own) return "The other side has agreed the plan, or changed who is named.";
+    var before = main.dataset.agreed.split(" ");
+    var sides = ["requester", "offerer"].filter(function (side, n) { return String(e.agreed[side] || 0) !== before[n]; });
+    if (sides.length && !own) return main.dataset[sides[0]] + " agreed version " + e.agreed[sides[0]] + " of the plan.";
     return "";
   }
 

@@ -209,7 +209,7 @@ async def test_messages_check_ins_outcomes_the_follow_up_and_sharing_by_form(wor
         )
         await session.commit()
     page = main_of(await requester.get(f"/engagements/{e.id}"))
-    assert "Answer the follow-up" in page and '<details class="edit-box" open>' in page
+    assert "Answer the follow-up" in page and '<details class="edit-box" id="follow-up-box" open>' in page
     refused = await requester.form(f"/engagements/{e.id}/follow-up", {"lasted": "forever", "note": "Kept this"})
     assert refused.status_code == 422 and "Kept this" in refused.text
     redirected_to(

@@ -232,6 +232,9 @@ async def test_the_engagement_pages_are_accessible_at_desktop_and_phone_widths(
     await asking.post(f"/engagements/{engagement_id}/agree")
     await helping.post(f"/engagements/{engagement_id}/agree")
     await asking.post(f"/engagements/{engagement_id}/messages", json={"body": "Our figures for **week 3** are in."})
+    await helping.post(
+        f"/engagements/{engagement_id}/messages", json={"body": "Ours too; Year 9 again."}
+    )  # a flag form
     await helping.post(f"/engagements/{engagement_id}/check-ins", json={"progress": "Two weeks compared."})
     paths = [f"/engagements/{engagement_id}", "/account/engagements", f"/posts/{request['id']}", f"/networks/{slug}"]
     for viewport in (DESKTOP, PHONE):

@@ -19,11 +19,19 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network.engagements import lifecycle, outcomes, space, thread
+from network.engagements import flags, lifecycle, outcomes, space, thread
 from network.engagements.space import Space
 from network.enums import Side
 from network.errors import DomainError, NotFound
-from network.inputs import CheckInInput, EngagementMessageInput, FollowUpInput, OutcomeInput, PlanEdit, StopInput
+from network.inputs import (
+    CheckInInput,
+    EngagementFlagInput,
+    EngagementMessageInput,
+    FollowUpInput,
+    OutcomeInput,
+    PlanEdit,
+    StopInput,
+)
 from network.models import Person
 from server.deps import Db, Viewer
 from web.engagements.engagement_pages import not_found, render_engagement
@@ -171,6 +179,23 @@ async def add_message(request: AnyRequest, db: Db, viewer: Viewer, engagement_id
     )  # fmt: skip
 
 
+@post(
+    "/engagements/{engagement_id:int}/messages/{message_id:int}/flags",
+    summary="Flag a message of an engagement's thread for the platform admins",
+    include_in_schema=False,
+)
+async def flag_message(
+    request: AnyRequest, db: Db, viewer: Viewer, engagement_id: FromPath[int], message_id: FromPath[int]
+) -> Response[Any]:
+    async def change(space_: Space, data: EngagementFlagInput) -> object:
+        return await flags.raise_flag(db, space_, await thread.open_message(db, space_, message_id), data)
+
+    return await text_form(
+        request, db, viewer, engagement_id, f"flag-{message_id}", EngagementFlagInput, ("reason", "note"), change,
+        then=lambda _: f"?done=flagged#message-{message_id}",
+    )  # fmt: skip
+
+
 @post("/engagements/{engagement_id:int}/check-ins", summary="Record a check-in", include_in_schema=False)
 async def add_check_in(request: AnyRequest, db: Db, viewer: Viewer, engagement_id: FromPath[int]) -> Response[Any]:
     async def change(space_: Space, data: CheckInInput) -> object:
@@ -252,4 +277,4 @@ async def share(
     )
 
 
-handlers = [edit_plan, agree, add_message, add_check_in, write_outcome, stop, follow_up, share]
+handlers = [edit_plan, agree, add_message, flag_message, add_check_in, write_outcome, stop, follow_up, share]

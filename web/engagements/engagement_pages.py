@@ -27,6 +27,7 @@ from network.errors import NotFound
 from network.models import Person
 from network.people import profiles
 from server.deps import Db, Viewer
+from web.content.post_pages import FLAG_REASONS
 from web.engagements import vocabulary
 from web.forms import see_other
 from web.render import page
@@ -52,6 +53,7 @@ DONE = {
     "stopped": "The engagement is stopped early. Its request is closed, saying why.",
     "follow-up": "Thank you: your answer is recorded.",
     "shared": "The outcome is shared with the network as a practice.",
+    "flagged": "Thank you: the platform admins will look at the message. The network's leads cannot read this space.",
 }
 
 
@@ -190,6 +192,7 @@ async def render_engagement(
         follow_up_due=vocabulary.follow_up_due(view, clock.now().date()),
         v=vocabulary,
         plan_labels=PLAN_LABELS,
+        flag_reasons=FLAG_REASONS,
         md=md,
         when=when,
         day=day,

@@ -305,3 +305,36 @@ async def test_my_engagements_lists_what_is_due_first_and_the_account_page_links
     signed_out = Pages(world)
     redirected_to(await signed_out.get("/account/engagements"), "/signin?next=/account/engagements")
     await signed_out.aclose()
+
+
+async def test_a_named_person_flags_a_message_for_the_platform_admins_who_then_read_the_page(
+    world: World, backend: str
+) -> None:
+    e = await engaged(world)
+    message = ok(await e.offerer.post(f"/engagements/{e.id}/messages", json={"body": "Buy our toolkit today."}), 201)
+    requester = Pages(world, e.requester)
+    page = main_of(await requester.get(f"/engagements/{e.id}"))
+    assert f'action="/engagements/{e.id}/messages/{message["id"]}/flags"' in page
+    assert 'for="flag-{}-reason"'.format(message["id"]) in page
+    own = main_of(await Pages(world, e.offerer).get(f"/engagements/{e.id}"))
+    assert "/flags" not in own  # not one's own message
+    admin = await world.admin()
+    assert (await Pages(world, admin).get(f"/engagements/{e.id}")).status_code == 404  # no flag open yet
+
+    path = f"/engagements/{e.id}/messages/{message['id']}/flags"
+    redirected_to(
+        await requester.form(path, {"reason": "spam", "note": "An advert"}),
+        f"/engagements/{e.id}?done=flagged#message-{message['id']}",
+    )
+    again = await requester.form(path, {"reason": "spam", "note": "Still an advert"})
+    assert again.status_code == 409 and "Still an advert" in again.text
+    assert f'<details class="flag-box" id="flag-{message["id"]}" open>' in again.text
+    wrong = await requester.form(path, {"reason": "watched_word", "note": ""})
+    assert wrong.status_code == 403
+    assert await world.count("engagement_flags") == 1
+    # a platform admin reads the space while the flag is open, and is offered nothing to do in it
+    reviewing = main_of(await Pages(world, admin).get(f"/engagements/{e.id}"))
+    assert "Buy our toolkit today." in reviewing
+    for form in ("plan-form", "agree-form", "message-form", "outcome-form", "stop-form"):
+        assert f'id="{form}"' not in reviewing, form
+    assert "/flags" not in reviewing

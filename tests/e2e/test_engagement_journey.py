@@ -107,6 +107,14 @@ async def test_two_organisations_take_an_engagement_from_the_accepted_offer_to_a
     await expect(b.locator("#plan-stale")).to_contain_text("Calmer corridors between lessons")
     await expect(b.locator("#plan-aims")).to_have_value("Calmer corridors between lessons")
     await accessible(b, "a stale plan edit", DESKTOP)
+    # a message from the other side meanwhile arrives live, and the refused form stays as it was
+    await stays(b)
+    sent = await asking.post(f"{path}/messages", json={"body": "Our pastoral leads have read the first sessions."})
+    assert sent.status_code == 201, sent.text
+    await expect(b.locator("#message-list li").last).to_contain_text("Our pastoral leads have read the first sessions.")
+    await expect(b.locator("#plan-stale")).to_be_visible()
+    await expect(b.locator("#plan-aims")).to_have_value("Calmer corridors between lessons")
+    assert await stayed(b)
     await b.locator("#plan-aims").fill("Fewer removals from class in Year 8, and calmer corridors")
     await b.get_by_role("button", name="Save the plan").click()
     await expect(b.locator("#engagement-status")).to_have_text(re.compile("saved as a new version"))
@@ -133,7 +141,7 @@ async def test_two_organisations_take_an_engagement_from_the_accepted_offer_to_a
     await a.locator("#message-body").fill("When could you look at the first six sessions?")
     await a.get_by_role("button", name="Send message").click()
     await stays(a)
-    await expect(b.locator("#message-list li")).to_contain_text("When could you look at the first six sessions?")
+    await expect(b.locator("#message-list li").last).to_contain_text("When could you look at the first six sessions?")
     await expect(b.locator("#engagement-announcer")).to_contain_text("Manpreet Bains wrote in the thread.")
     await b.locator("#check-in-progress").fill("Sessions one to six reviewed; notes on sequencing sent.")
     await b.get_by_role("button", name="Record check-in").click()

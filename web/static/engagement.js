@@ -5,7 +5,8 @@
 // the rest; a short sentence goes to a polite status region; focus is never taken.
 // Nothing typed is lost: a part with a form someone has typed in is redrawn with their text put back,
 // except the plan's form (data-keep="typed"), which stays as it is and says the plan has changed, so that
-// saving it shows the current plan beside their text instead of writing over it.
+// saving it shows the current plan beside their text instead of writing over it; and a part showing a
+// refused form (its errors, what was typed) stays as it is until it is sent again.
 (function () {
   "use strict";
   var main = document.getElementById("main");
@@ -84,8 +85,12 @@
     if (old.hasAttribute("data-list")) { mergeList(old, fresh); return; }
     var typed = typedIn(old);
     var ids = Object.keys(typed);
+    var notice = old.querySelector("[data-changed-notice]");
+    if (old.querySelector(".field-error, #plan-stale")) { // a refused form, its text as typed: left as it is
+      if (notice) notice.hidden = false;
+      return;
+    }
     if (ids.length) {
-      var notice = old.querySelector("[data-changed-notice]");
       if (old.dataset.keep === "typed") { if (notice) notice.hidden = false; return; }
       var lost = ids.some(function (id) { return !fresh.querySelector("#" + CSS.escape(id)); });
       if (lost) { document.getElementById("engagement-gone").hidden = false; return; }

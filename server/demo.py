@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network import activity, clock
 from network.access import access_to
 from network.content import offers, posts, reactions, replies
-from network.engagements import lifecycle
+from network.engagements import lifecycle, space
 from network.enums import MemberState, Role
 from network.event_kinds import EventKind
 from network.inputs import NetworkInput, OfferInput, PostInput, ReplyInput, Resource
@@ -23,11 +23,13 @@ from network.models import Membership, Network, Organisation, Person, Post
 from network.people import accounts, affiliation, organisations, register
 from network.people.networks import create_network
 from network.views import member_view, to_payload
-from server import demo_adoption, demo_moderation
+from server import demo_adoption, demo_engagements, demo_moderation
 from server.demo_content import DEMO_PASSWORD, NETWORKS, ORGANISATIONS, PEOPLE, POSTS, DemoPost
 from server.mail import affiliation_mail
 from server.settings import Settings
 
+# why a request closed by hand stopped its engagement (demo_content.toml's closed requests with an accepted offer)
+SETTLED = "Settled in conversation before a plan was needed; the request's outcome says what came of it."
 # The register's groups extract in miniature (invented groups): it gives the demo's trusts their identifiers.
 REGISTER_SAMPLE = Path(__file__).with_name("data") / "gias_groups_sample.csv"
 
@@ -103,6 +105,7 @@ async def seed(session: AsyncSession, settings: Settings) -> None:
         age = timedelta(days=len(POSTS) - index, hours=(index * 7) % 24)
         await _seed_post(session, nets[demo_post.network], people, demo_post, now - age)
     await demo_moderation.seed(session, nets, people)
+    await demo_engagements.seed(session, nets, people)  # after: the queue's flagged post is not a shared outcome
     await demo_adoption.seed(session, nets, people)
 
 
@@ -141,10 +144,13 @@ async def _seed_post(
         _backdate(offer, created, hours=10 * step)
         if o.accepted:
             accepted = offer
-    if accepted is not None:
-        await lifecycle.accept_offer(session, author_access, post, accepted)
+    engagement = await lifecycle.accept_offer(session, author_access, post, accepted) if accepted else None
     if d.closed_outcome:
         await posts.close_request(session, author_access, post, d.closed_outcome)
+        if engagement is not None:  # settled by hand before a plan was needed: its engagement stops unbegun
+            await lifecycle.stop(
+                session, await space.open_engagement(session, engagement.id, people[d.author]), SETTLED
+            )
 
 
 def _backdate(row: object, created: object, hours: int = 0) -> None:

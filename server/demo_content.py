@@ -19,10 +19,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from network.enums import (
+    Again,
     EvidenceStrength,
     JoinPolicy,
+    Lasted,
     NetworkKind,
     OrgKind,
+    OutcomeEvidence,
     Phase,
     PostKind,
     ReactionKind,
@@ -85,6 +88,50 @@ class DemoOffer:
 
 
 @dataclass(frozen=True)
+class DemoOutcome:
+    """One side's outcome of an engagement; its author is of that side."""
+
+    author: str  # person key
+    what_changed: str
+    evidence_strength: OutcomeEvidence
+    work_together_again: Again
+    for_whom: str = ""
+    how_we_know: str = ""
+    do_differently: str = ""
+
+
+@dataclass(frozen=True)
+class DemoFollowUp:
+    author: str  # person key
+    lasted: Lasted
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DemoEngagement:
+    """What became of a request's accepted offer (docs/design.md §3.12): the plan both sides agreed, the
+    thread, check-ins and, when closed, both outcomes, the follow-ups and the outcome shared as a practice.
+    Weeks count back from the day the demo is seeded."""
+
+    aims: str
+    activities: str
+    started_weeks_ago: int
+    runs_weeks: int  # the expected end, from the start
+    title: str = ""  # "" keeps the request's title
+    closed_weeks_ago: int = 0  # closed that long ago when it has both outcomes
+    named: tuple[str, ...] = ()  # colleagues each side names besides those the offer named (person keys)
+    messages: tuple[DemoReply, ...] = ()
+    check_ins: tuple[DemoReply, ...] = ()
+    outcomes: tuple[DemoOutcome, ...] = ()
+    follow_ups: tuple[DemoFollowUp, ...] = ()
+    shared_by: str = ""  # the person (key) who shares their side's outcome as a practice
+
+    @property
+    def closed(self) -> bool:
+        return len(self.outcomes) == 2
+
+
+@dataclass(frozen=True)
 class DemoPost:
     network: str  # network slug
     author: str  # person key
@@ -108,6 +155,7 @@ class DemoPost:
     replies: tuple[DemoReply, ...] = ()
     offers: tuple[DemoOffer, ...] = ()
     reactions: tuple[tuple[str, ReactionKind], ...] = ()  # (person key, kind)
+    engagement: DemoEngagement | None = None  # a request with an accepted offer: what became of it
 
 
 @dataclass(frozen=True)
@@ -204,6 +252,20 @@ class _Table:
         if not isinstance(value, bool):
             raise self._fail(self._at(field), f"expected true or false, found {_describe(value)}")
         return value
+
+    def number(self, field: str, default: int | None = None) -> int:
+        """A whole number from 0 up; required unless a default is given."""
+        value = self._take(field, required=default is None)
+        if value is None and default is not None:
+            return default
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise self._fail(self._at(field), f"expected a whole number from 0, found {_describe(value)}")
+        return value
+
+    def table(self, field: str) -> _Table | None:
+        """A table, or None when absent."""
+        value = self._take(field, required=False)
+        return None if value is None else _Table(value, self._at(field), self._source)
 
     def choice(self, field: str, enum: type[_E]) -> _E:
         """A required enum member, written as its value."""
@@ -312,6 +374,49 @@ def _offer(table: _Table) -> DemoOffer:
     return offer
 
 
+def _outcome(table: _Table) -> DemoOutcome:
+    outcome = DemoOutcome(
+        author=table.text("author"),
+        what_changed=table.text("what_changed"),
+        evidence_strength=table.choice("evidence_strength", OutcomeEvidence),
+        work_together_again=table.choice("work_together_again", Again),
+        for_whom=table.text("for_whom", ""),
+        how_we_know=table.text("how_we_know", ""),
+        do_differently=table.text("do_differently", ""),
+    )
+    table.close()
+    return outcome
+
+
+def _follow_up(table: _Table) -> DemoFollowUp:
+    follow_up = DemoFollowUp(
+        author=table.text("author"), lasted=table.choice("lasted", Lasted), note=table.text("note", "")
+    )
+    table.close()
+    return follow_up
+
+
+def _engagement(table: _Table | None) -> DemoEngagement | None:
+    if table is None:
+        return None
+    engagement = DemoEngagement(
+        aims=table.text("aims"),
+        activities=table.text("activities"),
+        started_weeks_ago=table.number("started_weeks_ago"),
+        runs_weeks=table.number("runs_weeks"),
+        title=table.text("title", ""),
+        closed_weeks_ago=table.number("closed_weeks_ago", 0),
+        named=table.texts("named"),
+        messages=tuple(_reply(message) for message in table.tables("messages")),
+        check_ins=tuple(_reply(check_in) for check_in in table.tables("check_ins")),
+        outcomes=tuple(_outcome(outcome) for outcome in table.tables("outcomes")),
+        follow_ups=tuple(_follow_up(follow_up) for follow_up in table.tables("follow_ups")),
+        shared_by=table.text("shared_by", ""),
+    )
+    table.close()
+    return engagement
+
+
 def _resource(table: _Table) -> tuple[str, str]:
     resource = (table.text("title"), table.text("url"))
     table.close()
@@ -340,6 +445,7 @@ def _post(table: _Table) -> DemoPost:
         replies=tuple(_reply(reply) for reply in table.tables("replies")),
         offers=tuple(_offer(offer) for offer in table.tables("offers")),
         reactions=table.keyed_choices("reactions", ReactionKind),
+        engagement=_engagement(table.table("engagement")),
     )
     table.close()
     return post

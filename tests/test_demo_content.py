@@ -11,6 +11,7 @@ import pytest
 from network.enums import (
     EvidenceStrength,
     JoinPolicy,
+    Lasted,
     NetworkKind,
     OrgKind,
     Phase,
@@ -303,6 +304,42 @@ def test_practices_mostly_have_reactions_and_evidence_varies():
     assert sum(bool(post.replies) for post in dc.POSTS) >= len(dc.POSTS) // 3
 
 
+# ---- engagements ------------------------------------------------------------------------------------
+
+ENGAGED = [post for post in REQUESTS if post.engagement is not None]
+
+
+def test_two_active_engagements_and_one_closed_with_both_outcomes_a_lasting_change_and_a_shared_practice():
+    closed = [post.engagement for post in ENGAGED if post.engagement and post.engagement.closed]
+    active = [post.engagement for post in ENGAGED if post.engagement and not post.engagement.closed]
+    assert len(active) == 2 and len(closed) == 1
+    (done,) = closed
+    assert {f.lasted for f in done.follow_ups} == {Lasted.YES} and len(done.follow_ups) == 2
+    assert done.shared_by in {o.author for o in done.outcomes}
+    # the follow-up has come: the network's default twelve weeks after it closed, which was after it began
+    assert 12 <= done.closed_weeks_ago < done.started_weeks_ago
+    for plan in active:
+        assert plan.messages and plan.check_ins and not plan.outcomes and not plan.follow_ups and not plan.shared_by
+
+
+@pytest.mark.parametrize("post", ENGAGED, ids=post_id)
+def test_an_engagements_people_are_its_named_people_on_their_own_side(post: dc.DemoPost):
+    plan = post.engagement
+    assert plan is not None
+    accepted = [offer.author for offer in post.offers if offer.accepted]
+    assert len(accepted) == 1, "an engagement follows the accepted offer"
+    assert not post.closed_outcome, "its request is closed by the engagement, with its outcome"
+    sides = {PEOPLE[post.author].organisation: "requester", PEOPLE[accepted[0]].organisation: "offerer"}
+    named = {post.author, accepted[0], *plan.named}
+    for key in plan.named:
+        assert key in participants(post.network) and PEOPLE[key].organisation in sides
+    for written in [*plan.messages, *plan.check_ins, *plan.outcomes, *plan.follow_ups]:
+        assert written.author in named
+    assert len({sides[PEOPLE[o.author].organisation] for o in plan.outcomes}) == len(plan.outcomes), "one a side"
+    assert len({sides[PEOPLE[f.author].organisation] for f in plan.follow_ups}) == len(plan.follow_ups)
+    assert plan.aims.strip() and plan.activities.strip() and plan.runs_weeks > 0
+
+
 # ---- content safety ------------------------------------------------------------------------------
 
 UPN = re.compile(r"\b[A-Z]\d{11}[0-9A-Z]\b")
@@ -317,6 +354,11 @@ def all_text() -> list[str]:
         texts += [post.title, post.body, post.summary, post.setting, post.what_we_did]
         texts += [post.what_we_stopped, post.impact, post.closed_outcome]
         texts += [reply.body for reply in post.replies] + [offer.message for offer in post.offers]
+        plan = post.engagement
+        if plan is not None:
+            texts += [plan.title, plan.aims, plan.activities] + [m.body for m in (*plan.messages, *plan.check_ins)]
+            texts += [t for o in plan.outcomes for t in (o.what_changed, o.for_whom, o.how_we_know, o.do_differently)]
+            texts += [f.note for f in plan.follow_ups]
     return texts
 
 

@@ -31,6 +31,7 @@ WEB = {
     "web.governance": 1,
     "web.people": 1,
     "web.casework": 2,
+    "web.engagements": 2,  # the request page's accepted offer opens one; nothing below imports them
     "web.routes": 3,  # the one list of pages
 }
 PROJECT = {"events": 0, "network": 1}  # `web` and `server` sit above; docs/architecture.md says how

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 import msgspec
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network import activity, clock
@@ -127,6 +128,23 @@ async def _person_of_side(session: AsyncSession, space_: Space, person_id: int) 
     return person
 
 
+async def nameable(session: AsyncSession, space_: Space) -> list[Person]:
+    """The colleagues the asker may name on their side: of their organisation, active, able to read the
+    network and not named yet (what the plan's form offers; `edit_plan` checks each again)."""
+    named = {p.person_id for p in await space.people_of(session, space_.engagement.id)}
+    rows = await session.execute(
+        select(Person)
+        .where(Person.organisation_id == space_.person.organisation_id, Person.is_active.is_(True))
+        .order_by(Person.display_name, Person.id)
+        .limit(200)
+    )
+    found = []
+    for person in rows.scalars():
+        if person.id not in named and (await access_to(session, space_.network, person)).can(Action.READ):
+            found.append(person)
+    return found
+
+
 async def edit_plan(session: AsyncSession, space_: Space, data: PlanEdit, *, if_match: int | None) -> EngagementView:
     """Change the plan (or the asker's side's listing choice, or its named people), from the version named
     by `data.version` or the If-Match header: a new version, kept as a revision, which each side agrees
@@ -218,13 +236,16 @@ async def _listing(session: AsyncSession, network: Network, e: Engagement, actor
     await activity.record(session, network, EventKind.ENGAGEMENT_LISTED, payload, actor)
 
 
-async def agree(session: AsyncSession, space_: Space) -> EngagementView:
-    """The asker's side agrees the current version of the plan; when both sides have agreed the same
-    version the engagement is active (from today, unless the plan says when it starts)."""
+async def agree(session: AsyncSession, space_: Space, *, version: int | None = None) -> EngagementView:
+    """The asker's side agrees the current version of the plan (`version`, when given: the one they read,
+    refused with 409 if it has changed since); when both sides have agreed the same version the engagement
+    is active (from today, unless the plan says when it starts)."""
     e = space_.engagement
     enforce(rules.agree_refusal(e, space_.standing))
     await space.lock(session, space_)
     enforce(rules.agree_refusal(e, space_.standing))
+    if version is not None:
+        enforce(rules.stale_refusal(e, version))
     actor = space_.person
     if space_.side is Side.REQUESTER:
         e.requester_agreed_version = e.version

@@ -55,6 +55,18 @@ async def request_summaries(session: AsyncSession, access: Access, post: Post) -
     return [summary_view(e, access.network.slug) for e in rows.scalars()]
 
 
+async def on_request(session: AsyncSession, access: Access, post: Post) -> list[tuple[SummaryView, bool]]:
+    """A request's engagements as its reader sees them (the caller opened the post), oldest first: the
+    listed ones, and those whose space the reader reads as a named person (with True: they may open it)."""
+    rows = await session.execute(select(Engagement).where(Engagement.request_id == post.id).order_by(Engagement.id))
+    found = []
+    for engagement in rows.scalars():
+        named = await space.named_side(session, engagement, access) is not None
+        if named or rules.listed(engagement):
+            found.append((summary_view(engagement, access.network.slug), named))
+    return found
+
+
 async def mine(session: AsyncSession, person: Person) -> list[EngagementView]:
     """The engagements whose space the person reads as a named person, newest first."""
     rows = await session.execute(

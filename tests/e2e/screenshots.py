@@ -38,8 +38,10 @@ def pages_to_shoot(base: str) -> list[tuple[str, str]]:
         ).raise_for_status()
         posts = api.get(f"/networks/{NETWORK}/posts", params={"limit": 50}).json()["items"]
         me = api.get("/me").json()
+        engagements = api.get("/me/engagements").json()
     practice = next(p for p in posts if p["kind"] == "practice" and p["state"] == "visible")
     request = next(p for p in posts if p["kind"] == "request" and p["state"] == "visible")
+    engagement = next(e for e in engagements if e["state"] == "active")
     return [
         ("landing", "/"),
         ("networks", "/networks"),
@@ -56,6 +58,8 @@ def pages_to_shoot(base: str) -> list[tuple[str, str]]:
         ("settings", f"/networks/{NETWORK}/settings"),
         ("charter", "/networks/reading/charter/diff?from=1&to=2"),
         ("appeals", "/appeals"),
+        ("engagement", f"/engagements/{engagement['id']}"),
+        ("engagements", "/account/engagements"),
     ]
 
 

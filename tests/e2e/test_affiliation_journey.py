@@ -94,6 +94,8 @@ async def test_a_claim_waits_for_the_trusts_approver_before_it_can_accept_an_off
         await page.reload()
         await expect(notice).to_have_count(0)
         await page.get_by_role("button", name="Accept the offer from").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Help us review KS3 reading")  # its engagement
+        await page.goto(f"/posts/{request['id']}")
         await expect(page.locator(f"#offer-{offer['id']}")).to_contain_text("accepted")
     finally:
         await claimer_ctx.close()

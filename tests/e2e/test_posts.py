@@ -154,6 +154,8 @@ async def test_a_requester_receives_an_offer_live_and_accepts_it(
     await b.evaluate("window.__stayed = true")
 
     await offer.get_by_role("button", name="Accept").click()
+    await expect(a).to_have_url(re.compile(r"/engagements/\d+$"))  # the accepted offer's engagement opens
+    await a.goto(path)
     await expect(a.locator("#request-status")).to_have_text("matched")
     await expect(a.locator("#offer-list li .offer-pill")).to_have_text("accepted")
 

@@ -140,6 +140,38 @@ async def test_demo_seeds_once_and_prints_sign_ins(database_url: str, tmp_path: 
     listed = commons(database_url, tmp_path, "mail", "list").stdout
     assert listed.count("Jo Waite asks to act for Brightwater Learning Partnership") == 2
 
+    # two active engagements, and one closed with both outcomes, its request closed, the change lasted
+    # on both sides and one outcome shared as a practice (docs/design.md §3.12)
+    assert await world.count("engagements", "state = 'active'") == 2
+    closed = "engagement_id IN (SELECT id FROM engagements WHERE state = 'closed' AND closed_as = 'completed')"
+    assert await world.count("engagements", "state = 'closed' AND closed_as = 'completed'") == 1
+    # requests closed by hand before a plan was needed: their engagements stopped before they began
+    assert (
+        await world.count(
+            "engagements", "state = 'proposed' AND request_id IN (SELECT id FROM posts WHERE status = 'closed')"
+        )
+        == 0
+    )
+    assert await world.count("engagement_outcomes", closed) == 2
+    assert await world.count("engagement_follow_ups", f"{closed} AND lasted = 'yes'") == 2
+    assert await world.count("engagement_outcomes", f"{closed} AND practice_id IS NOT NULL") == 1
+    assert (
+        await world.count(
+            "posts", "status = 'closed' AND id IN (SELECT request_id FROM engagements WHERE closed_as = 'completed')"
+        )
+        == 1
+    )
+    assert (
+        await world.count("engagement_messages", "engagement_id IN (SELECT id FROM engagements WHERE state = 'active')")
+        >= 4
+    )
+    assert (
+        await world.count(
+            "engagement_check_ins", "engagement_id IN (SELECT id FROM engagements WHERE state = 'active')"
+        )
+        >= 2
+    )
+
     again = commons(database_url, tmp_path, "demo", timeout=300)
     assert "not loaded again" in again.stdout
     assert await world.count("posts") == posts

@@ -116,3 +116,31 @@ def test_bad_data_is_refused_naming_the_record_and_field(old: str, new: str, mes
 def test_a_file_that_is_not_toml_is_refused_naming_the_file() -> None:
     with pytest.raises(DemoContentError, match=r"^other\.toml: "):
         load("posts = [", source="other.toml")
+
+
+ENGAGEMENT = """
+[posts.engagement]
+aims = "Fewer removals."
+activities = "A visit."
+started_weeks_ago = 3
+runs_weeks = 8
+
+[[posts.engagement.outcomes]]
+author = "bob"
+what_changed = "Calmer corridors."
+evidence_strength = "none_yet"
+work_together_again = "maybe"
+"""
+
+
+def test_an_engagement_is_read_with_its_outcomes_and_its_weeks_checked() -> None:
+    plan = load(SMALL + ENGAGEMENT).posts[0].engagement
+    assert plan is not None and plan.started_weeks_ago == 3 and plan.title == "" and not plan.closed
+    assert plan.outcomes[0].evidence_strength.value == "none_yet" and plan.outcomes[0].for_whom == ""
+    with pytest.raises(DemoContentError) as refused:
+        load(SMALL + ENGAGEMENT.replace("started_weeks_ago = 3", 'started_weeks_ago = "three"'))
+    assert str(refused.value) == (
+        "demo_content.toml: posts[0].engagement.started_weeks_ago: expected a whole number from 0, found a string"
+    )
+    with pytest.raises(DemoContentError, match=r"posts\[0\]\.engagement\.outcomes\[0\]\.lasted: unknown field"):
+        load(SMALL + ENGAGEMENT + 'lasted = "yes"\n')

@@ -30,7 +30,8 @@ from network.adoption.views import AdoptionView
 from network.casework import appeals, decisions, flags
 from network.content import mentions, offers, posts, reactions, replies, reply_edits
 from network.content.offers import OfferPowers
-from network.engagements import lifecycle
+from network.engagements import lifecycle, listing
+from network.engagements.models import Engagement
 from network.enums import (
     ContentState,
     Decision,
@@ -449,6 +450,7 @@ async def render_post(
         powers=powers,
         history=await _history(db, access, post_, view),
         related=await related.related(db, viewer, post_),
+        engagements=await listing.on_request(db, access, post_) if post_.kind is PostKind.REQUEST else [],
         trouble=trouble,
         mod=moderation,
         tools=await reply_tools(db, access, post_, reply_page.items),
@@ -727,10 +729,16 @@ class OfferPages(Controller):
             return await not_found(request, db, viewer, exc.message)
         post_id = post_.id  # kept apart: a refused decision rolls back and expires what it touched
         decide = {"accept": lifecycle.accept_offer, "decline": offers.decline_offer, "withdraw": offers.withdraw_offer}
+
+        def then(result: object) -> str:  # an accepted offer opens its engagement: the person lands there
+            if isinstance(result, Engagement):
+                return f"/engagements/{result.id}"
+            return f"/posts/{post_id}#offer-{offer_id}"
+
         return await post_action(
             db,
             lambda: decide[what](db, access, post_, offer_),
-            then=lambda _: f"/posts/{post_id}#offer-{offer_id}",
+            then=then,
             refused=show_refusal(request, db, viewer, post_id, f"offer-{offer_id}"),
         )
 

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from network import clock, cursors, markdown
 from network.access import Access, open_network
 from network.content import posts
+from network.engagements import listing
 from network.enums import (
     REGION_LABELS,
     EvidenceStrength,
@@ -53,6 +54,7 @@ from web.render import page
 from web.shared import network_nav
 
 FEED_PAGE = 20
+WORKING_TOGETHER = 5  # the newest listed engagements the network's page names (docs/design.md §3.12)
 CHARTER_SUMMARY = 3  # clauses shown at the top; the whole charter is further down the page
 
 PHASE_LABELS = {
@@ -411,6 +413,7 @@ async def _network_page(
     except NotFound:
         members = None  # only members see who belongs; the page says so
     feed = await load_feed(db, access, query)
+    working = await listing.network_summaries(db, access, cursor=None, limit=WORKING_TOGETHER)
     if feed.errors and status_code == 200:
         status_code = 400
     where = standing(view, viewer, access.now)
@@ -430,6 +433,7 @@ async def _network_page(
         charter_html=nested(charter_view.body_html, 3) if charter_view else "",
         summary_clauses=charter_view.clauses[:CHARTER_SUMMARY] if charter_view else [],
         people=_people(members),
+        working=working.items,
         can_post=posts.create_refusal(access) is None,
         is_lead=access.is_lead,
         feed=feed,

@@ -252,9 +252,8 @@ async def test_a_request_page_offers_accept_decline_withdraw_and_close(world: Wo
     html = main_of(await asking.get(f"/posts/{post_id}"))
     assert f'action="/offers/{offer_id}/accept"' in html and f'action="/offers/{offer_id}/decline"' in html
     assert "<em>visit</em>" in html
-    redirected_to(
-        await Pages(world, colleague).form(f"/offers/{offer_id}/accept", {}), f"/posts/{post_id}#offer-{offer_id}"
-    )
+    accepted = await Pages(world, colleague).form(f"/offers/{offer_id}/accept", {})  # lands on its engagement
+    assert accepted.status_code == 303 and re.fullmatch(r"/engagements/\d+", accepted.headers["location"])
     redirected_to(await asking.form(f"/offers/{second_id}/decline", {}), f"/posts/{post_id}#offer-{second_id}")
     html = main_of(await asking.get(f"/posts/{post_id}"))
     assert 'Status: <strong id="request-status">matched</strong>' in html

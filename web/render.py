@@ -1,4 +1,5 @@
-"""What every page shares: the signed-in person, their unread count, the CSRF token, the layout.
+"""What every page shares: the signed-in person, their unread count (and a platform admin's open engagement
+flags), the CSRF token, the layout.
 
 Pages call `page(...)` instead of building `Template` themselves, so the header (with the
 live unread badge) and the form token are always there.
@@ -15,6 +16,7 @@ from litestar.response import Template
 from litestar.template.config import TemplateConfig
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from network.engagements import flags
 from network.enums import REGION_LABELS
 from network.models import Person
 from network.people import notifications
@@ -43,8 +45,9 @@ async def page(
     **context: Any,
 ) -> Template:
     unread = await notifications.unread_count(db, viewer) if viewer else 0
+    flags_open = await flags.open_count(db) if viewer is not None and viewer.is_admin else 0
     return Template(
         template_name=template,
-        context={"viewer": viewer, "unread": unread, "path": request.url.path, **context},
+        context={"viewer": viewer, "unread": unread, "flags_open": flags_open, "path": request.url.path, **context},
         status_code=status_code,
     )

@@ -6,7 +6,7 @@ removes the message (its text then shown to no one), and once no flag is open th
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -77,6 +77,14 @@ async def open_flags(session: AsyncSession, person: Person | None) -> list[Engag
         select(EngagementFlag).where(EngagementFlag.status == EngagementFlagStatus.OPEN).order_by(EngagementFlag.id)
     )
     return list(rows.scalars())
+
+
+async def open_count(session: AsyncSession) -> int:
+    """How many flags raised in engagements' spaces are open (shown to the platform admins only)."""
+    rows = await session.execute(
+        select(func.count()).select_from(EngagementFlag).where(EngagementFlag.status == EngagementFlagStatus.OPEN)
+    )
+    return int(rows.scalar_one())
 
 
 async def decide(

@@ -9,6 +9,7 @@ from playwright.async_api import Browser, ConsoleMessage, Error, Page, Response,
 
 from tests.conftest import PASSWORD, LiveServer, World, unique
 from tests.e2e.conftest import DESKTOP, PHONE, axe_violations, describe, new_context, sign_in
+from tests.server.engagement_world import engaged, ok
 from tests.server.test_api_email_confirmation import CONFIRM, link_in
 from tests.server.test_api_password_reset import NEW_PASSWORD, RESET, reset_link
 from tests.smtp import SmtpServer
@@ -260,14 +261,18 @@ async def test_pages_are_accessible_at_desktop_and_phone_widths(
         for _, path in PAGES[2:]:
             await page.goto(path(slug))
             await check(page, path(slug), viewport)
-        # a platform admin's organisations, and an organisation's people with someone waiting
+        # a platform admin's organisations, an organisation's people with someone waiting, and a flag to decide
         waiting = await world.person(org="Wyvern Schools Trust", verified=False)
         assert waiting.person
+        e = await engaged(world)
+        said = ok(await e.offerer.post(f"/engagements/{e.id}/messages", json={"body": "Buy our toolkit."}), 201)
+        ok(await e.requester.post(f"/engagements/{e.id}/messages/{said['id']}/flags", json={"reason": "spam"}), 201)
         admin = await world.admin()
         assert admin.person
         await page.context.clear_cookies()
         await sign_in(page, admin.person["email"], PASSWORD)
-        for path in ("/admin/organisations", f"/organisations/{waiting.person['organisation']['id']}/people"):
+        admin_pages = ("/admin/organisations", f"/organisations/{waiting.person['organisation']['id']}/people")
+        for path in (*admin_pages, "/admin/engagement-flags"):
             await page.goto(path)
             await check(page, path, viewport)
         assert errors == []

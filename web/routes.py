@@ -7,7 +7,7 @@ from litestar import Router
 from web import pages
 from web.casework import appeal_pages, moderation_pages
 from web.content import adoption_pages, compose_pages, post_pages, saved_search_pages, search_pages
-from web.engagements import engagement_forms, engagement_pages, flag_pages, my_engagements
+from web.engagements import engagement_forms, engagement_pages, flag_pages, listing_fragments, my_engagements
 from web.governance import charter_pages, log_pages, settings_pages
 from web.people import (
     account_pages,
@@ -47,6 +47,7 @@ web_router = Router(
         *engagement_forms.handlers,
         *my_engagements.handlers,
         *flag_pages.handlers,
+        *listing_fragments.handlers,
         *moderation_pages.handlers,
         *log_pages.handlers,
         *settings_pages.handlers,

@@ -2,6 +2,8 @@
 // region), never inserted under the reader's eyes; "show" swaps in the newest page of the feed.
 // Counts of posts already on the page (replies, offers, reactions, a request's status) update in place.
 // A post a lead hides or removes leaves the list; one restored is announced like a new post.
+// The "Working together" lines are redrawn from the server when an engagement is listed, closes or is
+// unlisted (engagement.listed), and the change is announced politely.
 (function () {
   "use strict";
   var main = document.getElementById("main");
@@ -73,9 +75,37 @@
     }
   }
 
+  function say(words) {
+    var announcer = document.getElementById("working-announcer");
+    if (!announcer) return;
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = words; }, 100);
+  }
+
+  function redrawWorking(d) {
+    var existing = document.getElementById("working-together");
+    if (!existing || !d.engagement) return;
+    fetch("/networks/" + encodeURIComponent(slug) + "/engagements/section",
+          { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        var holder = document.createElement("template"); // inert: nothing in it runs
+        holder.innerHTML = html.trim();
+        var fresh = holder.content.firstElementChild;
+        if (!fresh || fresh.id !== "working-together") return;
+        var current = document.getElementById("working-together");
+        var hadFocus = current.contains(document.activeElement);
+        current.replaceWith(fresh);
+        if (hadFocus) { fresh.setAttribute("tabindex", "-1"); fresh.focus({ preventScroll: true }); }
+        say(d.listed === false ? "An engagement in this network is no longer listed." : d.engagement.summary);
+      })
+      .catch(function () {});
+  }
+
   window.commonsLive.onEvent(function (m) {
     if (m.network !== slug || !m.data) return;
     var d = m.data;
+    if (m.kind === "engagement.listed") { redrawWorking(d); return; }
     if ((m.kind === "post.created" || m.kind === "post.restored") && d.post) {
       if (!onPage(d.post.id) && matches(d.post)) { fresh[d.post.id] = true; announce(); }
     } else if ((m.kind === "post.hidden" || m.kind === "post.removed") && d.post_id) {

@@ -7,7 +7,8 @@
 // hidden or removed leaves the list (or is redrawn, for a reader who may still see it), a restored
 // or edited one is put back or redrawn, and a post hidden or removed says so at the top. A reply its
 // author edited or deleted is redrawn in place, and an author whose post or reply awaited review is
-// told when a lead approves it. The "Tried elsewhere" summary is redrawn when an adoption event arrives.
+// told when a lead approves it. The "Tried elsewhere" summary is redrawn when an adoption event arrives,
+// and a request's "Working together" lines when an engagement of this request is listed, closes or is unlisted.
 (function () {
   "use strict";
   var main = document.getElementById("main");
@@ -216,6 +217,20 @@
     });
   }
 
+  // engagement.listed for this request: its "Working together" lines are redrawn from the server (a line
+  // added, its sentence changed, or gone when both sides keep it unlisted), and the change announced.
+  function onEngagementListed(data) {
+    var engagement = data.engagement;
+    if (!engagement || engagement.request_id !== postId) return;
+    var existing = document.getElementById("engagements");
+    if (!existing) return;
+    fragment("/posts/" + postId + "/engagements/section").then(function (fresh) {
+      if (!fresh) return;
+      replaceKeepingFocus(existing, fresh);
+      announce(data.listed === false ? "An engagement on this request is no longer listed." : engagement.summary);
+    });
+  }
+
   function reveal(id) {
     var notice = document.getElementById(id);
     if (notice && notice.hidden) notice.hidden = false;
@@ -233,6 +248,7 @@
     else if (message.kind.indexOf("offer.") === 0) onOffer(message.kind, data);
     else if (message.kind === "post.updated") onPost(data);
     else if (/^adoption\.(recorded|updated|reported|hidden)$/.test(message.kind)) onAdoption(message.kind, data);
+    else if (message.kind === "engagement.listed") onEngagementListed(data);
   });
   window.commonsLive.follow(main.dataset.network, Number(main.dataset.seq));
 })();

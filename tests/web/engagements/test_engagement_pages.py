@@ -269,8 +269,11 @@ async def test_accepting_an_offer_lands_on_its_engagement_and_the_request_and_ne
     page = main_of(await Pages(world, offerer).get(f"/posts/{request['id']}"))
     assert "Working together" in page and f'href="/engagements/{engagement_id}"' in page
     page = main_of(await Pages(world, reader).get(f"/posts/{request['id']}"))
-    assert "Working together" not in page
-    assert "Working together" not in main_of(await Pages(world, reader).get(f"/networks/{slug}"))
+    assert '<section id="engagements" class="post-section" aria-labelledby="engagements-h" hidden>' in page
+    assert f"engagement-line-{engagement_id}" not in page
+    page = main_of(await Pages(world, reader).get(f"/networks/{slug}"))
+    assert '<section id="working-together" aria-labelledby="working-heading" hidden>' in page
+    assert f"working-line-{engagement_id}" not in page
 
     ok(await requester.post(f"/engagements/{engagement_id}/agree"))
     ok(await offerer.post(f"/engagements/{engagement_id}/agree"))

@@ -24,6 +24,7 @@ NETWORK = {
     "network.adoption": 3,  # adoption records: content about a practice, beside search
     "network.people": 4,
     "network.casework": 5,
+    "network.insight": 5,  # reads what every part below it holds; nothing imports it
 }
 WEB = {
     "web": 0,  # what every page shares: rendering, forms, refusals beside forms

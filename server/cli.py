@@ -20,6 +20,7 @@ from network.inputs import NetworkInput, RegisterInput
 from network.people import accounts, networks
 from server import db, migrate
 from server.bus import build_bus
+from server.cli_insight import insight
 from server.cli_mail import mail as mail_commands
 from server.cli_organisations import organisations
 from server.settings import Settings
@@ -80,6 +81,7 @@ def main(ctx: click.Context) -> None:
 
 
 main.add_command(organisations)
+main.add_command(insight)
 
 
 @main.command()

@@ -8,7 +8,7 @@ from web import pages
 from web.casework import appeal_pages, moderation_pages
 from web.content import adoption_pages, compose_pages, post_pages, saved_search_pages, search_pages
 from web.engagements import engagement_forms, engagement_pages, flag_pages, listing_fragments, my_engagements
-from web.governance import charter_pages, log_pages, settings_pages
+from web.governance import charter_pages, log_pages, open_data_pages, settings_pages
 from web.people import (
     account_pages,
     admin_organisation_pages,
@@ -31,6 +31,7 @@ web_router = Router(
         *auth_pages.handlers,
         *account_pages.handlers,
         *admin_organisation_pages.handlers,
+        *open_data_pages.handlers,
         *password_pages.handlers,
         *confirm_pages.handlers,
         *network_pages.handlers,

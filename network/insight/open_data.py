@@ -224,12 +224,22 @@ async def tables(session: AsyncSession, period: Period) -> dict[str, list[Row]]:
     return {table.name: _rows(table, counts) for table, counts in zip(TABLES, counted, strict=True)}
 
 
+# columns whose values people typed (a theme is its sharer's own tag): a rare one could name a trust
+FREE_FORM = ("theme",)
+OTHER = "other"
+
+
 def suppress(rows: Iterable[Row], threshold: int = THRESHOLD) -> list[Row]:
-    """Each row with its count withheld (null, `suppressed` true) when below `threshold`."""
-    return [
-        row | {"count": None, "suppressed": True} if row["count"] < threshold else row | {"suppressed": False}
-        for row in rows
-    ]
+    """Each row with its count withheld (null, `suppressed` true) when below `threshold`; a withheld row's
+    typed values (`FREE_FORM`) are published as "other", so a rare tag is not published by its row."""
+    out = []
+    for row in rows:
+        if row["count"] >= threshold:
+            out.append(row | {"suppressed": False})
+            continue
+        typed = {name: OTHER for name in FREE_FORM if row.get(name, NONE) != NONE}
+        out.append(row | typed | {"count": None, "suppressed": True})
+    return out
 
 
 def total(rows: Iterable[Row], threshold: int = THRESHOLD) -> int | None:

@@ -88,6 +88,14 @@ def test_counts_below_the_threshold_are_withheld_and_a_total_that_would_reveal_o
     assert open_data.total([{"network": "n", "count": 4}]) is None
     assert open_data.total([{"network": "n", "count": 6}]) == 6
     assert open_data.suppress(rows, threshold=10)[2] == {"network": "n", "count": None, "suppressed": True}
+    tagged = [
+        {"network": "n", "theme": "wellbeing", "count": 7},
+        {"network": "n", "theme": "saltmarsh oracy", "count": 2},
+    ]
+    assert open_data.suppress(tagged) == [  # a rare tag typed by one trust is not published by its row
+        {"network": "n", "theme": "wellbeing", "count": 7, "suppressed": False},
+        {"network": "n", "theme": "other", "count": None, "suppressed": True},
+    ]
 
 
 async def test_no_file_holds_anything_personal_or_free_text(world: World) -> None:

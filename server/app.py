@@ -24,6 +24,7 @@ from server.api.appeals import AppealController
 from server.api.auth import auth_router
 from server.api.engagements import EngagementController, EngagementListController
 from server.api.health import health
+from server.api.insights import InsightController
 from server.api.me import MeController, OrganisationController, TokenController
 from server.api.moderation import FlagController, ModerationController
 from server.api.networks import NetworkController
@@ -143,6 +144,7 @@ def create_app(settings: Settings) -> Litestar:
             FlagController,
             ModerationController,
             AppealController,
+            InsightController,
         ],
     )
     csrf = CSRFConfig(

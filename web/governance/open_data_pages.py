@@ -37,14 +37,14 @@ def _period(request: Request[Any, Any, Any]) -> Period:
     return academic_year(chosen) if chosen else year_of(clock.now().date())
 
 
-@get(PATH, summary="Open data (platform admins)", include_in_schema=False)
-async def open_data_page(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Template | Redirect:
+async def _chosen(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Period | Template | Redirect:
+    """The period asked for, or the answer that refuses the asker or the period (both pages ask the same)."""
     if viewer is None:
         return sign_in_first(PATH)
     if _refused(viewer):
         return await page("organisation.html", request, db, viewer, status_code=404, missing="There is no such page.")
     try:
-        period = _period(request)
+        return _period(request)
     except Invalid as exc:
         return await page(
             "admin_open_data.html",
@@ -57,6 +57,13 @@ async def open_data_page(request: Request[Any, Any, Any], db: Db, viewer: Viewer
             chosen=request.query_params.get("period", "")[:20],
             counts=None,
         )
+
+
+@get(PATH, summary="Open data (platform admins)", include_in_schema=False)
+async def open_data_page(request: Request[Any, Any, Any], db: Db, viewer: Viewer) -> Template | Redirect:
+    period = await _chosen(request, db, viewer)
+    if not isinstance(period, Period):
+        return period
     exact = await open_data.tables(db, period)
     counts = {table.name: len(exact[table.name]) for table in open_data.TABLES}
     return await page(
@@ -76,24 +83,9 @@ async def open_data_page(request: Request[Any, Any, Any], db: Db, viewer: Viewer
 async def open_data_download(
     request: Request[Any, Any, Any], db: Db, viewer: Viewer
 ) -> Template | Redirect | Response[bytes]:
-    if viewer is None:
-        return sign_in_first(PATH)
-    if _refused(viewer):
-        return await page("organisation.html", request, db, viewer, status_code=404, missing="There is no such page.")
-    try:
-        period = _period(request)
-    except Invalid as exc:
-        return await page(
-            "admin_open_data.html",
-            request,
-            db,
-            viewer,
-            status_code=422,
-            message=exc.message,
-            years=_years(),
-            chosen=request.query_params.get("period", "")[:20],
-            counts=None,
-        )
+    period = await _chosen(request, db, viewer)
+    if not isinstance(period, Period):
+        return period
     content = open_data.zipped(open_data.files(await open_data.tables(db, period), period))
     return Response(
         content,
